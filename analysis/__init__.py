@@ -1,0 +1,1 @@
+"""Figures and summaries built from results. Imports ``ecosystem``; ``ecosystem`` never imports this."""

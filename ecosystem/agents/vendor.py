@@ -1,0 +1,104 @@
+"""Model vendors: refit a generative model on what their crawler collected, and release it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ecosystem.agents.crawler import Crawler
+from ecosystem.config import VendorConfig
+from ecosystem.content.documents import Origin
+from ecosystem.learning.data_policy import training_indices
+from ecosystem.learning.generative import GaussianMixtureModel
+from ecosystem.learning.scoring import ModelScores
+from ecosystem.web.graph import SiteKind
+
+if TYPE_CHECKING:
+    from ecosystem.model import EcosystemModel
+
+MIN_TRAINING_DOCS = 50
+
+
+class ModelVendor(mesa.Agent):
+    """Enters at ``entry``, retrains every ``retrain_every`` months by its data policy."""
+
+    model: EcosystemModel
+
+    def __init__(self, model: EcosystemModel, *, config: VendorConfig, index: int) -> None:
+        super().__init__(model)
+        self.config = config
+        self.index = index
+        self.name = config.name
+        self.entry_step = model.scenario.month_index(config.entry)
+        self.stream = model.rngs.vendor(index)  # its own stream, so adding a vendor shifts no other
+        self.crawler = Crawler(model, config=config.crawler, vendor=self)
+        self.estimator: GaussianMixtureModel | None = None
+        self.site: int | None = None
+        self.trained_at: list[int] = []
+        self.lineage = 0.0  # model generations between this model's output and human text
+        self.scores: ModelScores | None = None
+        self.scored_topics = 0
+        self.training: dict[str, float] = {}
+
+    @property
+    def released(self) -> bool:
+        return self.estimator is not None
+
+    def retrain_if_due(self) -> None:
+        month = self.model.month
+        if month < self.entry_step:
+            return
+        if self.trained_at and month - self.trained_at[-1] < self.config.retrain_every:
+            return
+        rows = training_indices(
+            self.config.data_policy,
+            latest=self.crawler.latest(),
+            history=self.crawler.history(),
+            archive=self.model.pre_ai_rows(),
+            size=self.config.train_size,
+            archive_share=self.config.archive_share,
+            rng=self.stream,
+        )
+        if len(rows) < MIN_TRAINING_DOCS:
+            return  # nothing worth training on yet; try again next month
+        self._fit(rows)
+        self.trained_at.append(month)
+        self.crawler.start_new_collection()
+        if self.site is None:
+            self.site = self.model.web.add_site(SiteKind.VENDOR, self.estimator.distribution_.means.mean(axis=0))
+        self.scores = None  # scored afresh by the data collector
+
+    def _fit(self, rows: np.ndarray) -> None:
+        store = self.model.store
+        estimator = GaussianMixtureModel(
+            n_components=self.config.components,
+            covariance_type=self.config.covariance,
+            temperature=self.config.temperature,
+            max_iter=self.config.max_iter,
+        )
+        self.estimator = estimator.fit(store.vectors[rows], rng=self.stream)
+        lineage = store.column("lineage")[rows]
+        self.lineage = 1.0 + float(lineage.mean())
+        self.training = {
+            "train_size": float(len(rows)),
+            "train_synthetic_share": float(store.synthetic_mask(rows).mean()),
+            "lineage_depth": float(lineage.mean()),
+        }
+
+    def publish(self) -> None:
+        """Output the vendor publishes itself (answers, generated pages), if any."""
+        n = self.config.publish_per_month
+        if not self.released or n == 0:
+            return
+        vectors, _ = self.estimator.sample(n, rng=self.stream)
+        self.model.store.append(
+            vectors,
+            origin=Origin.VENDOR,
+            month=self.model.month,
+            site=np.full(n, self.site),
+            tokens=np.full(n, self.model.scenario.farms.tokens_per_doc),
+            vendor=self.index,
+            lineage=self.lineage,
+        )

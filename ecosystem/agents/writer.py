@@ -1,0 +1,55 @@
+"""Human writers: publish from their own topic preferences, and may adopt an AI assistant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from ecosystem.agents.vendor import ModelVendor
+    from ecosystem.model import EcosystemModel
+
+
+class HumanWriter(mesa.Agent):
+    """Writes ``Poisson(rate)`` documents a month on topics drawn from its own preferences.
+
+    Adoption of an assistant follows Bass diffusion: each month a non-adopter adopts with hazard
+    p + q * (share of writers who already adopted). An adopter writes ``assisted_share`` of its
+    documents with the assistant of the vendor it chose.
+    """
+
+    model: EcosystemModel
+
+    def __init__(self, model: EcosystemModel, *, site: int, preferences: np.ndarray, rate: float) -> None:
+        super().__init__(model)
+        self.site = site
+        self.preferences = preferences
+        self.rate = rate
+        self.assistant: ModelVendor | None = None
+
+    def write(self) -> None:
+        model = self.model
+        config = model.scenario.humans
+        rng = model.rngs.humans
+        if config.stop is not None and model.month >= model.scenario.month_index(config.stop):
+            return
+        self._consider_assistant(rng)
+        n = rng.poisson(self.rate)
+        if n == 0:
+            return
+        topics = rng.choice(len(self.preferences), size=n, p=self.preferences)
+        topics = model.drift_topics(topics, rng)
+        assisted = np.zeros(n, dtype=bool)
+        if self.assistant is not None:
+            assisted = rng.random(n) < config.assistant.assisted_share
+        model.drafts.add(site=self.site, topics=topics, assisted=assisted, assistant=self.assistant)
+
+    def _consider_assistant(self, rng: np.random.Generator) -> None:
+        bass = self.model.scenario.humans.assistant
+        if self.assistant is not None or self.model.month < self.model.scenario.month_index(bass.start):
+            return
+        hazard = bass.innovation + bass.imitation * self.model.assistant_adoption
+        if rng.random() < hazard:
+            self.assistant = self.model.choose_vendor(rng)

@@ -1,0 +1,323 @@
+"""The scenario schema: every field a YAML scenario may set, with its default and its allowed range.
+
+One obvious file for the whole schema. ``load_scenario`` reads a YAML file, resolves ``extends:``
+(a parent file whose fields are overridden one by one), validates, and raises ``ScenarioError`` with
+one line naming the file, the field path and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+from ecosystem.learning.data_policy import DataPolicy
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message is one line meant for the user."""
+
+
+def _parse_month(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    if isinstance(value, str):
+        for fmt in ("%Y-%m", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).date().replace(day=1)
+            except ValueError:
+                pass
+    raise ValueError(f"expected a month as YYYY-MM (e.g. 2022-11), got {value!r}")
+
+
+Month = Annotated[
+    dt.date,
+    BeforeValidator(_parse_month),
+    PlainSerializer(lambda d: d.strftime("%Y-%m"), return_type=str),
+]
+PositiveInt = Annotated[int, Field(gt=0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class DriftConfig(Section):
+    """New topics that appear over the years; only humans can write about them at first."""
+
+    new_topics_per_year: Annotated[float, Field(ge=0.0, title="new topics a year")] = 0.0
+    start: Month | None = None
+
+
+class RealityConfig(Section):
+    """The true human distribution P: K topics in R^d with Zipf weights, so it has a long tail."""
+
+    dim: Annotated[int, Field(ge=1, le=64)] = 8
+    topics: Annotated[int, Field(ge=2, le=500)] = 30
+    zipf_exponent: Annotated[float, Field(gt=0.0)] = 1.1
+    topic_spread: Annotated[float, Field(gt=0.0, title="scale of topic centres")] = 4.0
+    topic_width: Annotated[tuple[float, float], Field(title="range of within-topic std")] = (0.5, 1.0)
+    tail_fraction: Annotated[float, Field(gt=0.0, lt=1.0, title="share of topics that form the tail")] = 0.3
+    test_per_topic: Annotated[int, Field(ge=20)] = 200
+    drift: DriftConfig = DriftConfig()
+
+
+class AssistantConfig(Section):
+    """Human writers adopting an AI assistant by Bass diffusion from ``start``."""
+
+    start: Month = dt.date(2022, 11, 1)
+    innovation: Share = 0.01  # Bass p, per month
+    imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25  # Bass q, per month
+    assisted_share: Share = 0.5  # share of an adopter's documents written with the assistant
+    human_edit: Share = 0.3  # weight the writer's own draft keeps in an assisted document
+
+
+class HumansConfig(Section):
+    writers: Annotated[int, Field(ge=1)] = 300
+    growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
+    docs_per_month: Annotated[float, Field(gt=0.0, title="mean documents per writer per month")] = 5.0
+    topic_concentration: Annotated[float, Field(gt=0.0)] = 0.3
+    tokens_mean: PositiveInt = 800
+    stop: Month | None = None  # humans stop publishing from this month (closed-loop experiments)
+    assistant: AssistantConfig = AssistantConfig()
+
+
+class FarmsConfig(Section):
+    """Content farms enter while expected profit is positive and leave after sustained losses."""
+
+    start: Month = dt.date(2022, 11, 1)
+    candidates_per_month: Annotated[float, Field(ge=0.0)] = 6.0
+    docs_per_month: PositiveInt = 60
+    tokens_per_doc: PositiveInt = 800
+    visits_per_month: Annotated[float, Field(gt=0.0, title="monthly visits the whole web receives")] = 1e7
+    revenue_per_visit: Annotated[float, Field(ge=0.0)] = 0.004
+    fixed_cost: Annotated[float, Field(ge=0.0, title="monthly cost of running a farm")] = 60.0
+    price_per_mtoken: Annotated[float, Field(gt=0.0, title="generation price at AI start, $/M tokens")] = 20.0
+    price_decline_per_year: Annotated[float, Field(ge=1.0, title="price falls by this factor a year")] = 10.0
+    patience: PositiveInt = 3
+    sites_per_farm: PositiveInt = 2
+    spam_links: Annotated[int, Field(ge=0)] = 6
+
+
+class OptOutConfig(Section):
+    """robots.txt opt-outs adopted by human sites along a logistic curve."""
+
+    start: Month = dt.date(2023, 7, 1)
+    final_share: Share = 0.0
+    months_to_half: PositiveInt = 12
+
+
+class WebConfig(Section):
+    links_per_site: PositiveInt = 3
+    topic_affinity: Annotated[float, Field(ge=0.0)] = 2.0
+    pagerank_every: PositiveInt = 3
+    opt_out: OptOutConfig = OptOutConfig()
+
+
+class CrawlerConfig(Section):
+    budget_per_month: PositiveInt = 1000
+    fresh_share: Share = 0.8  # share of the budget spent on pages new since the last crawl
+    lead_months: Annotated[int, Field(ge=0)] = 6  # crawling starts this long before the vendor enters
+    respects_opt_out: bool = True
+
+
+class VendorConfig(Section):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    entry: Month
+    components: Annotated[int, Field(ge=1, le=200)] = 20
+    covariance: Literal["full", "diag", "spherical", "tied"] = "full"
+    temperature: Annotated[float, Field(gt=0.0, le=2.0)] = 0.9
+    max_iter: PositiveInt = 100
+    retrain_every: PositiveInt = 12
+    data_policy: DataPolicy = DataPolicy.REPLACE
+    train_size: PositiveInt | None = 4000
+    archive_share: Share = 0.5
+    publish_per_month: Annotated[int, Field(ge=0, title="documents the vendor publishes itself")] = 0
+    crawler: CrawlerConfig = CrawlerConfig()
+
+
+class MarketConfig(Section):
+    """How farms and writers pick a vendor: a logit on model quality (lower excess NLL is better)."""
+
+    quality_sensitivity: Annotated[float, Field(ge=0.0)] = 1.0
+
+
+class MetricsConfig(Section):
+    model_samples: Annotated[int, Field(ge=100)] = 4000
+    coverage_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
+    support_quantile: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
+
+
+class Scenario(Section):
+    name: str = "scenario"
+    description: str = ""
+    start: Month = dt.date(2018, 1, 1)
+    end: Month = dt.date(2035, 12, 1)
+    seed: Annotated[int, Field(ge=0)] = 0
+    ai_start: Annotated[Month, Field(title="start of the AI era: pages before it form the pre-AI archive")] = (
+        dt.date(2022, 11, 1)
+    )
+    reality: RealityConfig = RealityConfig()
+    humans: HumansConfig = HumansConfig()
+    farms: FarmsConfig = FarmsConfig()
+    web: WebConfig = WebConfig()
+    vendors: list[VendorConfig] = Field(default_factory=list)
+    market: MarketConfig = MarketConfig()
+    metrics: MetricsConfig = MetricsConfig()
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> Scenario:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end:%Y-%m}) is before start ({self.start:%Y-%m}); swap them")
+        names = [v.name for v in self.vendors]
+        if len(set(names)) != len(names):
+            raise ValueError(f"vendor names must be unique, got {names}")
+        low, high = self.reality.topic_width
+        if not 0 < low <= high:
+            raise ValueError(f"reality.topic_width must be 0 < low <= high, got {self.reality.topic_width}")
+        return self
+
+    @property
+    def months(self) -> int:
+        """Number of simulated months, start and end included."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def month_index(self, date: dt.date) -> int:
+        """Step number of a calendar month (negative before the start)."""
+        return (date.year - self.start.year) * 12 + date.month - self.start.month
+
+    def date_of(self, step: int) -> dt.date:
+        total = self.start.year * 12 + self.start.month - 1 + step
+        return dt.date(total // 12, total % 12 + 1, 1)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, resolve ``extends:``, apply dotted-path ``overrides``, validate."""
+    path = Path(path)
+    raw = _read_with_parents(path, chain=())
+    for dotted, value in (overrides or {}).items():
+        set_by_path(raw, dotted, value)
+    return validate_scenario(raw, source=str(path))
+
+
+def validate_scenario(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise ScenarioError(f"{source}: " + "; ".join(_describe(e) for e in err.errors())) from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return f"{path}: unknown field"
+    if error["type"] in ("literal_error", "enum"):
+        return f"{path}: {message} (got {error['input']!r})"
+    if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
+        return f"{path}: {message} (got {error['input']!r})"
+    return f"{path}: {message}"
+
+
+def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in chain:
+        raise ScenarioError(f"{path}: extends forms a cycle through {resolved.name}")
+    raw = _read_yaml(path)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: expected a file name, got {parent!r}")
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(f"{path}: extends: file not found: {parent_path}")
+    return merge(_read_with_parents(parent_path, chain=(*chain, resolved)), raw)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ScenarioError(f"{path}: file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or "not valid YAML"
+        raise ScenarioError(f"{path}: unreadable YAML{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot read file: {err}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
+    return data
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Field-by-field override. Mappings merge recursively; lists of named mappings merge by
+    ``name`` (new names are appended); anything else is replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = merge(base[key], value) if key in base else value
+        return merged
+    if _named_list(base) and _named_list(override):
+        by_name = {item["name"]: item for item in base}
+        for item in override:
+            by_name[item["name"]] = merge(by_name.get(item["name"], {}), item)
+        return list(by_name.values())
+    return override
+
+
+def _named_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, dict) and "name" in i for i in value) and bool(value)
+
+
+def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index)."""
+    keys = dotted.split(".")
+    node: Any = raw
+    for i, key in enumerate(keys):
+        last = i == len(keys) - 1
+        if isinstance(node, list):
+            node = _list_item(node, key, dotted)
+            if last:
+                raise ScenarioError(f"{dotted}: cannot replace a whole list item; name one of its fields")
+            continue
+        if last:
+            node[key] = value
+        else:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict | list):
+                raise ScenarioError(f"{dotted}: {key} is a value, not a section")
+
+
+def _list_item(items: list[Any], key: str, dotted: str) -> Any:
+    for item in items:
+        if isinstance(item, dict) and item.get("name") == key:
+            return item
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    raise ScenarioError(f"{dotted}: no list item named {key!r}")

@@ -1,0 +1,1 @@
+"""What documents are made of: the reality humans write from, and the columnar document store."""

@@ -1,0 +1,112 @@
+"""The columnar document store: every page on the simulated web, as numpy arrays grown in chunks.
+
+Documents are rows, never Python objects. Rows are appended in time order, so the pages created in a
+month form one contiguous slice; that is what keeps a month's cost proportional to its new pages.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Origin(IntEnum):
+    HUMAN = 0
+    ASSISTED = 1  # a human's document written with an AI assistant
+    FARM = 2
+    VENDOR = 3  # published by a vendor itself
+
+    @classmethod
+    def synthetic(cls) -> tuple[Origin, ...]:
+        return (cls.ASSISTED, cls.FARM, cls.VENDOR)
+
+
+NO_VENDOR = -1
+NO_TOPIC = -1
+
+
+class DocumentStore:
+    """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens."""
+
+    _COLUMNS = {
+        "origin": np.int8,
+        "vendor": np.int16,
+        "topic": np.int32,
+        "month": np.int32,
+        "site": np.int32,
+        "lineage": np.float32,
+        "tokens": np.int32,
+    }
+
+    def __init__(self, dim: int, *, chunk: int = 65_536) -> None:
+        self.dim = dim
+        self.chunk = chunk
+        self.size = 0
+        self._capacity = chunk
+        self._vectors = np.empty((chunk, dim), dtype=np.float32)
+        self._columns = {name: np.empty(chunk, dtype=dtype) for name, dtype in self._COLUMNS.items()}
+        self._month_starts: list[int] = []  # row where each month begins
+
+    def __len__(self) -> int:
+        return self.size
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._vectors[: self.size]
+
+    def column(self, name: str) -> np.ndarray:
+        return self._columns[name][: self.size]
+
+    def begin_month(self, step: int) -> None:
+        while len(self._month_starts) <= step:
+            self._month_starts.append(self.size)
+
+    def month_rows(self, first_step: int, last_step: int | None = None) -> slice:
+        """Rows created in steps first_step..last_step (inclusive; default: up to now)."""
+        starts = self._month_starts
+        first = starts[first_step] if 0 <= first_step < len(starts) else (0 if first_step < 0 else self.size)
+        stop = self.size if last_step is None or last_step + 1 >= len(starts) else starts[last_step + 1]
+        return slice(first, stop)
+
+    def append(
+        self,
+        vectors: np.ndarray,
+        *,
+        origin: Origin | np.ndarray,
+        month: int,
+        site: np.ndarray,
+        tokens: np.ndarray,
+        vendor: int | np.ndarray = NO_VENDOR,
+        topic: int | np.ndarray = NO_TOPIC,
+        lineage: float | np.ndarray = 0.0,
+    ) -> slice:
+        n = len(vectors)
+        self._reserve(self.size + n)
+        rows = slice(self.size, self.size + n)
+        self._vectors[rows] = vectors
+        values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
+                  "lineage": lineage, "tokens": tokens}
+        for name, value in values.items():
+            self._columns[name][rows] = value
+        self.size += n
+        return rows
+
+    def _reserve(self, needed: int) -> None:
+        if needed <= self._capacity:
+            return
+        capacity = self._capacity
+        while capacity < needed:
+            capacity += max(self.chunk, capacity // 2)
+        self._vectors = _grow(self._vectors, capacity)
+        self._columns = {name: _grow(col, capacity) for name, col in self._columns.items()}
+        self._capacity = capacity
+
+    def synthetic_mask(self, rows: slice | np.ndarray) -> np.ndarray:
+        return self._columns["origin"][: self.size][rows] != Origin.HUMAN
+
+
+def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
+    grown = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

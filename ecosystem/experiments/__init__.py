@@ -1,0 +1,1 @@
+"""Running scenarios: one run, and later comparisons and sweeps built on it."""

@@ -1,0 +1,86 @@
+"""Gaussian mixtures as plain arrays: the one distribution type for both reality and vendor models.
+
+Reality and every fitted model are the same kind of object, so a model is scored against reality
+with the same vectorized log-density code that it samples with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+_LOG_2PI = np.log(2.0 * np.pi)
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """A Gaussian mixture with full covariances: weights (K,), means (K, d), covariances (K, d, d)."""
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+
+    def __post_init__(self) -> None:
+        # Cholesky factors are what every density evaluation needs; compute them once.
+        object.__setattr__(self, "_chol", np.linalg.cholesky(self.covariances))
+
+    @property
+    def n_components(self) -> int:
+        return len(self.weights)
+
+    @property
+    def dim(self) -> int:
+        return self.means.shape[1]
+
+    def component_log_densities(self, X: np.ndarray) -> np.ndarray:
+        """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        out = np.empty((X.shape[0], self.n_components))
+        for k, (mu, chol) in enumerate(zip(self.means, self._chol, strict=True)):
+            z = np.linalg.solve(chol, (X - mu).T)  # (d, n); d is small, K is tens
+            log_det = 2.0 * np.log(np.diag(chol)).sum()
+            out[:, k] = -0.5 * (self.dim * _LOG_2PI + log_det + np.einsum("ij,ij->j", z, z))
+        return out
+
+    def score_samples(self, X: np.ndarray) -> np.ndarray:
+        """Per-row log-density, as scikit-learn's ``score_samples``."""
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        return logsumexp(self.component_log_densities(X) + log_w, axis=1)
+
+    def responsibilities(self, X: np.ndarray) -> np.ndarray:
+        """Posterior probability of each component for each row: shape (n, K), rows sum to 1."""
+        with np.errstate(divide="ignore"):
+            joint = self.component_log_densities(X) + np.log(self.weights)
+        return np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Draw n points and their component labels, vectorized over points."""
+        labels = rng.choice(self.n_components, size=n, p=self.weights)
+        return self.sample_components(labels, rng), labels
+
+    def sample_components(self, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One point from each given component (labels may repeat), vectorized."""
+        noise = rng.standard_normal((len(labels), self.dim))
+        return self.means[labels] + np.einsum("nij,nj->ni", self._chol[labels], noise)
+
+    def total_covariance(self) -> np.ndarray:
+        """Covariance of the whole mixture, exactly: sum_k w_k (Sigma_k + mu_k mu_k^T) - mu mu^T."""
+        mean = self.weights @ self.means
+        second = np.einsum("k,kij->ij", self.weights, self.covariances)
+        second += np.einsum("k,ki,kj->ij", self.weights, self.means, self.means)
+        return second - np.outer(mean, mean)
+
+    def tempered(self, temperature: float) -> Mixture:
+        """Sampling at temperature tau: weights sharpened to w^(1/tau), covariances scaled by tau.
+
+        tau < 1 concentrates mass on common components and narrows each one, as top-p decoding does.
+        """
+        if temperature == 1.0:
+            return self
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights) / temperature
+        weights = np.exp(log_w - logsumexp(log_w))
+        return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)

@@ -1,0 +1,85 @@
+"""Every metric, every month: the names are a contract (see DESIGN.md) that figures and users rely on.
+
+Rows are collected as plain tuples and become one polars frame at the end of the run, in long format:
+``step, date, kind, entity, metric, value``. The dotted name of a metric is ``kind.entity.metric``,
+shortened to ``kind.metric`` where the entity is the kind itself (``web.docs``, ``farms.count``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from ecosystem.config import Scenario
+
+if TYPE_CHECKING:
+    from ecosystem.model import EcosystemModel
+
+SCHEMA = {
+    "step": pl.Int32,
+    "date": pl.Date,
+    "kind": pl.Utf8,
+    "entity": pl.Utf8,
+    "metric": pl.Utf8,
+    "value": pl.Float64,
+}
+
+
+class MetricsRecorder:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.rows: list[tuple[int, str, str, str, float]] = []
+
+    def record(self, step: int, kind: str, entity: str, metric: str, value: float) -> None:
+        self.rows.append((step, kind, entity, metric, float(value)))
+
+    def to_frame(self) -> pl.DataFrame:
+        steps, kinds, entities, metrics, values = zip(*self.rows, strict=True) if self.rows else ([],) * 5
+        dates = [self.scenario.date_of(s) for s in range(self.scenario.months)]
+        frame = pl.DataFrame(
+            {"step": steps, "kind": kinds, "entity": entities, "metric": metrics, "value": values},
+            schema={k: v for k, v in SCHEMA.items() if k != "date"},
+        )
+        date_of_step = pl.DataFrame({"step": range(len(dates)), "date": dates}, schema={"step": pl.Int32, "date": pl.Date})
+        return frame.join(date_of_step, on="step", how="left").select(list(SCHEMA))
+
+
+def collect_metrics(model: EcosystemModel) -> None:
+    from ecosystem.agents import ContentFarm, HumanWriter
+
+    record = model.recorder.record
+    step, store = model.month, model.store
+    synthetic = store.synthetic_mask(slice(None))
+    new = store.month_rows(step, step)
+    new_synthetic = synthetic[new]
+    record(step, "web", "web", "docs", len(store))
+    record(step, "web", "web", "docs_new", len(new_synthetic))
+    record(step, "web", "web", "synthetic_share", synthetic.mean() if len(synthetic) else 0.0)
+    record(step, "web", "web", "synthetic_share_new", new_synthetic.mean() if len(new_synthetic) else 0.0)
+    record(step, "web", "web", "sites", model.web.n_sites)
+    record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
+    writers = model.agents_by_type[HumanWriter]
+    record(step, "humans", "humans", "writers", len(writers))
+    record(step, "humans", "humans", "assistant_adoption", model.assistant_adoption)
+
+    for vendor in model.vendors:
+        crawler = vendor.crawler
+        if step >= crawler.start_step:
+            record(step, "crawler", crawler.name, "pages", crawler.pages_this_month)
+        if not vendor.released:
+            continue
+        for name, value in model.vendor_scores(vendor).as_dict().items():
+            record(step, "vendor", vendor.name, name, value)
+        for name, value in vendor.training.items():
+            record(step, "vendor", vendor.name, name, value)
+        record(step, "vendor", vendor.name, "retrained", float(vendor.trained_at[-1] == step))
+        record(step, "vendor", vendor.name, "age_months", step - vendor.trained_at[0])
+        record(step, "vendor", vendor.name, "generation", len(vendor.trained_at))
+
+
+def metric_name(kind: str, entity: str, metric: str) -> str:
+    """The dotted contract name of a metric row."""
+    return f"{kind}.{metric}" if kind == entity else f"{kind}.{entity}.{metric}"
+
+

@@ -1,0 +1,147 @@
+"""The Mesa model: wiring, and one month of simulated time in the order of DESIGN.md."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ecosystem.agents import ContentFarm, Crawler, HumanWriter, ModelVendor
+from ecosystem.agents.farm import FarmEconomics, enter_farms
+from ecosystem.config import Scenario
+from ecosystem.content.documents import DocumentStore
+from ecosystem.content.drafts import DraftBuffer
+from ecosystem.content.reality import build_reality
+from ecosystem.learning.scoring import RealityScorer, ScoringSettings
+from ecosystem.metrics import MetricsRecorder, collect_metrics
+from ecosystem.randomness import RandomStreams
+from ecosystem.web.graph import SiteKind, WebGraph
+
+
+class EcosystemModel(mesa.Model):
+    def __init__(self, scenario: Scenario, *, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.seed_used = scenario.seed if seed is None else seed
+        self.rngs = RandomStreams(self.seed_used)
+        super().__init__(seed=self.rngs.mesa_seed())
+        self.month = 0
+        drift = scenario.reality.drift
+        self.reality = build_reality(
+            scenario.reality,
+            months=scenario.months,
+            drift_start_step=scenario.month_index(drift.start or scenario.start),
+            rng=self.rngs.reality,
+        )
+        self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump()))
+        self.store = DocumentStore(scenario.reality.dim)
+        self.web = WebGraph(scenario.web, rng=self.rngs.web)
+        self.drafts = DraftBuffer()
+        self.farm_economics = FarmEconomics(self)
+        self.recorder = MetricsRecorder(scenario)
+        self.ai_start_step = scenario.month_index(scenario.ai_start)
+        self.vendors = [ModelVendor(self, config=c, index=i) for i, c in enumerate(scenario.vendors)]
+        self._add_writers(scenario.humans.writers)
+        self.web.refresh_rank()
+        self.assistant_adoption = 0.0
+
+    # ------------------------------------------------------------------------------------------
+    # One month
+
+    def step(self) -> None:
+        self.month = self.steps - 1  # Mesa counts steps from 1
+        self.store.begin_month(self.month)
+        # 1. policies: none in the core scenario schema yet
+        self.agents_by_type[ModelVendor].do("retrain_if_due")  # 2. vendors retrain and release
+        self._write_human_documents()  # 3. human writers publish
+        self._run_farms()  # 4. content farms enter, publish, settle accounts
+        self.agents_by_type[ModelVendor].do("publish")
+        self._update_web()  # 5. links and rank
+        self.agents_by_type[Crawler].do("crawl")  # 7. crawlers collect
+        collect_metrics(self)  # 8. data collection
+
+    def _write_human_documents(self) -> None:
+        writers = self.agents_by_type[HumanWriter]
+        self.assistant_adoption = sum(w.assistant is not None for w in writers) / len(writers)
+        writers.do("write")
+        self.drafts.publish(
+            self.store,
+            self.reality,
+            month=self.month,
+            keep=self.scenario.humans.assistant.human_edit,
+            tokens_mean=self.scenario.humans.tokens_mean,
+            rng=self.rngs.humans,
+        )
+
+    def _run_farms(self) -> None:
+        enter_farms(self)
+        farms = self.agents_by_type.get(ContentFarm)
+        if farms:
+            farms.do("publish")
+            farms.do("settle_accounts")
+
+    def _update_web(self) -> None:
+        self._grow_writers()
+        if self.month % self.scenario.web.pagerank_every == 0:
+            self.web.refresh_rank()
+
+    # ------------------------------------------------------------------------------------------
+    # Services agents call
+
+    def released_vendors(self) -> list[ModelVendor]:
+        return [v for v in self.vendors if v.released]
+
+    def choose_vendor(self, rng: np.random.Generator) -> ModelVendor:
+        """Logit choice on quality among released models (lower excess NLL is better)."""
+        vendors = self.released_vendors()
+        quality = np.array([-self.vendor_scores(v).excess_nll for v in vendors])
+        utility = self.scenario.market.quality_sensitivity * (quality - quality.max())
+        p = np.exp(utility) / np.exp(utility).sum()
+        return vendors[rng.choice(len(vendors), p=p)]
+
+    def vendor_scores(self, vendor: ModelVendor):
+        """A vendor's current model scored against reality now (cached per release)."""
+        if vendor.scores is None or vendor.scored_topics != self.reality.active(self.month).sum():
+            vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring)
+            vendor.scored_topics = self.reality.active(self.month).sum()
+        return vendor.scores
+
+    def drift_topics(self, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Writers' preferences cover the original topics; new topics take their share of P."""
+        weights = self.reality.weights(self.month)
+        new = np.flatnonzero(weights[self.scenario.reality.topics :] > 0) + self.scenario.reality.topics
+        if not len(new):
+            return topics
+        new_share = weights[new].sum()
+        switch = rng.random(len(topics)) < new_share
+        topics[switch] = rng.choice(new, size=int(switch.sum()), p=weights[new] / new_share)
+        return topics
+
+    def pre_ai_rows(self) -> np.ndarray:
+        """The frozen pre-AI archive: every page published before the AI era began."""
+        return np.arange(self.store.month_rows(self.ai_start_step).start)
+
+    # ------------------------------------------------------------------------------------------
+    # Writers
+
+    def _add_writers(self, n: int) -> None:
+        config, rng = self.scenario.humans, self.rngs.humans
+        k = self.scenario.reality.topics
+        base = self.reality.base_weights[:k] / self.reality.base_weights[:k].sum()
+        alpha = config.topic_concentration * k * base
+        preferences = rng.dirichlet(alpha, size=n)
+        preferences = np.maximum(preferences, 0.0)
+        preferences /= preferences.sum(axis=1, keepdims=True)
+        rates = rng.gamma(2.0, config.docs_per_month / 2.0, size=n)
+        for prefs, rate in zip(preferences, rates, strict=True):
+            site = self.web.add_site(
+                SiteKind.HUMAN,
+                prefs @ self.reality.means[:k],
+                opt_out_month=self.web.draw_opt_out_month(self.scenario.month_index(self.scenario.web.opt_out.start)),
+            )
+            HumanWriter(self, site=site, preferences=prefs, rate=float(rate))
+
+    def _grow_writers(self) -> None:
+        config = self.scenario.humans
+        current = len(self.agents_by_type[HumanWriter])
+        expected = current * ((1.0 + config.growth_per_year) ** (1.0 / 12.0) - 1.0)
+        if expected > 0:
+            self._add_writers(int(self.rngs.humans.poisson(expected)))

@@ -1,0 +1,35 @@
+"""One seed per run, split into independent streams per component.
+
+Each stream is a child of the run's ``SeedSequence`` with a fixed spawn key, so adding a vendor or a
+farm never shifts the numbers another component draws, and results do not depend on the order in
+which components are built.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_NAMED = {"reality": 0, "humans": 1, "farms": 2, "web": 3, "scoring": 4, "market": 5}
+_VENDOR, _CRAWLER = 100, 101
+
+
+class RandomStreams:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        for name, key in _NAMED.items():
+            setattr(self, name, self._child(key))
+        self._vendors: dict[int, np.random.Generator] = {}
+        self._crawlers: dict[int, np.random.Generator] = {}
+
+    def _child(self, *key: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+    def vendor(self, index: int) -> np.random.Generator:
+        return self._vendors.setdefault(index, self._child(_VENDOR, index))
+
+    def crawler(self, index: int) -> np.random.Generator:
+        return self._crawlers.setdefault(index, self._child(_CRAWLER, index))
+
+    def mesa_seed(self) -> int:
+        """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""
+        return int(self._child(999).integers(2**31 - 1))

@@ -1,0 +1,1 @@
+"""The web: a site graph (networkx) whose pages live in the document store."""
