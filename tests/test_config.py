@@ -54,15 +54,24 @@ def error_of(path: Path) -> str:
         ("humans:\n  writers: -3\n", ["humans.writers", "greater than or equal to 1", "-3"]),
         ("seed: -1\n", ["seed", "greater than or equal to 0", "-1"]),
         ("farms:\n  fixed_cost: -5\n", ["farms.fixed_cost", "greater than or equal to 0"]),
-        ("humans:\n  assistant:\n    innovation: 1.5\n", ["humans.assistant.innovation", "less than or equal to 1"]),
+        (
+            "humans:\n  assistant:\n    innovation: 1.5\n",
+            ["humans.assistant.innovation", "less than or equal to 1"],
+        ),
         ("humans: 3\n", ["humans", "dictionary", "3"]),
         (VENDORS + "    covariance: round\n", ["vendors.1.covariance", "'full'", "'tied'", "'round'"]),
-        (VENDORS + "    data_policy: hoard\n", ["vendors.1.data_policy", "'replace'", "'archive'", "'hoard'"]),
-        (VENDORS + "    crawler:\n      budget_per_month: 0\n", ["vendors.1.crawler.budget_per_month", "greater than 0"]),
+        (VENDORS + "    data_policy: hoard\n", ["vendors.1.data_policy", "'replace'", "'hoard'"]),
+        (
+            VENDORS + "    crawler:\n      budget_per_month: 0\n",
+            ["vendors.1.crawler.budget_per_month", "greater than 0"],
+        ),
         ("vendors:\n  - name: A\n", ["vendors.0.entry", "Field required"]),
         ("vendors:\n  - name: 1x\n    entry: 2020-01\n", ["vendors.0.name", "pattern", "'1x'"]),
         ("start: 2020-05\nend: 2019-01\n", ["end (2019-01) is before start (2020-05)"]),
-        ("vendors:\n  - {name: A, entry: 2020-01}\n  - {name: A, entry: 2021-01}\n", ["vendor names must be unique", "'A'"]),
+        (
+            "vendors:\n  - {name: A, entry: 2020-01}\n  - {name: A, entry: 2021-01}\n",
+            ["vendor names must be unique", "'A'"],
+        ),
         ("reality:\n  topic_width: [2, 1]\n", ["reality.topic_width", "low <= high"]),
     ],
 )
@@ -136,8 +145,8 @@ def test_empty_file_is_the_default_scenario(write_yaml):
 
 def test_extends_overrides_field_by_field(write_yaml):
     write_yaml(
-        "name: parent\nseed: 3\nhumans:\n  writers: 50\n  assistant:\n    innovation: 0.02\n    imitation: 0.4\n"
-        + VENDORS,
+        "name: parent\nseed: 3\nhumans:\n  writers: 50\n"
+        "  assistant:\n    innovation: 0.02\n    imitation: 0.4\n" + VENDORS,
         "parent.yaml",
     )
     child = write_yaml(
