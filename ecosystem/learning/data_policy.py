@@ -41,7 +41,10 @@ def training_indices(
         return _subsample(history, size, rng)
     n_archive = None if size is None else int(round(size * archive_share))
     n_latest = None if size is None else size - n_archive
-    return np.concatenate([_subsample(archive, n_archive, rng), _subsample(latest, n_latest, rng)])
+    from_archive = _subsample(archive, n_archive, rng)
+    # A crawl can hold pre-AI pages too: never train on the same page twice.
+    fresh = latest[~np.isin(latest, from_archive)]
+    return np.concatenate([from_archive, _subsample(fresh, n_latest, rng)])
 
 
 def _subsample(pool: np.ndarray, size: int | None, rng: np.random.Generator) -> np.ndarray:
