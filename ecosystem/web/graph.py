@@ -60,8 +60,8 @@ class WebGraph:
 
     def add_links(self, sources: np.ndarray, targets: np.ndarray) -> None:
         """Extra links, e.g. a farm's link spam pointing its network at its own sites."""
-        new = [(int(s), int(t)) for s, t in zip(sources, targets, strict=True)
-               if s != t and not self.graph.has_edge(int(s), int(t))]
+        pairs = dict.fromkeys((int(s), int(t)) for s, t in zip(sources, targets, strict=True))  # once each
+        new = [(s, t) for s, t in pairs if s != t and not self.graph.has_edge(s, t)]
         self.graph.add_edges_from(new)
         for _, t in new:
             self.in_degree[t] += 1.0
