@@ -1,0 +1,108 @@
+"""The site graph: preferential attachment, opt-outs, PageRank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecosystem.config import OptOutConfig, WebConfig
+from ecosystem.web.graph import NEVER, SiteKind, WebGraph
+
+
+def grow(n: int, *, seed: int = 0, **config) -> WebGraph:
+    web = WebGraph(WebConfig(**config), rng=np.random.default_rng(seed))
+    centroids = np.random.default_rng(seed + 1000).normal(size=(n, 4))
+    for centroid in centroids:
+        web.add_site(SiteKind.HUMAN, centroid)
+    return web
+
+
+def test_early_sites_gain_in_degree_by_preferential_attachment():
+    web = grow(400, topic_affinity=0.0, links_per_site=3)
+    in_degree = np.array([web.graph.in_degree(s) for s in range(web.n_sites)])
+    np.testing.assert_array_equal(in_degree, web.in_degree)
+    assert in_degree[:20].mean() > 4 * in_degree[-100:].mean()
+    assert in_degree.max() > 15  # a heavy tail of hubs
+
+
+def test_each_new_site_links_out_to_distinct_older_sites():
+    web = grow(50, links_per_site=3)
+    for site in range(web.n_sites):
+        targets = list(web.graph.successors(site))
+        assert len(targets) == min(3, site)
+        assert all(t < site for t in targets)
+    assert web.graph.number_of_nodes() == 50
+    assert web.graph.nodes[0]["kind"] == "human"
+
+
+def test_topic_affinity_links_similar_sites():
+    web = WebGraph(WebConfig(topic_affinity=20.0, links_per_site=1), rng=np.random.default_rng(0))
+    for i in range(200):
+        web.add_site(SiteKind.HUMAN, np.array([1.0, 0.0]) if i % 2 == 0 else np.array([0.0, 1.0]))
+    same = [int(s % 2 == t % 2) for s, t in web.graph.edges]
+    assert np.mean(same) > 0.95
+
+
+def test_add_links_skips_self_links_and_duplicates():
+    web = grow(5, links_per_site=1)
+    before = set(web.graph.edges)
+    sources = np.array([3, 3, 4, 4, 2, 1])
+    targets = np.array([3, 0, 1, 1, 1, 2])  # a self-link, a repeated pair, maybe existing links
+    web.add_links(sources, targets)
+    wanted = {(3, 0), (4, 1), (2, 1), (1, 2)}
+    assert set(web.graph.edges) == before | wanted
+    assert not web.graph.has_edge(3, 3)
+    # the in-degree that drives preferential attachment counts each link once
+    np.testing.assert_array_equal(web.in_degree, [web.graph.in_degree(s) for s in range(5)])
+
+
+def test_pagerank_sums_to_one_and_favours_hubs():
+    web = grow(200, topic_affinity=0.0)
+    web.refresh_rank()
+    assert web.rank.shape == (200,)
+    assert web.rank.sum() == pytest.approx(1.0)
+    assert (web.rank > 0).all()
+    assert web.rank[:10].mean() > web.rank[-50:].mean()
+
+
+def test_site_kinds_are_recorded():
+    web = grow(3)
+    farm = web.add_site(SiteKind.FARM, np.ones(4))
+    vendor = web.add_site(SiteKind.VENDOR, np.ones(4))
+    np.testing.assert_array_equal(web.kind, [SiteKind.HUMAN] * 3 + [SiteKind.FARM, SiteKind.VENDOR])
+    assert web.graph.nodes[farm]["kind"] == "farm" and web.graph.nodes[vendor]["kind"] == "vendor"
+
+
+def test_opted_out_from_the_month_on():
+    web = WebGraph(WebConfig(), rng=np.random.default_rng(0))
+    web.add_site(SiteKind.HUMAN, np.ones(2), opt_out_month=5)
+    web.add_site(SiteKind.HUMAN, np.ones(2))
+    np.testing.assert_array_equal(web.opted_out(4), [False, False])
+    np.testing.assert_array_equal(web.opted_out(5), [True, False])
+    np.testing.assert_array_equal(web.opted_out(10**6), [True, False])
+    assert web.opt_out_month[1] == NEVER
+
+
+def opt_out_months(
+    final_share: float, n: int = 4000, start: int = 10, months_to_half: int = 12
+) -> np.ndarray:
+    config = WebConfig(opt_out=OptOutConfig(final_share=final_share, months_to_half=months_to_half))
+    web = WebGraph(config, rng=np.random.default_rng(3))
+    return np.array([web.draw_opt_out_month(start) for _ in range(n)])
+
+
+def test_no_opt_outs_when_final_share_is_zero():
+    assert (opt_out_months(0.0, n=200) == NEVER).all()
+
+
+def test_opt_out_months_follow_the_adoption_curve():
+    months = opt_out_months(0.4)
+    adopters = months[months != NEVER]
+    assert len(adopters) / len(months) == pytest.approx(0.4, abs=0.03)
+    assert adopters.min() >= 10
+    assert np.median(adopters) == pytest.approx(10 + 12, abs=1.5)
+
+
+def test_every_site_opts_out_at_full_share():
+    months = opt_out_months(1.0, n=300, months_to_half=3)
+    assert (months != NEVER).all() and months.min() >= 10
