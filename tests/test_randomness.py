@@ -1,0 +1,60 @@
+"""One seed per run, split into streams that do not depend on each other or on construction order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecosystem.randomness import RandomStreams
+
+NAMED = ["reality", "humans", "farms", "web", "scoring", "market"]
+
+
+def draw(generator: np.random.Generator) -> np.ndarray:
+    return generator.random(5)
+
+
+def test_same_seed_same_numbers():
+    a, b = RandomStreams(11), RandomStreams(11)
+    for name in NAMED:
+        np.testing.assert_array_equal(draw(getattr(a, name)), draw(getattr(b, name)))
+    np.testing.assert_array_equal(draw(a.vendor(2)), draw(b.vendor(2)))
+    np.testing.assert_array_equal(draw(a.crawler(0)), draw(b.crawler(0)))
+    assert a.mesa_seed() == b.mesa_seed()
+
+
+def test_different_seeds_differ():
+    a, b = RandomStreams(11), RandomStreams(12)
+    for name in NAMED:
+        assert not np.array_equal(draw(getattr(a, name)), draw(getattr(b, name)))
+    assert a.mesa_seed() != b.mesa_seed()
+
+
+def test_streams_are_distinct_from_each_other():
+    streams = RandomStreams(3)
+    firsts = [draw(getattr(streams, name))[0] for name in NAMED]
+    firsts += [draw(streams.vendor(i))[0] for i in range(3)] + [draw(streams.crawler(i))[0] for i in range(3)]
+    assert len(set(firsts)) == len(firsts)
+
+
+def test_streams_do_not_depend_on_construction_order_or_use_of_others():
+    plain = RandomStreams(5)
+    expected = draw(plain.vendor(1)), draw(plain.crawler(1)), draw(plain.web)
+
+    busy = RandomStreams(5)
+    for i in (3, 0, 2):  # other vendors and crawlers built first, and used
+        busy.vendor(i).random(100)
+        busy.crawler(i).random(100)
+    busy.humans.random(1000)
+    busy.reality.normal(size=50)
+    np.testing.assert_array_equal(draw(busy.vendor(1)), expected[0])
+    np.testing.assert_array_equal(draw(busy.crawler(1)), expected[1])
+    np.testing.assert_array_equal(draw(busy.web), expected[2])
+
+
+def test_a_component_keeps_its_stream_across_calls():
+    streams = RandomStreams(9)
+    first = draw(streams.vendor(0))
+    second = draw(streams.vendor(0))  # continues the same stream, not a restart
+    assert streams.vendor(0) is streams.vendor(0)
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(np.concatenate([first, second]), RandomStreams(9).vendor(0).random(10))
