@@ -1,0 +1,162 @@
+"""A parameter sweep: load the sweep file, plan its runs, and turn finished runs into tables.
+
+Every point of the design is checked against the scenario schema before anything runs, so a bad
+range fails at once with the sweep file, the parameter and the field that refused it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from ecosystem.config import Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
+from ecosystem.experiments.batch import RunSpec, run_files
+from ecosystem.experiments.designs import design_table, value_of
+from ecosystem.experiments.outcomes import check_outcomes, outcome_table
+from ecosystem.experiments.schema import Parameter, SweepError, SweepFile, read_sweep_file
+from ecosystem.io import write_text, write_with
+
+
+@dataclass(frozen=True)
+class Sweep:
+    file: SweepFile
+    source: str
+    base: Scenario
+
+    @property
+    def base_raw(self) -> dict[str, Any]:
+        return self.base.model_dump(mode="json")
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read the sweep file, load its base scenario, and check every parameter and outcome against it."""
+    path = Path(path)
+    file = read_sweep_file(path)
+    try:
+        base = load_scenario(path.parent / file.base, overrides=file.overrides)
+    except ScenarioError as err:
+        raise SweepError(f"{path}: base: {err}") from None
+    sweep = Sweep(file=file, source=str(path), base=base)
+    for i, parameter in enumerate(file.parameters):
+        extremes = parameter.levels if parameter.levels is not None else [parameter.low, parameter.high]
+        for raw in extremes:
+            value = raw if parameter.levels is not None else value_of(parameter, raw)
+            apply_values(sweep, {parameter.label: value}, source=f"{path}: parameters.{i} ({parameter.label}="
+                                                                  f"{value!r})")
+    check_outcomes(file.outcomes, base, source=str(path))
+    return sweep
+
+
+def apply_values(sweep: Sweep, values: dict[str, Any], *, source: str) -> dict[str, Any]:
+    """The base scenario with ``values`` (by parameter label) set, validated, as a plain dict."""
+    raw = copy.deepcopy(sweep.base_raw)
+    by_label = {p.label: p for p in sweep.file.parameters}
+    try:
+        for label, value in values.items():
+            for dotted in expand_path(raw, by_label[label]):
+                set_by_path(raw, dotted, value)
+        return validate_scenario(raw, source=source).model_dump(mode="json")
+    except ScenarioError as err:
+        message = str(err)
+        raise SweepError(message if message.startswith(source) else f"{source}: {message}") from None
+
+
+def expand_path(raw: dict[str, Any], parameter: Parameter) -> list[str]:
+    """``vendors.*.components`` to one path per vendor; a path without ``*`` to itself."""
+    paths = [""]
+    node_of = {"": raw}
+    for key in parameter.path.split("."):
+        expanded, nodes = [], {}
+        for prefix in paths:
+            node = node_of[prefix]
+            keys = [key]
+            if key == "*":
+                if not isinstance(node, list):
+                    where = prefix or "the top level"
+                    raise ScenarioError(f"{parameter.path}: * stands for list items; {where} is not a list")
+                keys = [str(item.get("name", i)) if isinstance(item, dict) else str(i)
+                        for i, item in enumerate(node)]
+            for k in keys:
+                path = f"{prefix}.{k}" if prefix else k
+                expanded.append(path)
+                nodes[path] = _child(node, k)
+        paths, node_of = expanded, nodes
+    return paths
+
+
+def _child(node: Any, key: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if (isinstance(item, dict) and item.get("name") == key) or str(i) == key:
+                return item
+    return None
+
+
+def plan_sweep(sweep: Sweep, *, folder: Path) -> tuple[pl.DataFrame, list[RunSpec]]:
+    """The design table and one run spec per point and seed (points validated before returning)."""
+    design = design_table(sweep.file)
+    labels = [p.label for p in sweep.file.parameters]
+    seeds = range(sweep.file.first_seed, sweep.file.first_seed + sweep.file.seeds)
+    specs = []
+    for row in design.iter_rows(named=True):
+        values = {label: row[label] for label in labels}
+        scenario = apply_values(sweep, values, source=f"{sweep.source}: point {row['point']}")
+        specs.extend(RunSpec(label=f"p{row['point']:05d}", scenario=scenario, seed=seed, folder=str(folder),
+                             tags={"point": row["point"]}, params=values) for seed in seeds)
+    return design, specs
+
+
+def sweep_outcomes(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec]) -> pl.DataFrame:
+    """One row per finished run: point, seed, the parameter values and the outcomes."""
+    table = outcome_table(run_files(specs), sweep.file.outcomes, keys=["point"])
+    return design.join(table, on="point", how="inner").select("point", "seed", *design.columns[1:],
+                                                               *[o.name for o in sweep.file.outcomes])
+
+
+def point_means(sweep: Sweep, outcomes: pl.DataFrame) -> pl.DataFrame:
+    """Each outcome averaged over the seeds of a point."""
+    names = [o.name for o in sweep.file.outcomes]
+    labels = [p.label for p in sweep.file.parameters]
+    return (outcomes.group_by("point", maintain_order=True)
+            .agg(*[pl.col(label).first() for label in labels], *[pl.col(n).mean() for n in names],
+                 pl.len().alias("runs"))
+            .sort("point"))
+
+
+@dataclass(frozen=True)
+class SweepTables:
+    outcomes: pl.DataFrame
+    means: pl.DataFrame
+    sensitivity: pl.DataFrame
+    sensitivity_error: str | None
+
+
+def finish_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], *, out: Path) -> SweepTables:
+    """Read the finished runs and write ``outcomes.parquet``, ``point_means.parquet`` and
+    ``sensitivity.parquet`` (indices need every point; if some failed, the reason is returned)."""
+    from ecosystem.experiments.sensitivity import COLUMNS, sensitivity_table
+
+    outcomes = sweep_outcomes(sweep, design, specs)
+    means = point_means(sweep, outcomes)
+    error = None
+    try:
+        sensitivity = sensitivity_table(sweep.file, means)
+    except SweepError as err:
+        sensitivity, error = pl.DataFrame(schema=COLUMNS), str(err)
+    for name, table in (("outcomes", outcomes), ("point_means", means), ("sensitivity", sensitivity)):
+        write_with(out / f"{name}.parquet", table.write_parquet)
+    return SweepTables(outcomes, means, sensitivity, error)
+
+
+def write_plan(sweep: Sweep, design: pl.DataFrame, *, out: Path) -> None:
+    """The design table and the sweep file as run (with its resolved base), before any run starts."""
+    write_with(out / "design.parquet", design.write_parquet)
+    record = {"sweep": sweep.file.model_dump(mode="json"), "source": sweep.source, "base": sweep.base_raw}
+    write_text(out / "sweep.yaml", yaml.safe_dump(record, sort_keys=False))
