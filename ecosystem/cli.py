@@ -79,6 +79,157 @@ def summary_table(result) -> Table:
     return table
 
 
+# ----------------------------------------------------------------------------------------------
+# Comparisons and sweeps: many runs on local processes or a Dask cluster
+
+
+WorkersOption = Annotated[int | None, typer.Option(help="Local worker processes (default: every core; 1 runs "
+                                                        "in this process).")]
+SchedulerOption = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")]
+DaskLocalOption = Annotated[int | None, typer.Option(help="Start a Dask LocalCluster, N processes.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print how many runs it would do, and stop.")]
+
+
+def _run_all(specs, *, what: str, workers: int | None, scheduler: str | None, dask_local: int | None):
+    """Run the specs not yet on disk with a progress bar; print each failure as one line."""
+    from ecosystem.experiments.batch import run_batch
+    from ecosystem.experiments.executors import choose_executor
+
+    try:
+        executor = choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    except ValueError as err:
+        fail(str(err))
+    todo = sum(not spec.is_done() for spec in specs)
+    console.print(f"{what}: {len(specs)} runs, {len(specs) - todo} already done, {todo} to do "
+                  f"on {executor.description}")
+
+    def report(spec, failure) -> None:
+        bar.advance(task)
+        if failure is not None:
+            errors.print(f"[bold red]run failed:[/] {failure.describe()}", highlight=False, soft_wrap=True)
+
+    try:
+        with progress_bar() as bar, executor:
+            task = bar.add_task(f"{what}: runs", total=todo)
+            return run_batch(specs, executor=executor, on_finish=report)
+    except OSError as err:
+        fail(f"{executor.description}: {err}")
+
+
+def _exit_if_failed(report) -> None:
+    if report.failures:
+        errors.print(f"[bold red]{len(report.failures)} run(s) failed[/]; the others are saved. Fix the "
+                     "cause and re-run the same command: finished runs are skipped.",
+                     highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files; the first is the reference.")],
+    out: Annotated[Path, typer.Option(help="Results folder (runs/, runs.parquet, summary.parquet...).")],
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per scenario, common to all scenarios.")] = 5,
+    first_seed: Annotated[int, typer.Option(min=0, help="Seeds are first_seed .. first_seed+seeds-1.")] = 0,
+    outcome: Annotated[list[str] | None, typer.Option(
+        help="METRIC@YYYY-MM (repeatable; default: web.synthetic_share_new at the end).")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Run scenarios on the same seeds and compare outcomes with paired 95% intervals.
+
+    Example: ecosim compare scenarios/baseline.yaml scenarios/watermark.yaml --seeds 10 --out results/cmp
+    --outcome vendor.Pioneer.excess_nll@2030-12
+    """
+    from analysis.experiment_figures import draw_compare_figures
+    from ecosystem.experiments.compare import default_outcome, finish_compare, plan_compare
+    from ecosystem.experiments.outcomes import check_outcomes
+    from ecosystem.experiments.schema import parse_outcome
+
+    try:
+        loaded = [load_scenario(path) for path in scenarios]
+        outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
+        for path, scenario in zip(scenarios, loaded, strict=True):
+            check_outcomes(outcomes, scenario, source=str(path))
+        specs = plan_compare(loaded, seeds=range(first_seed, first_seed + seeds), folder=out / "runs")
+    except ScenarioError as err:
+        fail(str(err))
+    if dry_run:
+        done = sum(spec.is_done() for spec in specs)
+        console.print(f"{len(specs)} runs ({len(loaded)} scenarios x {seeds} seeds): {done} already done, "
+                      f"{len(specs) - done} to do")
+        return
+    report = _run_all(specs, what="compare", workers=workers, scheduler=scheduler, dask_local=dask_local)
+    order = [s.name for s in loaded]
+    if report.done + report.skipped:
+        try:
+            summary, over_time = finish_compare(specs, outcomes, order=order, out=out)
+        except ScenarioError as err:
+            fail(str(err))
+        draw_compare_figures(over_time, out / "figures", order=order)
+        console.print(_frame_table(summary, title=f"Compared with {order[0]} (paired over seeds, 95% CI)"))
+        console.print(f"Results in {out}/")
+    _exit_if_failed(report)
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep YAML file (base scenario, parameters, design).")],
+    out: Annotated[Path | None, typer.Option(help="Results folder (default: results/sweeps/<name>).")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Run a parameter sweep (grid, lhs, sobol or morris) and compute sensitivity indices.
+
+    Example: ecosim sweep scenarios/sweeps/sobol_five.yaml --scheduler tcp://10.0.0.5:8786
+    """
+    from analysis.experiment_figures import draw_sweep_figures
+    from ecosystem.experiments.sweep import finish_sweep, load_sweep, plan_sweep, write_plan
+
+    try:
+        loaded = load_sweep(sweep_file)
+        folder = out or Path("results") / "sweeps" / loaded.file.name
+        design, specs = plan_sweep(loaded, folder=folder / "runs")
+    except ScenarioError as err:
+        fail(str(err))
+    if dry_run:
+        done = sum(spec.is_done() for spec in specs)
+        console.print(f"{len(specs)} runs ({design.height} {loaded.file.design.kind} points x "
+                      f"{loaded.file.seeds} seeds): {done} already done, {len(specs) - done} to do")
+        return
+    write_plan(loaded, design, out=folder)
+    report = _run_all(specs, what=f"sweep {loaded.file.name}", workers=workers, scheduler=scheduler,
+                      dask_local=dask_local)
+    if report.done + report.skipped:
+        try:
+            tables = finish_sweep(loaded, design, specs, out=folder)
+        except ScenarioError as err:
+            fail(str(err))
+        if tables.sensitivity_error:
+            errors.print(f"no sensitivity indices: {tables.sensitivity_error}", highlight=False,
+                         soft_wrap=True)
+        draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
+                           outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
+                           sensitivity=tables.sensitivity, folder=folder / "figures")
+        if not tables.sensitivity.is_empty():
+            title = "Sensitivity indices (conf: 95% half-width)"
+            console.print(_frame_table(tables.sensitivity, title=title))
+        console.print(f"Results in {folder}/")
+    _exit_if_failed(report)
+
+
+def _frame_table(frame, *, title: str) -> Table:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(column, justify="left" if not frame[column].dtype.is_numeric() else "right")
+    for row in frame.iter_rows():
+        table.add_row(*("" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v) for v in row))
+    return table
+
+
 def main() -> None:
     app()
 
