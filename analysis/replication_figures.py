@@ -1,0 +1,82 @@
+"""One figure per replication: simulated mean (with a band of one standard deviation over seeds) per
+arm, the exact theory as a thick pale line beneath it, and the published limit as a thin dash-dot line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from analysis.style import line_styles, new_figure, save
+
+# Per experiment: the quantities shown, their axis label, and whether the axis is logarithmic.
+PANELS: dict[str, list[tuple[str, str, bool]]] = {
+    "gaussian": [("variance", "fitted variance", True), ("std", "fitted standard deviation", True),
+                 ("log_variance", "log fitted variance", False),
+                 ("mean_error_sq", "(mean - true mean)^2", False)],
+    "gmm": [("variance_ratio", "total variance / real", True), ("within_variance_ratio", "within-component "
+            "variance / real", True), ("separation_ratio", "separation / real", False),
+            ("heldout_nll", "held-out real NLL", True)],
+    "categorical": [("support", "support size", True), ("heterozygosity", "1 - sum p^2", False),
+                    ("entropy", "entropy (nats)", False), ("alive_head", "head symbols alive", False),
+                    ("alive_torso", "torso symbols alive", False),
+                    ("alive_tail", "tail symbols alive", False)],
+    "regression": [("test_error", "excess test error ||w - w*||^2", False)],
+    "mixing": [("mean_error_sq", "(mean - true mean)^2", False), ("variance", "fitted variance", False)],
+}
+
+
+def draw_replication_figure(name: str, table: pl.DataFrame, folder: str | Path, *, stem: str = "figure"
+                            ) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` for one experiment's table; return their paths."""
+    panels = PANELS.get(name) or [(q, q, False) for q in table["quantity"].unique(maintain_order=True)]
+    panels = [p for p in panels if p[0] in set(table["quantity"])]
+    cols = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = new_figure(rows, cols, width=7.0 if cols == 2 else 4.5, height=2.6)
+    arms = table["arm"].unique(maintain_order=True).to_list()
+    for ax, (quantity, label, log) in zip(axes.flat, panels, strict=False):
+        styles = line_styles()
+        for arm in arms:
+            rows = table.filter(pl.col("arm") == arm, pl.col("quantity") == quantity).sort("generation")
+            _draw_arm(ax, rows, arm, next(styles), log=log)
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("generation")
+        if log:
+            ax.set_yscale("log")
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=7, frameon=False)
+    n_seeds = int(table["n_seeds"].max())
+    fig.suptitle(f"{name}: mean over {n_seeds} seed{'s' if n_seeds > 1 else ''}", fontsize=10)
+    return save(fig, folder, stem)
+
+
+def _draw_arm(ax, rows: pl.DataFrame, arm: str, style: dict, *, log: bool) -> None:
+    x = rows["generation"].to_numpy()
+    mean = rows["mean"].to_numpy()
+    std = rows["std"].fill_null(0.0).to_numpy()
+    style = {**style, "markevery": max(1, len(x) // 8)}
+    low = np.maximum(mean - std, mean * 0.05) if log else mean - std
+    ax.fill_between(x, low, mean + std, color=style["color"], alpha=0.12, linewidth=0)
+    ax.plot(x, mean, label=arm, linewidth=1.2, **style)
+    theory = rows["theory"].to_numpy().astype(float)
+    known = ~np.isnan(theory)
+    if known.sum() > 2:
+        ax.plot(x[known], theory[known], color="0.7", linewidth=3.5, zorder=0, solid_capstyle="butt",
+                label=_once(ax, "theory"))
+    elif known.any():
+        ax.plot(x[known], theory[known], "x", color="0.0", markersize=7, zorder=3,
+                label=_once(ax, "theory"))
+    limit = rows["theory_limit"].drop_nulls()
+    if len(limit):
+        ax.axhline(float(limit[0]), color="0.0", linestyle="-.", linewidth=0.8,
+                   label=_once(ax, "published limit"))
+
+
+
+def _once(ax, label: str) -> str | None:
+    """The label the first time it is used on this axis, then None (one legend entry each)."""
+    return None if label in ax.get_legend_handles_labels()[1] else label

@@ -1,0 +1,76 @@
+"""The published experiments by name, and the one entry point that runs any of them.
+
+An experiment is a plain function with keyword-only options returning a polars table (one row per
+arm, generation and quantity). Its options and defaults are read from its signature, so the list a
+user sees can never disagree with what the function accepts.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from threadpoolctl import threadpool_limits
+
+from ecosystem.replication.categorical import categorical
+from ecosystem.replication.common import ReplicationError
+from ecosystem.replication.gaussian import gaussian
+from ecosystem.replication.gmm import gmm
+from ecosystem.replication.mixing import mixing
+from ecosystem.replication.regression import regression
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    run: Callable[..., pl.DataFrame]
+    summary: str
+    reference: str
+
+    def defaults(self) -> dict[str, Any]:
+        """Every option with its default value (``seed`` included)."""
+        return {p.name: p.default for p in inspect.signature(self.run).parameters.values()}
+
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
+    Experiment("gaussian", gaussian, "Gaussian refitted on M samples of its last fit: variance collapses",
+               "Shumailov et al., Nature 2024"),
+    Experiment("gmm", gmm, "Two-component mixture refitted by EM for many generations: collapse to a point",
+               "Shumailov et al., Nature 2024"),
+    Experiment("categorical", categorical, "Zipf vocabulary re-estimated from M samples: rare symbols vanish",
+               "Shumailov et al., Nature 2024 (Wright-Fisher drift)"),
+    Experiment("regression", regression,
+               "Linear regression on its own labels: replace grows, accumulate stays bounded",
+               "Gerstgrasser et al. 2024"),
+    Experiment("mixing", mixing, "Fresh real data mixed with biased synthetic data; replace vs accumulate",
+               "Bertrand et al. ICLR 2024; Alemohammad et al. ICLR 2024; Kazdan et al. 2024"),
+]}
+
+
+def get_experiment(name: str) -> Experiment:
+    if name not in EXPERIMENTS:
+        raise ReplicationError(f"unknown experiment {name!r}; choose one of {', '.join(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
+
+
+def resolve_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The defaults overridden by ``options``; an option the experiment does not take is an error."""
+    defaults = get_experiment(name).defaults()
+    unknown = sorted(set(options) - set(defaults))
+    if unknown:
+        raise ReplicationError(f"option {unknown[0]!r} does not apply to experiment {name!r}; "
+                               f"its options are {', '.join(defaults)}")
+    return {**defaults, **options}
+
+
+def run_experiment(name: str, **options: Any) -> pl.DataFrame:
+    """Run one experiment; same options and seed give the identical table.
+
+    BLAS runs single-threaded: the matrices are tiny, and threads only fight over shared cores.
+    """
+    resolved = resolve_options(name, options)
+    with threadpool_limits(limits=1):
+        return get_experiment(name).run(**resolved)
