@@ -230,6 +230,58 @@ def _frame_table(frame, *, title: str) -> Table:
     return table
 
 
+@app.command()
+def replicate(
+    name: Annotated[str | None, typer.Argument(help="Experiment name (see --list).")] = None,
+    list_all: Annotated[bool, typer.Option("--list", help="List experiments and options.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Folder (default results/replication/NAME).")] = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-m", help="Samples per generation M.")] = None,
+    generations: Annotated[int | None, typer.Option(help="Number of generations.")] = None,
+    seeds: Annotated[int | None, typer.Option(help="Independent chains averaged per generation.")] = None,
+    seed: Annotated[int | None, typer.Option(help="The experiment's seed (default 0).")] = None,
+    policy: Annotated[list[str] | None, typer.Option(
+        help="replace, accumulate or accumulate-subsample (repeatable: arms side by side).")] = None,
+    estimator: Annotated[list[str] | None, typer.Option(help="Variance estimator: mle or unbiased.")] = None,
+    real_share: Annotated[float | None, typer.Option(help="mixing: share of fresh real data.")] = None,
+    temperature: Annotated[float | None, typer.Option(help="mixing: synthetic variance factor.")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", "-o", help="Other option: KEY=VALUE.")]
+    = None,
+    figures: Annotated[bool, typer.Option(help="Draw the figure (PNG and SVG).")] = True,
+) -> None:
+    """Reproduce a published recursive-training result with the engine's own models.
+
+    Example: ecosim replicate gaussian --samples 50 --generations 100 --seeds 500 --out results/gaussian
+    """
+    import time
+
+    from ecosystem.replication import ReplicationError, resolve_options, run_experiment, write_replication
+    from ecosystem.replication.cli import describe_experiments, options_from_cli
+
+    if list_all:
+        for experiment, summary, reference, defaults in describe_experiments():
+            console.print(f"[bold]{experiment}[/]: {summary} ({reference})\n    options: {defaults}",
+                          highlight=False)
+        return
+    if name is None:
+        fail("give an experiment NAME, or --list to see them")
+    given = {"samples": samples, "generations": generations, "seeds": seeds, "seed": seed, "policy": policy,
+             "estimator": estimator, "real_share": real_share, "temperature": temperature}
+    try:
+        options = resolve_options(name, options_from_cli(name, given=given, extra=option or []))
+        started = time.perf_counter()
+        with console.status(f"replicating {name}..."):
+            result = run_experiment(name, **options)
+    except ReplicationError as err:
+        fail(str(err))
+    out = out or Path("results") / "replication" / name
+    write_replication(name, result, options, out, wall_seconds=time.perf_counter() - started)
+    if figures:
+        from analysis.replication_figures import draw_replication_figure
+
+        draw_replication_figure(name, result, out)
+    console.print(f"{name}: {result.height} rows in {out}/ ({time.perf_counter() - started:.1f} s)")
+
+
 def main() -> None:
     app()
 
