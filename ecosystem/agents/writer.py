@@ -50,6 +50,8 @@ class HumanWriter(mesa.Agent):
         bass = self.model.scenario.humans.assistant
         if self.assistant is not None or self.model.month < self.model.scenario.month_index(bass.start):
             return
+        if not self.model.released_vendors():
+            return  # no model to assist with yet
         hazard = bass.innovation + bass.imitation * self.model.assistant_adoption
         if rng.random() < hazard:
             self.assistant = self.model.choose_vendor(rng)
