@@ -50,13 +50,19 @@ class EcosystemModel(mesa.Model):
         self.month = self.steps - 1  # Mesa counts steps from 1
         self.store.begin_month(self.month)
         # 1. policies: none in the core scenario schema yet
-        self.agents_by_type[ModelVendor].do("retrain_if_due")  # 2. vendors retrain and release
+        self._each(ModelVendor, "retrain_if_due")  # 2. vendors retrain and release
         self._write_human_documents()  # 3. human writers publish
         self._run_farms()  # 4. content farms enter, publish, settle accounts
-        self.agents_by_type[ModelVendor].do("publish")
+        self._each(ModelVendor, "publish")
         self._update_web()  # 5. links and rank
-        self.agents_by_type[Crawler].do("crawl")  # 7. crawlers collect
+        self._each(Crawler, "crawl")  # 7. crawlers collect
         collect_metrics(self)  # 8. data collection
+
+    def _each(self, agent_type: type[mesa.Agent], method: str) -> None:
+        """Every agent of a type does ``method``; a scenario may have none (e.g. no vendors)."""
+        agents = self.agents_by_type.get(agent_type)
+        if agents:
+            agents.do(method)
 
     def _write_human_documents(self) -> None:
         writers = self.agents_by_type[HumanWriter]
