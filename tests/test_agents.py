@@ -257,3 +257,23 @@ def test_humans_stop_publishing_from_their_stop_month(tiny_path):
     human = (origin == Origin.HUMAN) | (origin == Origin.ASSISTED)
     assert human[month < 6].sum() > 0
     assert human[month >= 6].sum() == 0
+
+
+def test_a_web_without_vendors_runs_through_the_ai_era(tiny_path):
+    """A human-only control: the assistant and farm eras begin, but there is no model to use."""
+    scenario = load_scenario(tiny_path, overrides={"end": "2021-09"})
+    scenario = scenario.model_copy(update={"vendors": []})
+    frame = simulate(scenario).metrics
+    assert (series(frame, "web", "web", "synthetic_share")["value"] == 0).all()
+    assert (series(frame, "farms", "farms", "count")["value"] == 0).all()
+    assert frame.filter(pl.col("kind").is_in(["vendor", "crawler"])).is_empty()
+
+
+def test_the_assistant_era_may_begin_before_the_first_release(tiny_path):
+    scenario = load_scenario(tiny_path, overrides={"end": "2021-03", "humans.assistant.start": "2020-02"})
+    model = EcosystemModel(scenario)
+    for _ in range(scenario.months):
+        model.step()
+    origin, month = model.store.column("origin"), model.store.column("month")
+    first_release = min(v.trained_at[0] for v in model.vendors if v.trained_at)
+    assert not ((origin == Origin.ASSISTED) & (month < first_release)).any()
