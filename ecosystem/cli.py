@@ -44,7 +44,7 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
     out: Annotated[Path | None, typer.Option(help="Results folder (default: results/<scenario name>).")] = None,
     figures: Annotated[bool, typer.Option(help="Draw the run's figures.")] = True,
 ) -> None:
