@@ -126,3 +126,13 @@ def test_run_without_figures(tmp_path):
 def test_no_arguments_shows_help():
     result = runner.invoke(app, [])
     assert "validate" in result.output and "run" in result.output
+
+
+@pytest.mark.parametrize("seed", ["-1", "abc"])
+def test_run_with_a_bad_seed_is_a_usage_error(tmp_path, seed):
+    out = tmp_path / "never"
+    result = runner.invoke(app, ["run", str(TINY), "--out", str(out), "--seed", seed])
+    assert result.exit_code == 2
+    assert "--seed" in result.stderr
+    assert not isinstance(result.exception, ValueError)
+    assert not out.exists()

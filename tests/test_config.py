@@ -174,7 +174,10 @@ def test_extends_resolves_relative_to_the_child_and_chains(tmp_path):
     (tmp_path / "leaf.yaml").write_text("extends: base/middle.yaml\nname: leaf\n")
     scenario = load_scenario(tmp_path / "leaf.yaml")
     assert (scenario.name, scenario.seed, scenario.humans.writers, scenario.humans.docs_per_month) == (
-        "leaf", 11, 12, 2.0,
+        "leaf",
+        11,
+        12,
+        2.0,
     )
 
 
@@ -260,3 +263,9 @@ def test_shipped_scenarios_validate_and_round_trip(path, tmp_path):
 
 def test_scenarios_folder_is_not_empty():
     assert any(p.name == "baseline.yaml" for p in SCENARIOS)
+
+
+def test_a_file_that_is_not_text_cannot_be_read(tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"name: \xff\xfe\x00bad\n")
+    assert "cannot read file" in error_of(path)
