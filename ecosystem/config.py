@@ -80,9 +80,9 @@ class AssistantConfig(Section):
     """Human writers adopting an AI assistant by Bass diffusion from ``start``."""
 
     start: Month = dt.date(2022, 11, 1)
-    innovation: Share = 0.01  # Bass p, per month
-    imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25  # Bass q, per month
-    assisted_share: Share = 0.5  # share of an adopter's documents written with the assistant
+    innovation: Share = 0.015  # Bass p, per month
+    imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.12  # Bass q, per month
+    assisted_share: Share = 0.3  # share of an adopter's documents written with the assistant
     human_edit: Share = 0.3  # weight the writer's own draft keeps in an assisted document
 
 
@@ -103,9 +103,10 @@ class FarmsConfig(Section):
     candidates_per_month: Annotated[float, Field(ge=0.0)] = 6.0
     docs_per_month: PositiveInt = 60
     tokens_per_doc: PositiveInt = 800
-    visits_per_month: Annotated[float, Field(gt=0.0, title="monthly visits the whole web receives")] = 1e7
+    visits_per_month: Annotated[float, Field(gt=0.0, title="monthly search visits to new pages")] = 1e7
+    visits_growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
     revenue_per_visit: Annotated[float, Field(ge=0.0)] = 0.004
-    fixed_cost: Annotated[float, Field(ge=0.0, title="monthly cost of running a farm")] = 60.0
+    fixed_cost: Annotated[float, Field(ge=0.0, title="monthly cost of running a farm")] = 650.0
     price_per_mtoken: Annotated[float, Field(gt=0.0, title="generation price at AI start, $/M tokens")] = 20.0
     price_decline_per_year: Annotated[float, Field(ge=1.0, title="price falls by this factor a year")] = 10.0
     patience: PositiveInt = 3

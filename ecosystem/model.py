@@ -11,7 +11,7 @@ from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
-from ecosystem.learning.scoring import RealityScorer, ScoringSettings
+from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
 from ecosystem.metrics import MetricsRecorder, collect_metrics
 from ecosystem.randomness import RandomStreams
 from ecosystem.web.graph import SiteKind, WebGraph
@@ -42,12 +42,14 @@ class EcosystemModel(mesa.Model):
         self._add_writers(scenario.humans.writers)
         self.web.refresh_rank()
         self.assistant_adoption = 0.0
+        self.active_topics = int(self.reality.active(0).sum())
 
     # ------------------------------------------------------------------------------------------
     # One month
 
     def step(self) -> None:
         self.month = self.steps - 1  # Mesa counts steps from 1
+        self.active_topics = int(self.reality.active(self.month).sum())
         self.store.begin_month(self.month)
         # 1. policies: none in the core scenario schema yet
         self._each(ModelVendor, "retrain_if_due")  # 2. vendors retrain and release
@@ -75,6 +77,7 @@ class EcosystemModel(mesa.Model):
             keep=self.scenario.humans.assistant.human_edit,
             tokens_mean=self.scenario.humans.tokens_mean,
             rng=self.rngs.humans,
+            retopic=self.drift_topics,
         )
 
     def _run_farms(self) -> None:
@@ -82,6 +85,8 @@ class EcosystemModel(mesa.Model):
         farms = self.agents_by_type.get(ContentFarm)
         if farms:
             farms.do("publish")
+        self.farm_economics.observe_month()
+        if farms:
             farms.do("settle_accounts")
 
     def _update_web(self) -> None:
@@ -103,15 +108,17 @@ class EcosystemModel(mesa.Model):
         p = np.exp(utility) / np.exp(utility).sum()
         return vendors[rng.choice(len(vendors), p=p)]
 
-    def vendor_scores(self, vendor: ModelVendor):
-        """A vendor's current model scored against reality now (cached per release)."""
-        if vendor.scores is None or vendor.scored_topics != self.reality.active(self.month).sum():
+    def vendor_scores(self, vendor: ModelVendor) -> ModelScores:
+        """A vendor's current model scored against reality now (cached until it retrains or reality
+        gains a topic)."""
+        if vendor.scores is None or vendor.scored_topics != self.active_topics:
             vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring)
-            vendor.scored_topics = self.reality.active(self.month).sum()
+            vendor.scored_topics = self.active_topics
         return vendor.scores
 
     def drift_topics(self, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Writers' preferences cover the original topics; new topics take their share of P."""
+        """Writers' preferences cover the original topics; topics that appeared since take their
+        share of P, by switching that share of the month's drafts to them."""
         weights = self.reality.weights(self.month)
         new = np.flatnonzero(weights[self.scenario.reality.topics :] > 0) + self.scenario.reality.topics
         if not len(new):

@@ -54,24 +54,39 @@ class ContentFarm(mesa.Agent):
         )
 
     def settle_accounts(self) -> None:
-        """Revenue from the traffic its sites' rank attracts, against generation and running costs."""
+        """Revenue from its share of this month's search traffic, against generation and running costs."""
         economics = self.model.farm_economics
-        self.profit = economics.revenue(self.model.web.rank[self.sites].sum()) - economics.cost(self.model.month)
+        own_weight = self.model.web.rank[self.sites].mean() * self.model.scenario.farms.docs_per_month
+        self.profit = economics.revenue(own_weight) - economics.cost(self.model.month)
         self.losing_months = self.losing_months + 1 if self.profit < 0 else 0
         if self.losing_months >= self.model.scenario.farms.patience:
             self.remove()
 
 
 class FarmEconomics:
-    """Money for farms: a visit is worth ``revenue_per_visit``; generation gets cheaper every year."""
+    """Money for farms. Search sends the month's visits to the month's new pages in proportion to
+    their site's rank; a visit is worth ``revenue_per_visit``; generation gets cheaper every year.
+    More farm pages split the same traffic, so entry stops by itself once the margin is gone.
+    """
 
     def __init__(self, model: EcosystemModel) -> None:
         self.model = model
         self.config = model.scenario.farms
         self.start_step = model.scenario.month_index(self.config.start)
+        self.market_weight = 1.0  # rank-weighted count of this month's new pages
 
-    def revenue(self, rank_mass: float) -> float:
-        return self.config.visits_per_month * rank_mass * self.config.revenue_per_visit
+    def observe_month(self) -> None:
+        """Measure how much rank-weighted new content competes for this month's traffic."""
+        model = self.model
+        sites = model.store.column("site")[model.store.month_rows(model.month, model.month)]
+        self.market_weight = max(float(model.web.rank[sites].sum()), 1e-12)
+
+    def visits(self, month: int) -> float:
+        return self.config.visits_per_month * (1.0 + self.config.visits_growth_per_year) ** (month / 12.0)
+
+    def revenue(self, page_weight: float) -> float:
+        share = page_weight / self.market_weight
+        return self.visits(self.model.month) * share * self.config.revenue_per_visit
 
     def price_per_mtoken(self, month: int) -> float:
         years = max(0, month - self.start_step) / 12.0
@@ -82,13 +97,15 @@ class FarmEconomics:
         return tokens / 1e6 * self.price_per_mtoken(month) + self.config.fixed_cost
 
     def expected_profit_of_entrant(self, entered_this_month: int) -> float:
-        """A candidate expects what the average farm site earns now, diluted by this month's entrants."""
+        """An entrant expects a typical farm site's rank, competing with last month's new pages plus
+        the pages of this month's earlier entrants."""
         web = self.model.web
         farm_sites = web.kind == SiteKind.FARM
-        typical_rank = web.rank[farm_sites].mean() if farm_sites.any() else 1.0 / max(web.n_sites, 1)
-        n_new = entered_this_month * self.config.sites_per_farm
-        typical_rank *= web.n_sites / (web.n_sites + n_new + self.config.sites_per_farm)
-        return self.revenue(self.config.sites_per_farm * typical_rank) - self.cost(self.model.month)
+        typical_rank = np.median(web.rank[farm_sites] if farm_sites.any() else web.rank)
+        own = typical_rank * self.config.docs_per_month
+        competing = self.market_weight + own * (entered_this_month + 1)
+        revenue = self.visits(self.model.month) * own / competing * self.config.revenue_per_visit
+        return revenue - self.cost(self.model.month)
 
 
 def enter_farms(model: EcosystemModel) -> None:

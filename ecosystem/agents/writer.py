@@ -40,7 +40,6 @@ class HumanWriter(mesa.Agent):
         if n == 0:
             return
         topics = rng.choice(len(self.preferences), size=n, p=self.preferences)
-        topics = model.drift_topics(topics, rng)
         assisted = np.zeros(n, dtype=bool)
         if self.assistant is not None:
             assisted = rng.random(n) < config.assistant.assisted_share

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,7 @@ class DraftBuffer:
         keep: float,
         tokens_mean: int,
         rng: np.random.Generator,
+        retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     ) -> None:
         if not self._parts:
             return
@@ -40,6 +42,8 @@ class DraftBuffer:
         vendor_of = np.concatenate([np.full(len(t), -1 if v is None else v.index) for _, t, _, v in self._parts])
         assistants = {v.index: v for _, _, _, v in self._parts if v is not None}
         self._parts.clear()
+        if retopic is not None:
+            topics = retopic(topics, rng)
 
         vectors = reality.draw(topics, rng)
         lineage = np.zeros(len(topics))

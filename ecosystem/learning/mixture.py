@@ -23,8 +23,11 @@ class Mixture:
     covariances: np.ndarray
 
     def __post_init__(self) -> None:
-        # Cholesky factors are what every density evaluation needs; compute them once.
-        object.__setattr__(self, "_chol", np.linalg.cholesky(self.covariances))
+        # Cholesky factors, their inverses and log-determinants serve every density evaluation.
+        chol = np.linalg.cholesky(self.covariances)
+        object.__setattr__(self, "_chol", chol)
+        object.__setattr__(self, "_inv_chol", np.linalg.inv(chol))
+        object.__setattr__(self, "_log_det", 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1))
 
     @property
     def n_components(self) -> int:
@@ -37,12 +40,10 @@ class Mixture:
     def component_log_densities(self, X: np.ndarray) -> np.ndarray:
         """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        out = np.empty((X.shape[0], self.n_components))
-        for k, (mu, chol) in enumerate(zip(self.means, self._chol, strict=True)):
-            z = np.linalg.solve(chol, (X - mu).T)  # (d, n); d is small, K is tens
-            log_det = 2.0 * np.log(np.diag(chol)).sum()
-            out[:, k] = -0.5 * (self.dim * _LOG_2PI + log_det + np.einsum("ij,ij->j", z, z))
-        return out
+        # Whitened residuals L_k^{-1} (x - mu_k) for all rows and components at once: (n, K, d).
+        z = np.einsum("kij,kj->ki", self._inv_chol, self.means)
+        z = np.einsum("kij,nj->nki", self._inv_chol, X) - z[None]
+        return -0.5 * (self.dim * _LOG_2PI + self._log_det[None] + np.einsum("nki,nki->nk", z, z))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Per-row log-density, as scikit-learn's ``score_samples``."""
