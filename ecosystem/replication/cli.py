@@ -23,11 +23,13 @@ def options_from_cli(name: str, *, given: dict[str, Any], extra: list[str]) -> d
         key = _keyword(flag, accepted)
         if key is None:
             raise ReplicationError(f"--{flag.replace('_', '-')} does not apply to experiment {name!r}")
-        if isinstance(value, list):
-            value = ",".join(value)
-            if key not in ("policies", "estimators") and "," in value:
-                raise ReplicationError(f"--{flag.replace('_', '-')} takes one value for {name!r}, "
-                                       f"got {value!r}")
+        if isinstance(value, list):  # repeatable flags; "a,b" counts as two values
+            value = tuple(v.strip() for item in value for v in item.split(","))
+            if key not in _PLURAL.values():
+                if len(value) > 1:
+                    raise ReplicationError(f"--{flag.replace('_', '-')} takes one value for {name!r}, "
+                                           f"got {','.join(value)!r}")
+                value = value[0]
         options[key] = value
     for item in extra:
         key, sep, raw = item.partition("=")
@@ -39,8 +41,11 @@ def options_from_cli(name: str, *, given: dict[str, Any], extra: list[str]) -> d
     return options
 
 
+_PLURAL = {"policy": "policies", "estimator": "estimators"}  # experiments that compare several arms
+
+
 def _keyword(flag: str, accepted: dict[str, Any]) -> str | None:
-    for key in (flag, f"{flag}s"):
+    for key in (flag, _PLURAL.get(flag)):
         if key in accepted:
             return key
     return None

@@ -1,0 +1,52 @@
+"""The statistical oracle the replication tests share: a z-test of the mean over seeds against theory.
+
+With n independent seeds, the simulated mean of a quantity has standard error std / sqrt(n); a closed
+form is matched when every generation's mean is within Z standard errors of it. Z = 4 keeps the
+chance of a false alarm per comparison below 1e-4, while a wrong formula is rejected (each test file
+also checks that a plausible wrong formula fails the same test).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+Z = 4.0
+
+
+def z_scores(table: pl.DataFrame, quantity: str, *, arm: str | None = None, theory=None) -> np.ndarray:
+    """(mean - theory) / (std / sqrt(n_seeds)) for generations >= 1 where theory is known."""
+    rows = table.filter(pl.col("quantity") == quantity, pl.col("generation") >= 1)
+    if arm is not None:
+        rows = rows.filter(pl.col("arm") == arm)
+    rows = rows.sort("generation")
+    expected = rows["theory"].to_numpy().astype(float) if theory is None else np.asarray(theory, dtype=float)
+    known = ~np.isnan(expected)
+    assert known.any(), f"no theory for {quantity} ({arm})"
+    se = rows["std"].to_numpy()[known] / np.sqrt(rows["n_seeds"].to_numpy()[known])
+    return (rows["mean"].to_numpy()[known] - expected[known]) / se
+
+
+def assert_matches(table: pl.DataFrame, quantity: str, *, arm: str | None = None) -> None:
+    z = z_scores(table, quantity, arm=arm)
+    worst = int(np.argmax(np.abs(z)))
+    assert np.all(np.abs(z) <= Z), f"{quantity} ({arm}): |z| = {abs(z[worst]):.2f} at comparison {worst}"
+
+
+def rejects(table: pl.DataFrame, quantity: str, wrong, *, arm: str | None = None) -> bool:
+    """Whether the same test would reject a wrong formula somewhere (the oracle has power)."""
+    return bool(np.any(np.abs(z_scores(table, quantity, arm=arm, theory=wrong)) > Z))
+
+
+def final(table: pl.DataFrame, quantity: str, arm: str | None = None) -> float:
+    rows = table.filter(pl.col("quantity") == quantity)
+    if arm is not None:
+        rows = rows.filter(pl.col("arm") == arm)
+    return float(rows.sort("generation")["mean"][-1])
+
+
+def series(table: pl.DataFrame, quantity: str, arm: str | None = None, column: str = "mean") -> np.ndarray:
+    rows = table.filter(pl.col("quantity") == quantity)
+    if arm is not None:
+        rows = rows.filter(pl.col("arm") == arm)
+    return rows.sort("generation")[column].to_numpy()
