@@ -32,8 +32,8 @@ def gaussian(
     *,
     seed: int = 0,
     samples: int = 100,
-    generations: int = 200,
-    seeds: int = 1000,
+    generations: int = 100,
+    seeds: int = 500,
     estimators: tuple[str, ...] = ESTIMATORS,
     policies: tuple[str, ...] = ("replace",),
 ) -> pl.DataFrame:
