@@ -41,6 +41,7 @@ def test_small_experiment_writes_its_folder(tmp_path):
     (["gmm", "--temperature", "0.5"], "--temperature does not apply to experiment 'gmm'"),
     (["categorical", "-o", "colour=red"], "--option 'colour=red'"),
     (["nonsense"], "unknown experiment 'nonsense'"),
+    (["regression", "--seed", "-1"], "seed must be >= 0, got -1"),
 ])
 def test_bad_values_give_one_clean_line(args, needle, tmp_path):
     result = runner.invoke(app, ["replicate", *args, "--out", str(tmp_path / "x")])

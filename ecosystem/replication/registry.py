@@ -16,7 +16,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from ecosystem.replication.categorical import categorical
-from ecosystem.replication.common import ReplicationError
+from ecosystem.replication.common import ReplicationError, check_int
 from ecosystem.replication.gaussian import gaussian
 from ecosystem.replication.gmm import gmm
 from ecosystem.replication.mixing import mixing
@@ -63,7 +63,9 @@ def resolve_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ReplicationError(f"option {unknown[0]!r} does not apply to experiment {name!r}; "
                                f"its options are {', '.join(defaults)}")
-    return {**defaults, **options}
+    resolved = {**defaults, **options}
+    resolved["seed"] = check_int("seed", resolved["seed"], minimum=0)
+    return resolved
 
 
 def run_experiment(name: str, **options: Any) -> pl.DataFrame:
