@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import (
@@ -96,6 +96,18 @@ class HumansConfig(Section):
     assistant: AssistantConfig = AssistantConfig()
 
 
+class EvasionConfig(Section):
+    """How farms hide their output: paraphrase (strips watermarks, moves the text, costs quality) and
+    rejection sampling against a public detector (k candidates, publish the least suspicious)."""
+
+    start: Month | None = None  # default: from the farms' start
+    paraphrase_share: Share = 0.0  # share of a farm's pages it paraphrases
+    paraphrase_strength: Share = 0.5  # share of tokens rewritten: a mark's survival is multiplied by 1 - this
+    paraphrase_noise: Annotated[float, Field(ge=0.0, title="vector displacement at strength 1")] = 0.6
+    paraphrase_quality_cost: Share = 0.3  # share of a page's search weight lost at strength 1
+    rejection_k: Annotated[int, Field(ge=1, le=64, title="candidates per published page")] = 1
+
+
 class FarmsConfig(Section):
     """Content farms enter while expected profit is positive and leave after sustained losses."""
 
@@ -112,6 +124,8 @@ class FarmsConfig(Section):
     patience: PositiveInt = 3
     sites_per_farm: PositiveInt = 2
     spam_links: Annotated[int, Field(ge=0)] = 6
+    open_weight_use: Share = 0.5  # share of entering farms that run open weights when a model has them
+    evasion: EvasionConfig = EvasionConfig()
 
 
 class OptOutConfig(Section):
@@ -129,11 +143,23 @@ class WebConfig(Section):
     opt_out: OptOutConfig = OptOutConfig()
 
 
+class FilterConfig(Section):
+    """What a crawler discards after fetching a page, and which pages it prefers."""
+
+    watermark: bool = True  # discard pages whose mark it can detect (its own key, or a registry's)
+    detector: str | None = None  # discard pages this detector flags
+    trust_signed: bool = False  # signed pages skip the watermark and detector checks
+    signed_weight: Annotated[float, Field(ge=1.0, title="preference for signed pages")] = 1.0
+    dedup: bool = False  # discard near-duplicates of pages already in the batch
+    dedup_radius: Annotated[float, Field(gt=0.0)] = 0.05
+
+
 class CrawlerConfig(Section):
     budget_per_month: PositiveInt = 1000
     fresh_share: Share = 0.8  # share of the budget spent on pages new since the last crawl
     lead_months: Annotated[int, Field(ge=0)] = 6  # crawling starts this long before the vendor enters
     respects_opt_out: bool = True
+    filters: FilterConfig = FilterConfig()
 
 
 class VendorConfig(Section):
@@ -148,13 +174,136 @@ class VendorConfig(Section):
     train_size: PositiveInt | None = 4000
     archive_share: Share = 0.5
     publish_per_month: Annotated[int, Field(ge=0, title="documents the vendor publishes itself")] = 0
+    open_weights: Month | None = None  # from this month its model is also released as open weights
     crawler: CrawlerConfig = CrawlerConfig()
 
 
 class MarketConfig(Section):
-    """How farms and writers pick a vendor: a logit on model quality (lower excess NLL is better)."""
+    """How farms and writers pick a vendor: a logit on model quality (lower excess NLL is better).
+
+    With ``users > 0`` a user market runs too: each month a share of users reconsider and choose by the
+    same logit, paying ``switching_cost`` (in utility) to leave their vendor; revenue per user funds the
+    vendor's crawl budget (and licensing, see ``human_data_license``)."""
 
     quality_sensitivity: Annotated[float, Field(ge=0.0)] = 1.0
+    users: Annotated[float, Field(ge=0.0)] = 0.0
+    reconsider_per_month: Share = 0.1
+    switching_cost: Annotated[float, Field(ge=0.0)] = 0.5
+    revenue_per_user: Annotated[float, Field(ge=0.0, title="monthly revenue per user, $")] = 1.0
+    crawl_pages_per_dollar: Annotated[float, Field(ge=0.0, title="extra crawl budget per $ of revenue")] = 0.0
+
+
+class WatermarkConfig(Section):
+    """The green-list watermark (Kirchenbauer et al. 2023): marked text over-uses a keyed green list."""
+
+    gamma: Annotated[float, Field(gt=0.0, lt=1.0, title="green-list share of the vocabulary")] = 0.25
+    green_bias: Annotated[float, Field(gt=0.0, lt=1.0, title="extra green share of marked text")] = 0.2
+    threshold: Annotated[float, Field(gt=0.0, title="z-score above which a page counts as marked")] = 4.0
+
+
+class DetectorConfig(Section):
+    """A detector provider: a classifier of AI text retrained on a cadence (a Mesa agent)."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    start: Month
+    classifier: Literal["logistic", "gradient_boosting"] = "logistic"
+    samples: Annotated[int, Field(ge=50, title="training samples per class at each retraining")] = 1000
+    retrain_every: PositiveInt = 6
+    target_fpr: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
+    validation_share: Annotated[float, Field(gt=0.05, lt=0.9)] = 0.3
+    trusted: Literal["pre_ai", "signed", "both"] = "both"  # where its trusted human text comes from
+    public: bool = False  # farms can query it to reject-sample their pages
+    adaptive: Share = 0.0  # share of its synthetic samples it makes the farms' evasive way
+
+
+class PolicyBase(Section):
+    start: Month
+    end: Month | None = None  # last month in force (inclusive); None: for ever
+
+
+class WatermarkMandate(PolicyBase):
+    """Vendors watermark their API output; open weights may be exempt."""
+
+    kind: Literal["watermark_mandate"]
+    compliance: Share = 1.0
+    basis: Literal["vendors", "output"] = "vendors"  # share of vendors that comply, or share of output marked
+    open_weight_exempt: bool = True
+
+
+class WatermarkRegistry(PolicyBase):
+    """Members share their watermark keys, so each member's crawler detects every member's marks."""
+
+    kind: Literal["watermark_registry"]
+    members: list[str] | None = None  # vendor names; None: every vendor
+
+
+class DetectorFiltering(PolicyBase):
+    """Crawlers discard pages a detector flags, at the detector's threshold for ``target_fpr``."""
+
+    kind: Literal["detector_filtering"]
+    detector: str
+    target_fpr: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # default: the detector's own
+    crawlers: list[str] | None = None  # vendor names; None: every crawler
+
+
+class CrawlerOptOut(PolicyBase):
+    """Human sites adopt robots.txt opt-outs along a logistic curve; crawlers comply or not."""
+
+    kind: Literal["crawler_opt_out"]
+    final_share: Share = 0.3
+    months_to_half: PositiveInt = 12
+    compliance: Share = 1.0  # share of crawlers that respect opt-outs
+
+
+class ProvenanceSigning(PolicyBase):
+    """Human writers sign what they publish (C2PA-like), adopting along a logistic curve."""
+
+    kind: Literal["provenance_signing"]
+    final_share: Share = 0.5
+    months_to_half: PositiveInt = 12
+    crawlers_trust_signed: bool = True  # signed pages skip crawler checks and are preferred
+    signed_weight: Annotated[float, Field(ge=1.0)] = 2.0
+
+
+class HumanDataLicense(PolicyBase):
+    """Vendors buy fresh human data (new draws from reality) within a monthly budget."""
+
+    kind: Literal["human_data_license"]
+    budget_per_month: Annotated[float, Field(ge=0.0)] = 1000.0
+    price_per_doc: Annotated[float, Field(gt=0.0)] = 1.0
+    vendors: list[str] | None = None  # None: every vendor
+    revenue_share: Share = 0.0  # share of a vendor's market revenue added to its budget
+
+
+class DataRetention(PolicyBase):
+    """Vendors may keep crawled pages only so many months."""
+
+    kind: Literal["data_retention"]
+    months: PositiveInt = 24
+
+
+class FarmRankingPenalty(PolicyBase):
+    """Search demotes sites whose new pages a detector flags (farms, and falsely flagged humans)."""
+
+    kind: Literal["farm_ranking_penalty"]
+    detector: str
+    penalty: Share = 0.8  # weight lost by a site all of whose new pages are flagged
+    memory: Annotated[float, Field(ge=0.0, lt=1.0, title="monthly persistence of a site's flag share")] = 0.5
+
+
+Policy = Annotated[
+    Union[  # noqa: UP007
+        WatermarkMandate,
+        WatermarkRegistry,
+        DetectorFiltering,
+        CrawlerOptOut,
+        ProvenanceSigning,
+        HumanDataLicense,
+        DataRetention,
+        FarmRankingPenalty,
+    ],
+    Field(discriminator="kind"),
+]
 
 
 class MetricsConfig(Section):
@@ -178,6 +327,9 @@ class Scenario(Section):
     web: WebConfig = WebConfig()
     vendors: list[VendorConfig] = Field(default_factory=list)
     market: MarketConfig = MarketConfig()
+    watermark: WatermarkConfig = WatermarkConfig()
+    detectors: list[DetectorConfig] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
     metrics: MetricsConfig = MetricsConfig()
 
     @model_validator(mode="after")
@@ -190,7 +342,31 @@ class Scenario(Section):
         low, high = self.reality.topic_width
         if not 0 < low <= high:
             raise ValueError(f"reality.topic_width must be 0 < low <= high, got {self.reality.topic_width}")
+        if self.watermark.gamma + self.watermark.green_bias > 1.0:
+            raise ValueError("watermark.gamma + watermark.green_bias must be at most 1 (a green fraction)")
+        detectors = [d.name for d in self.detectors]
+        if len(set(detectors)) != len(detectors):
+            raise ValueError(f"detector names must be unique, got {detectors}")
+        self._check_references(set(names), set(detectors))
         return self
+
+    def _check_references(self, vendors: set[str], detectors: set[str]) -> None:
+        def check(where: str, name: str | None, known: set[str], what: str) -> None:
+            if name is not None and name not in known:
+                raise ValueError(f"{where}: no {what} named {name!r}; known: {sorted(known) or 'none'}")
+
+        for v in self.vendors:
+            where = f"vendors.{v.name}.crawler.filters.detector"
+            check(where, v.crawler.filters.detector, detectors, "detector")
+        for i, policy in enumerate(self.policies):
+            where = f"policies.{i}.{policy.kind}"
+            if policy.end is not None and policy.end < policy.start:
+                raise ValueError(f"{where}: end is before start")
+            for name in getattr(policy, "members", None) or getattr(policy, "vendors", None) or []:
+                check(where, name, vendors, "vendor")
+            for name in getattr(policy, "crawlers", None) or []:
+                check(where, name, vendors, "vendor's crawler")
+            check(where, getattr(policy, "detector", None), detectors, "detector")
 
     @property
     def months(self) -> int:

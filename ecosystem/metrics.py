@@ -67,6 +67,8 @@ def collect_metrics(model: EcosystemModel) -> None:
         crawler = vendor.crawler
         if step >= crawler.start_step:
             record(step, "crawler", crawler.name, "pages", crawler.pages_this_month)
+            for name, value in crawler.counts.items():
+                record(step, "crawler", crawler.name, name, value)
         if not vendor.released:
             continue
         for name, value in model.vendor_scores(vendor).as_dict().items():
@@ -76,6 +78,19 @@ def collect_metrics(model: EcosystemModel) -> None:
         record(step, "vendor", vendor.name, "retrained", float(vendor.trained_at[-1] == step))
         record(step, "vendor", vendor.name, "age_months", step - vendor.trained_at[0])
         record(step, "vendor", vendor.name, "generation", len(vendor.trained_at))
+        if model.scenario.market.users > 0:
+            record(step, "vendor", vendor.name, "market_share", vendor.market_share)
+            record(step, "vendor", vendor.name, "revenue", vendor.revenue)
+
+    for provider in model.detectors:
+        for name, value in provider.measure().items():
+            record(step, "detector", provider.name, name, value)
+    # Watermarks on this month's new synthetic pages: the share carrying a mark that survived edits.
+    survival = store.column("wm_survival")[new][new_synthetic]
+    keyed = (store.column("wm_key")[new][new_synthetic] >= 0) & (survival > 0)
+    record(step, "watermark", "watermark", "coverage", float(keyed.mean()) if len(keyed) else 0.0)
+    mean_survival = float(survival[keyed].mean()) if keyed.any() else 0.0
+    record(step, "watermark", "watermark", "mean_survival", mean_survival)
 
 
 def metric_name(kind: str, entity: str, metric: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ecosystem.agents import ContentFarm, Crawler, HumanWriter, ModelVendor
+from ecosystem.agents import ContentFarm, Crawler, DetectorProvider, HumanWriter, ModelVendor
 from ecosystem.agents.farm import FarmEconomics, enter_farms
 from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
@@ -13,6 +13,7 @@ from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
 from ecosystem.metrics import MetricsRecorder, collect_metrics
+from ecosystem.policies import PolicyBook
 from ecosystem.randomness import RandomStreams
 from ecosystem.web.graph import SiteKind, WebGraph
 
@@ -38,7 +39,10 @@ class EcosystemModel(mesa.Model):
         self.farm_economics = FarmEconomics(self)
         self.recorder = MetricsRecorder(scenario)
         self.ai_start_step = scenario.month_index(scenario.ai_start)
+        self.policies = PolicyBook(self)
         self.vendors = [ModelVendor(self, config=c, index=i) for i, c in enumerate(scenario.vendors)]
+        self.detectors = [DetectorProvider(self, config=c, index=i) for i, c in enumerate(scenario.detectors)]
+        self.detectors_by_name = {d.name: d for d in self.detectors}
         self._add_writers(scenario.humans.writers)
         self.web.refresh_rank()
         self.assistant_adoption = 0.0
@@ -51,12 +55,14 @@ class EcosystemModel(mesa.Model):
         self.month = self.steps - 1  # Mesa counts steps from 1
         self.active_topics = int(self.reality.active(self.month).sum())
         self.store.begin_month(self.month)
-        # 1. policies: none in the core scenario schema yet
+        self.policies.apply(self.month)  # 1. policies scheduled for this month take effect
+        self._run_market()
         self._each(ModelVendor, "retrain_if_due")  # 2. vendors retrain and release
         self._write_human_documents()  # 3. human writers publish
         self._run_farms()  # 4. content farms enter, publish, settle accounts
         self._each(ModelVendor, "publish")
         self._update_web()  # 5. links and rank
+        self._each(DetectorProvider, "retrain_if_due")  # 6. detector providers retrain
         self._each(Crawler, "crawl")  # 7. crawlers collect
         collect_metrics(self)  # 8. data collection
 
@@ -78,6 +84,7 @@ class EcosystemModel(mesa.Model):
             tokens_mean=self.scenario.humans.tokens_mean,
             rng=self.rngs.humans,
             retopic=self.drift_topics,
+            mark=self.policies.mark,
         )
 
     def _run_farms(self) -> None:
@@ -93,6 +100,37 @@ class EcosystemModel(mesa.Model):
         self._grow_writers()
         if self.month % self.scenario.web.pagerank_every == 0:
             self.web.refresh_rank()
+        self.policies.penalise_sites()
+
+    def _run_market(self) -> None:
+        """Users move between released vendors (logit on quality with a switching cost); revenue
+        funds crawling and licensing; vendors buy licensed human data."""
+        market = self.scenario.market
+        vendors = self.released_vendors()
+        if market.users > 0 and vendors:
+            shares = np.array([v.market_share for v in vendors])
+            if shares.sum() <= 0:
+                shares = np.full(len(vendors), 1.0 / len(vendors))
+            quality = np.array([-self.vendor_scores(v).excess_nll for v in vendors])
+            stay = np.eye(len(vendors)) * market.switching_cost  # utility of staying with one's vendor
+            utility = market.quality_sensitivity * (quality - quality.max())[None, :] + stay
+            choice = np.exp(utility - utility.max(axis=1, keepdims=True))
+            choice /= choice.sum(axis=1, keepdims=True)  # row: current vendor, column: chosen vendor
+            r = market.reconsider_per_month
+            shares = (1.0 - r) * shares + r * shares @ choice
+            # users of a vendor that just entered start at zero; new entrants win users only by choice
+            for vendor, share in zip(vendors, shares / shares.sum(), strict=True):
+                vendor.market_share = float(share)
+                vendor.revenue = market.users * vendor.market_share * market.revenue_per_user
+        for vendor in self.vendors:
+            vendor.buy_human_data()
+
+    def public_detector(self) -> DetectorProvider | None:
+        """The first public detector that has been trained (farms reject-sample against it)."""
+        for provider in self.detectors:
+            if provider.config.public and provider.detector is not None:
+                return provider
+        return None
 
     # ------------------------------------------------------------------------------------------
     # Services agents call

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-_NAMED = {"reality": 0, "humans": 1, "farms": 2, "web": 3, "scoring": 4, "market": 5}
-_VENDOR, _CRAWLER = 100, 101
+_NAMED = {
+    "reality": 0, "humans": 1, "farms": 2, "web": 3, "scoring": 4, "market": 5,
+    "policies": 6,  # policy levers: compliance draws, adoption curves, licensed data
+    "evasion": 7,  # farms' candidates and paraphrases once they evade
+}
+_VENDOR, _CRAWLER, _DETECTOR, _FILTER = 100, 101, 102, 103
 
 
 class RandomStreams:
@@ -20,6 +24,8 @@ class RandomStreams:
             setattr(self, name, self._child(key))
         self._vendors: dict[int, np.random.Generator] = {}
         self._crawlers: dict[int, np.random.Generator] = {}
+        self._detectors: dict[int, np.random.Generator] = {}
+        self._filters: dict[int, np.random.Generator] = {}
 
     def _child(self, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
@@ -29,6 +35,13 @@ class RandomStreams:
 
     def crawler(self, index: int) -> np.random.Generator:
         return self._crawlers.setdefault(index, self._child(_CRAWLER, index))
+
+    def detector(self, index: int) -> np.random.Generator:
+        return self._detectors.setdefault(index, self._child(_DETECTOR, index))
+
+    def crawl_filter(self, index: int) -> np.random.Generator:
+        """A crawler's checks (watermark tests), apart from its page choice."""
+        return self._filters.setdefault(index, self._child(_FILTER, index))
 
     def mesa_seed(self) -> int:
         """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""

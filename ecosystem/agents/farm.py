@@ -11,13 +11,19 @@ from ecosystem.content.documents import Origin
 from ecosystem.web.graph import SiteKind
 
 if TYPE_CHECKING:
+    from ecosystem.agents.detector import DetectorProvider
     from ecosystem.agents.vendor import ModelVendor
     from ecosystem.model import EcosystemModel
 
 
 class ContentFarm(mesa.Agent):
     """Publishes ``docs_per_month`` generated pages to its own sites; leaves after ``patience``
-    months of losses (its pages stay on the web)."""
+    months of losses (its pages stay on the web).
+
+    A farm runs its vendor's open weights (unmarked unless a mandate covers them) when the vendor has
+    released them and the farm prefers them; otherwise it calls the API. Once evasion starts it
+    paraphrases a share of its pages and reject-samples against a public detector (see
+    ``evasive_output``)."""
 
     model: EcosystemModel
 
@@ -30,6 +36,12 @@ class ContentFarm(mesa.Agent):
         self._spam_links()
         self.losing_months = 0
         self.profit = 0.0
+        self.prefers_open_weights = bool(model.rngs.policies.random() < config.open_weight_use)
+        self.quality = 1.0  # share of its pages' search weight left after paraphrasing
+
+    @property
+    def uses_open_weights(self) -> bool:
+        return self.prefers_open_weights and self.vendor.open_weights_released
 
     def _spam_links(self) -> None:
         """Link spam: other farm sites (a link network) point at this farm's sites."""
@@ -42,21 +54,33 @@ class ContentFarm(mesa.Agent):
     def publish(self) -> None:
         model, rng = self.model, self.model.rngs.farms
         config = model.scenario.farms
-        vectors, _ = self.vendor.estimator.sample(config.docs_per_month, rng=rng)
+        n = config.docs_per_month
+        keys, survival = model.policies.mark(self.vendor, n, open_weights=self.uses_open_weights)
+        if model.farm_economics.evading():
+            vectors, paraphrased = evasive_output(model, [self.vendor], n, detector=model.public_detector(),
+                                                  rng=model.rngs.evasion, with_mask=True)
+            survival = np.where(paraphrased, survival * (1.0 - config.evasion.paraphrase_strength), survival)
+            lost = config.evasion.paraphrase_quality_cost * config.evasion.paraphrase_strength
+            self.quality = 1.0 - lost * float(paraphrased.mean())
+        else:
+            vectors, _ = self.vendor.estimator.sample(n, rng=rng)
         model.store.append(
             vectors,
             origin=Origin.FARM,
             month=model.month,
-            site=rng.choice(self.sites, size=config.docs_per_month),
-            tokens=np.full(config.docs_per_month, config.tokens_per_doc),
+            site=rng.choice(self.sites, size=n),
+            tokens=np.full(n, config.tokens_per_doc),
             vendor=self.vendor.index,
             lineage=self.vendor.lineage,
+            wm_key=keys,
+            wm_survival=survival,
         )
 
     def settle_accounts(self) -> None:
         """Revenue from its share of this month's search traffic, against generation and running costs."""
         economics = self.model.farm_economics
-        own_weight = self.model.web.rank[self.sites].mean() * self.model.scenario.farms.docs_per_month
+        weight = self.model.web.search_weight()[self.sites].mean()
+        own_weight = weight * self.quality * self.model.scenario.farms.docs_per_month
         self.profit = economics.revenue(own_weight) - economics.cost(self.model.month)
         self.losing_months = self.losing_months + 1 if self.profit < 0 else 0
         if self.losing_months >= self.model.scenario.farms.patience:
@@ -79,7 +103,17 @@ class FarmEconomics:
         """Measure how much rank-weighted new content competes for this month's traffic."""
         model = self.model
         sites = model.store.column("site")[model.store.month_rows(model.month, model.month)]
-        self.market_weight = max(float(model.web.rank[sites].sum()), 1e-12)
+        self.market_weight = max(float(model.web.search_weight()[sites].sum()), 1e-12)
+
+    def evading(self) -> bool:
+        evasion = self.config.evasion
+        start = self.start_step if evasion.start is None else self.model.scenario.month_index(evasion.start)
+        return self.model.month >= start and (evasion.paraphrase_share > 0 or evasion.rejection_k > 1)
+
+    def candidates(self) -> int:
+        """Generations paid per published page: k when reject-sampling against a public detector."""
+        detector = self.model.public_detector()
+        return self.config.evasion.rejection_k if self.evading() and detector is not None else 1
 
     def visits(self, month: int) -> float:
         return self.config.visits_per_month * (1.0 + self.config.visits_growth_per_year) ** (month / 12.0)
@@ -93,7 +127,7 @@ class FarmEconomics:
         return self.config.price_per_mtoken / self.config.price_decline_per_year**years
 
     def cost(self, month: int) -> float:
-        tokens = self.config.docs_per_month * self.config.tokens_per_doc
+        tokens = self.config.docs_per_month * self.config.tokens_per_doc * self.candidates()
         return tokens / 1e6 * self.price_per_mtoken(month) + self.config.fixed_cost
 
     def expected_profit_of_entrant(self, entered_this_month: int) -> float:
@@ -101,7 +135,8 @@ class FarmEconomics:
         the pages of this month's earlier entrants."""
         web = self.model.web
         farm_sites = web.kind == SiteKind.FARM
-        typical_rank = np.median(web.rank[farm_sites] if farm_sites.any() else web.rank)
+        weight = web.search_weight()
+        typical_rank = np.median(weight[farm_sites] if farm_sites.any() else weight)
         own = typical_rank * self.config.docs_per_month
         competing = self.market_weight + own * (entered_this_month + 1)
         revenue = self.visits(self.model.month) * own / competing * self.config.revenue_per_visit
@@ -120,3 +155,32 @@ def enter_farms(model: EcosystemModel) -> None:
             break
         ContentFarm(model, vendor=model.choose_vendor(rng))
         entered += 1
+
+
+def evasive_output(
+    model: EcosystemModel,
+    vendors: list[ModelVendor],
+    n: int,
+    *,
+    detector: DetectorProvider | None,
+    rng: np.random.Generator,
+    with_mask: bool = False,
+):
+    """n pages made the farms' evasive way from the given vendors' models: k candidates each, the
+    least suspicious to ``detector`` published (when it is trained and k > 1), then a share paraphrased
+    (the vector moves by noise proportional to the paraphrase strength). Returns the vectors, and with
+    ``with_mask`` which pages were paraphrased."""
+    evasion = model.scenario.farms.evasion
+    k = evasion.rejection_k if detector is not None and detector.detector is not None else 1
+    which = rng.integers(len(vendors), size=n * k)
+    vectors = np.empty((n * k, model.scenario.reality.dim))
+    for i, vendor in enumerate(vendors):
+        rows = which == i
+        vectors[rows], _ = vendor.estimator.sample(int(rows.sum()), rng=rng)
+    if k > 1:
+        scores = detector.score_vectors(vectors).reshape(n, k)
+        vectors = vectors.reshape(n, k, -1)[np.arange(n), scores.argmin(axis=1)]
+    paraphrased = rng.random(n) < evasion.paraphrase_share
+    noise = evasion.paraphrase_noise * evasion.paraphrase_strength
+    vectors[paraphrased] += noise * rng.standard_normal((int(paraphrased.sum()), vectors.shape[1]))
+    return (vectors, paraphrased) if with_mask else vectors

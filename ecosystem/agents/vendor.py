@@ -41,6 +41,26 @@ class ModelVendor(mesa.Agent):
         self.scores: ModelScores | None = None
         self.scored_topics = 0
         self.training: dict[str, float] = {}
+        weights = config.open_weights
+        self.open_weights_step = None if weights is None else model.scenario.month_index(weights)
+        self.licensed: list[np.ndarray] = []  # human data bought since the last training (vectors)
+        self.market_share = 0.0
+        self.revenue = 0.0  # this month's revenue from the user market, $
+
+    @property
+    def open_weights_released(self) -> bool:
+        step = self.open_weights_step
+        return self.released and step is not None and self.model.month >= step
+
+    def buy_human_data(self) -> None:
+        """Fresh human documents (draws from reality now) bought within this month's licensing budget."""
+        model = self.model
+        n = model.policies.licensed_docs(self) if self.model.month >= self.entry_step - 12 else 0
+        if n <= 0:
+            return
+        rng = model.rngs.policies
+        topics = rng.choice(model.reality.n_topics, size=n, p=model.reality.weights(model.month))
+        self.licensed.append(model.reality.draw(topics, rng))
 
     @property
     def released(self) -> bool:
@@ -61,16 +81,18 @@ class ModelVendor(mesa.Agent):
             archive_share=self.config.archive_share,
             rng=self.stream,
         )
-        if len(rows) < MIN_TRAINING_DOCS:
+        licensed = np.vstack(self.licensed) if self.licensed else np.empty((0, self.model.store.dim))
+        if len(rows) + len(licensed) < MIN_TRAINING_DOCS:
             return  # nothing worth training on yet; try again next month
-        self._fit(rows)
+        self._fit(rows, licensed)
+        self.licensed = []
         self.trained_at.append(month)
         self.crawler.start_new_collection()
         if self.site is None:
             self.site = self.model.web.add_site(SiteKind.VENDOR, self.estimator.distribution_.means.mean(axis=0))
         self.scores = None  # scored afresh by the data collector
 
-    def _fit(self, rows: np.ndarray) -> None:
+    def _fit(self, rows: np.ndarray, licensed: np.ndarray) -> None:
         store = self.model.store
         estimator = GaussianMixtureModel(
             n_components=self.config.components,
@@ -78,14 +100,19 @@ class ModelVendor(mesa.Agent):
             temperature=self.config.temperature,
             max_iter=self.config.max_iter,
         )
-        self.estimator = estimator.fit(store.vectors[rows], rng=self.stream)
+        vectors = store.vectors[rows] if not len(licensed) else np.vstack([store.vectors[rows], licensed])
+        self.estimator = estimator.fit(vectors, rng=self.stream)
         lineage = store.column("lineage")[rows]
+        if len(licensed):
+            lineage = np.concatenate([lineage, np.zeros(len(licensed), dtype=lineage.dtype)])
         self.lineage = 1.0 + float(lineage.mean())
         self.training = {
-            "train_size": float(len(rows)),
-            "train_synthetic_share": float(store.synthetic_mask(rows).mean()),
+            "train_size": float(len(vectors)),
+            "train_synthetic_share": float(store.synthetic_mask(rows).sum() / len(vectors)),
             "lineage_depth": float(lineage.mean()),
         }
+        if len(licensed):
+            self.training["train_licensed"] = float(len(licensed))
 
     def publish(self) -> None:
         """Output the vendor publishes itself (answers, generated pages), if any."""
@@ -93,6 +120,7 @@ class ModelVendor(mesa.Agent):
         if not self.released or n == 0:
             return
         vectors, _ = self.estimator.sample(n, rng=self.stream)
+        keys, survival = self.model.policies.mark(self, n)
         self.model.store.append(
             vectors,
             origin=Origin.VENDOR,
@@ -101,4 +129,6 @@ class ModelVendor(mesa.Agent):
             tokens=np.full(n, self.model.scenario.farms.tokens_per_doc),
             vendor=self.index,
             lineage=self.lineage,
+            wm_key=keys,
+            wm_survival=survival,
         )

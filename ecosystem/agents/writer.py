@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from ecosystem.web.graph import NEVER
+
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
     from ecosystem.model import EcosystemModel
@@ -28,6 +30,8 @@ class HumanWriter(mesa.Agent):
         self.preferences = preferences
         self.rate = rate
         self.assistant: ModelVendor | None = None
+        self.signs_from = NEVER  # month from which it signs what it publishes (provenance policy)
+        model.policies.new_writer(self)
 
     def write(self) -> None:
         model = self.model
@@ -43,7 +47,8 @@ class HumanWriter(mesa.Agent):
         assisted = np.zeros(n, dtype=bool)
         if self.assistant is not None:
             assisted = rng.random(n) < config.assistant.assisted_share
-        model.drafts.add(site=self.site, topics=topics, assisted=assisted, assistant=self.assistant)
+        model.drafts.add(site=self.site, topics=topics, assisted=assisted, assistant=self.assistant,
+                         signed=model.month >= self.signs_from)
 
     def _consider_assistant(self, rng: np.random.Generator) -> None:
         bass = self.model.scenario.humans.assistant

@@ -24,10 +24,13 @@ class Origin(IntEnum):
 
 NO_VENDOR = -1
 NO_TOPIC = -1
+NO_KEY = -1  # watermark key of an unmarked page
 
 
 class DocumentStore:
-    """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens."""
+    """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens, the
+    watermark key (the marking vendor's index, or NO_KEY) with the share of the mark that survived
+    edits, and whether the page carries a provenance signature."""
 
     _COLUMNS = {
         "origin": np.int8,
@@ -37,6 +40,9 @@ class DocumentStore:
         "site": np.int32,
         "lineage": np.float32,
         "tokens": np.int32,
+        "wm_key": np.int16,
+        "wm_survival": np.float32,
+        "signed": np.bool_,
     }
 
     def __init__(self, dim: int, *, chunk: int = 65_536) -> None:
@@ -80,13 +86,17 @@ class DocumentStore:
         vendor: int | np.ndarray = NO_VENDOR,
         topic: int | np.ndarray = NO_TOPIC,
         lineage: float | np.ndarray = 0.0,
+        wm_key: int | np.ndarray = NO_KEY,
+        wm_survival: float | np.ndarray = 0.0,
+        signed: bool | np.ndarray = False,
     ) -> slice:
         n = len(vectors)
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         self._vectors[rows] = vectors
         values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
-                  "lineage": lineage, "tokens": tokens}
+                  "lineage": lineage, "tokens": tokens, "wm_key": wm_key, "wm_survival": wm_survival,
+                  "signed": signed}
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosystem.content.documents import DocumentStore, Origin
+from ecosystem.content.documents import NO_KEY, DocumentStore, Origin
 from ecosystem.content.reality import Reality
 
 if TYPE_CHECKING:
@@ -19,9 +19,14 @@ class DraftBuffer:
 
     def __init__(self) -> None:
         self._parts: list[tuple[int, np.ndarray, np.ndarray, ModelVendor | None]] = []
+        self._signed: list[bool] = []
 
-    def add(self, *, site: int, topics: np.ndarray, assisted: np.ndarray, assistant: ModelVendor | None) -> None:
+    def add(
+        self, *, site: int, topics: np.ndarray, assisted: np.ndarray, assistant: ModelVendor | None,
+        signed: bool = False,
+    ) -> None:
         self._parts.append((site, topics, assisted, assistant))
+        self._signed.append(signed)
 
     def publish(
         self,
@@ -33,9 +38,15 @@ class DraftBuffer:
         tokens_mean: int,
         rng: np.random.Generator,
         retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+        mark: Callable[[ModelVendor, int], tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
+        """``mark(vendor, n)`` gives the watermark key and survival of n outputs of the vendor's API;
+        an assisted document keeps the mark only on the share of it the model wrote (1 - keep)."""
         if not self._parts:
             return
+        parts = zip(self._parts, self._signed, strict=True)
+        signed = np.concatenate([np.full(len(t), s, dtype=bool) for (_, t, _, _), s in parts])
+        self._signed.clear()
         sites = np.concatenate([np.full(len(t), s) for s, t, _, _ in self._parts])
         topics = np.concatenate([t for _, t, _, _ in self._parts])
         assisted = np.concatenate([a for _, _, a, _ in self._parts])
@@ -47,11 +58,16 @@ class DraftBuffer:
 
         vectors = reality.draw(topics, rng)
         lineage = np.zeros(len(topics))
+        wm_key = np.full(len(topics), NO_KEY, dtype=np.int16)
+        wm_survival = np.zeros(len(topics), dtype=np.float32)
         for index, vendor in assistants.items():
             rows = assisted & (vendor_of == index)
             if rows.any():
                 vectors[rows] = vendor.estimator.render(vectors[rows], keep=keep, rng=rng)
                 lineage[rows] = vendor.lineage
+                if mark is not None:
+                    keys, survival = mark(vendor, int(rows.sum()))
+                    wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - keep)
         store.append(
             vectors,
             origin=np.where(assisted, Origin.ASSISTED, Origin.HUMAN),
@@ -61,4 +77,7 @@ class DraftBuffer:
             vendor=np.where(assisted, vendor_of, -1),
             topic=topics,
             lineage=lineage,
+            wm_key=wm_key,
+            wm_survival=wm_survival,
+            signed=signed,
         )

@@ -32,6 +32,8 @@ class WebGraph:
         self.opt_out_month = np.empty(0, dtype=np.int64)
         self.rank = np.empty(0)
         self.in_degree = np.empty(0)
+        self.penalty = np.empty(0)  # search demotion factor (1: none), set by a ranking-penalty policy
+        self.flag_share = np.empty(0)  # smoothed share of a site's new pages a search detector flagged
 
     @property
     def n_sites(self) -> int:
@@ -46,6 +48,8 @@ class WebGraph:
         self.opt_out_month = np.append(self.opt_out_month, opt_out_month)
         self.rank = np.append(self.rank, 1.0 / max(site, 1))  # provisional until the next refresh
         self.in_degree = np.append(self.in_degree, 0.0)
+        self.penalty = np.append(self.penalty, 1.0)
+        self.flag_share = np.append(self.flag_share, 0.0)
         if site > 0:
             targets = self._choose_targets(site, self.config.links_per_site)
             self.add_links(np.full(len(targets), site), targets)
@@ -69,6 +73,10 @@ class WebGraph:
     def refresh_rank(self) -> None:
         ranks = nx.pagerank(self.graph, alpha=0.85)
         self.rank = np.array([ranks[s] for s in range(self.n_sites)])
+
+    def search_weight(self) -> np.ndarray:
+        """How much search favours each site: its PageRank times any demotion."""
+        return self.rank * self.penalty
 
     def opted_out(self, month: int) -> np.ndarray:
         return self.opt_out_month <= month
