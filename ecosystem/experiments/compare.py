@@ -26,7 +26,7 @@ def plan_compare(scenarios: Sequence[Scenario], *, seeds: Sequence[int], folder:
     if not seeds:
         raise SweepError("compare needs at least one seed")
     return [
-        RunSpec(label=s.name, scenario=s.model_dump(mode="json"), seed=seed, folder=str(folder),
+        RunSpec(label=s.name, scenario=s.model_dump(mode="json"), seed=seed, folder=str(folder.resolve()),
                 tags={"scenario": s.name})
         for seed in seeds for s in scenarios
     ]

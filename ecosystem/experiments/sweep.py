@@ -104,11 +104,12 @@ def plan_sweep(sweep: Sweep, *, folder: Path) -> tuple[pl.DataFrame, list[RunSpe
     design = design_table(sweep.file)
     labels = [p.label for p in sweep.file.parameters]
     seeds = range(sweep.file.first_seed, sweep.file.first_seed + sweep.file.seeds)
+    runs_folder = str(folder.resolve())
     specs = []
     for row in design.iter_rows(named=True):
         values = {label: row[label] for label in labels}
         scenario = apply_values(sweep, values, source=f"{sweep.source}: point {row['point']}")
-        specs.extend(RunSpec(label=f"p{row['point']:05d}", scenario=scenario, seed=seed, folder=str(folder),
+        specs.extend(RunSpec(label=f"p{row['point']:05d}", scenario=scenario, seed=seed, folder=runs_folder,
                              tags={"point": row["point"]}, params=values) for seed in seeds)
     return design, specs
 
