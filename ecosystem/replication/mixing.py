@@ -37,8 +37,8 @@ def mixing(
     real_share: float = 0.5,
     temperature: float = 1.0,
     estimator: str = "mle",
-    generations: int = 100,
-    seeds: int = 300,
+    generations: int = 60,
+    seeds: int = 200,
     policies: tuple[str, ...] = POLICIES,
 ) -> pl.DataFrame:
     """``samples`` is N per generation; quantities mean_error_sq (mu_n - mu)^2 and variance (fitted)."""
