@@ -75,7 +75,7 @@ def summary_table(result) -> Table:
     for column in rows.columns:
         table.add_column(column, justify="right" if column != "metric" else "left")
     for row in rows.iter_rows():
-        table.add_row(*(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(*(f"{v:.3g}" if isinstance(v, float) else "" if v is None else str(v) for v in row))
     return table
 
 
