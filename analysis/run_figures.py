@@ -15,6 +15,8 @@ def draw_run_figures(metrics: pl.DataFrame, folder: str | Path) -> list[Path]:
     if metrics.filter(pl.col("kind") == "vendor").height:
         paths += save(vendor_quality_figure(metrics), folder, "vendor_quality")
         paths += save(training_data_figure(metrics), folder, "training_synthetic_share")
+    if metrics.filter(pl.col("kind") == "detector").height:
+        paths += save(detector_figure(metrics), folder, "detectors")
     return paths
 
 
@@ -70,4 +72,25 @@ def training_data_figure(metrics: pl.DataFrame):
     ax.set_ylabel("synthetic share of training data")
     ax.set_title("What vendors trained on")
     ax.legend(frameon=False, ncol=3, fontsize=7)
+    return fig
+
+
+def detector_figure(metrics: pl.DataFrame):
+    """Each detector's measured TPR and FPR on the month's new pages, retrainings marked by a tick."""
+    fig, axes = new_figure(2, 1)
+    retrained = _series(metrics, "detector", "retrained")
+    for ax, metric, label in [(axes[0, 0], "tpr", "true-positive rate (synthetic pages)"),
+                              (axes[1, 0], "fpr", "false-positive rate (human pages)")]:
+        styles = line_styles()
+        for entity, part in _series(metrics, "detector", metric).items():
+            style = next(styles)
+            ax.plot(part["date"], part["value"], label=entity, **style)
+            marks = retrained[entity].filter(pl.col("value") > 0)["date"]
+            joined = part.filter(pl.col("date").is_in(marks.implode()))
+            ax.plot(joined["date"], joined["value"], linestyle="none", marker="|", markersize=9,
+                    color=style["color"])
+        ax.set_ylim(0, 1)
+        ax.set_ylabel(label)
+        ax.legend(frameon=False, ncol=3, fontsize=7)
+    axes[0, 0].set_title("Detectors measured against ground truth (| = retraining)")
     return fig
