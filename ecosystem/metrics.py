@@ -41,7 +41,9 @@ class MetricsRecorder:
             {"step": steps, "kind": kinds, "entity": entities, "metric": metrics, "value": values},
             schema={k: v for k, v in SCHEMA.items() if k != "date"},
         )
-        date_of_step = pl.DataFrame({"step": range(len(dates)), "date": dates}, schema={"step": pl.Int32, "date": pl.Date})
+        date_of_step = pl.DataFrame(
+            {"step": range(len(dates)), "date": dates}, schema={"step": pl.Int32, "date": pl.Date}
+        )
         return frame.join(date_of_step, on="step", how="left").select(list(SCHEMA))
 
 
