@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import mesa
 import polars as pl
 from threadpoolctl import threadpool_limits
 
@@ -45,7 +46,9 @@ def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressC
             model.step()
             if progress is not None:
                 progress(month + 1, scenario.months)
-    return RunResult(scenario, model.seed_used, model.recorder.to_frame(), time.perf_counter() - started)
+    result = RunResult(scenario, model.seed_used, model.recorder.to_frame(), time.perf_counter() - started)
+    mesa.Agent._ids.pop(model, None)  # Mesa 3.3 keeps every model alive as a key of this id counter
+    return result
 
 
 def write_run(result: RunResult, out: str | Path) -> Path:
