@@ -10,6 +10,7 @@ run id carries a hash of the scenario and seed: a changed scenario is a new run,
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -107,7 +108,10 @@ def execute_run(spec: RunSpec) -> RunRecord:
     write_with(spec.metrics_path, table.write_parquet)
     record = {**manifest(result), "run_id": spec.run_id, "tags": spec.tags, "params": spec.params}
     write_text(spec.manifest_path, json.dumps(record, indent=2, default=str) + "\n")
-    return RunRecord(spec.run_id, result.wall_seconds)
+    wall_seconds = result.wall_seconds
+    del result, table
+    gc.collect()  # a finished model is a web of cycles holding large arrays: free it before the next run
+    return RunRecord(spec.run_id, wall_seconds)
 
 
 def run_batch(specs: Iterable[RunSpec], *, executor: Executor,
