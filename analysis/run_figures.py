@@ -25,6 +25,22 @@ def _series(metrics: pl.DataFrame, kind: str, metric: str) -> dict[str, pl.DataF
     return {entity: part for (entity,), part in rows.group_by("entity", maintain_order=True)}
 
 
+def _plot_with_retrainings(metrics: pl.DataFrame, kind: str, panels: list[tuple]) -> None:
+    """One line per entity on each (axis, metric, label) panel, with a tick where it retrained."""
+    retrained = _series(metrics, kind, "retrained")
+    for ax, metric, label in panels:
+        styles = line_styles()
+        for entity, part in _series(metrics, kind, metric).items():
+            style = next(styles)
+            ax.plot(part["date"], part["value"], label=entity, **style)
+            marks = retrained[entity].filter(pl.col("value") > 0)["date"]
+            joined = part.filter(pl.col("date").is_in(marks.implode()))
+            ax.plot(joined["date"], joined["value"], linestyle="none", marker="|", markersize=9,
+                    color=style["color"])
+        ax.set_ylabel(label)
+        ax.legend(frameon=False, ncol=3, fontsize=7)
+
+
 def synthetic_share_figure(metrics: pl.DataFrame):
     fig, axes = new_figure()
     ax = axes[0, 0]
@@ -42,21 +58,10 @@ def synthetic_share_figure(metrics: pl.DataFrame):
 def vendor_quality_figure(metrics: pl.DataFrame):
     """Excess NLL and tail-mass ratio per vendor, with each retraining marked by a tick."""
     fig, axes = new_figure(2, 1)
-    retrained = _series(metrics, "vendor", "retrained")
-    for ax, metric, label in [
+    _plot_with_retrainings(metrics, "vendor", [
         (axes[0, 0], "excess_nll", "excess NLL (nats): KL(P || Q)"),
         (axes[1, 0], "tail_mass_ratio", "tail-mass ratio (Q / P on rare topics)"),
-    ]:
-        styles = line_styles()
-        for entity, part in _series(metrics, "vendor", metric).items():
-            style = next(styles)
-            ax.plot(part["date"], part["value"], label=entity, **style)
-            marks = retrained[entity].filter(pl.col("value") > 0)["date"]
-            joined = part.filter(pl.col("date").is_in(marks.implode()))
-            ax.plot(joined["date"], joined["value"], linestyle="none", marker="|", markersize=9,
-                    color=style["color"])
-        ax.set_ylabel(label)
-        ax.legend(frameon=False, ncol=3, fontsize=7)
+    ])
     axes[1, 0].axhline(1.0, color="0.5", linewidth=0.8)
     axes[0, 0].set_title("Vendor models against reality (| = retraining)")
     return fig
@@ -78,19 +83,11 @@ def training_data_figure(metrics: pl.DataFrame):
 def detector_figure(metrics: pl.DataFrame):
     """Each detector's measured TPR and FPR on the month's new pages, retrainings marked by a tick."""
     fig, axes = new_figure(2, 1)
-    retrained = _series(metrics, "detector", "retrained")
-    for ax, metric, label in [(axes[0, 0], "tpr", "true-positive rate (synthetic pages)"),
-                              (axes[1, 0], "fpr", "false-positive rate (human pages)")]:
-        styles = line_styles()
-        for entity, part in _series(metrics, "detector", metric).items():
-            style = next(styles)
-            ax.plot(part["date"], part["value"], label=entity, **style)
-            marks = retrained[entity].filter(pl.col("value") > 0)["date"]
-            joined = part.filter(pl.col("date").is_in(marks.implode()))
-            ax.plot(joined["date"], joined["value"], linestyle="none", marker="|", markersize=9,
-                    color=style["color"])
+    _plot_with_retrainings(metrics, "detector", [
+        (axes[0, 0], "tpr", "true-positive rate (synthetic pages)"),
+        (axes[1, 0], "fpr", "false-positive rate (human pages)"),
+    ])
+    for ax in axes[:, 0]:
         ax.set_ylim(0, 1)
-        ax.set_ylabel(label)
-        ax.legend(frameon=False, ncol=3, fontsize=7)
     axes[0, 0].set_title("Detectors measured against ground truth (| = retraining)")
     return fig
