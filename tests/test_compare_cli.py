@@ -101,3 +101,20 @@ def test_bad_options_fail_with_one_line_before_running(scenarios, tmp_path, extr
 def test_scenarios_with_the_same_name_cannot_be_told_apart(scenarios, tmp_path):
     result = runner.invoke(app, ["compare", str(scenarios[0]), str(scenarios[0]), "--out", str(tmp_path)])
     assert result.exit_code == 2 and "scenario names must differ" in result.output
+
+
+def test_a_failed_run_is_reported_the_others_are_kept_and_the_exit_status_says_so(scenarios, tmp_path):
+    from ecosystem.config import load_scenario
+    from ecosystem.experiments.compare import plan_compare
+
+    specs = plan_compare([load_scenario(p) for p in scenarios], seeds=[0, 1], folder=tmp_path / "runs")
+    blocked = specs[1]
+    blocked.metrics_path.mkdir(parents=True)  # a directory where the run's file must go: the write fails
+    result = runner.invoke(app, ["compare", *map(str, scenarios), "--seeds", "2", "--workers", "2",
+                                 "--out", str(tmp_path), *OUTCOMES])
+    assert result.exit_code == 1, result.output
+    output = result.output.replace("\n", " ")
+    assert f"run failed: {blocked.label} seed {blocked.seed}: IsADirectoryError" in output
+    assert "1 run(s) failed" in output
+    assert all(spec.is_done() for spec in specs if spec is not blocked)
+    assert pl.read_parquet(tmp_path / "outcomes.parquet").height == 3

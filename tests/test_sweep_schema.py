@@ -52,6 +52,13 @@ def test_the_shipped_sobol_example_is_valid():
     assert sweep.file.design.kind == "sobol" and len(sweep.file.parameters) == 5
 
 
+def test_the_shipped_watermark_example_addresses_policies_by_position():
+    sweep = load_sweep(REPO / "scenarios" / "sweeps" / "watermark_compliance.yaml")
+    kinds = [p.kind for p in sweep.base.policies]
+    assert kinds == ["watermark_mandate", "watermark_registry", "detector_filtering"]
+    assert [p.path for p in sweep.file.parameters] == ["policies.0.compliance", "policies.2.target_fpr"]
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     (changed(colour="red"), "colour: unknown field"),
     (changed(design={"kind": "sobol", "samples": 4, "sample": 3}), "design.sample: unknown field"),
