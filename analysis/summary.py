@@ -1,4 +1,4 @@
-"""Small tables of a run's results, for the terminal and the README."""
+"""Small tables of a run's results for the terminal, named by the metric contract."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import polars as pl
 
 from ecosystem.metrics import metric_name
 
-HEADLINE = ["synthetic_share_new", "synthetic_share", "docs", "count", "excess_nll", "tail_mass_ratio",
-            "topic_coverage", "train_synthetic_share"]
+WEB_HEADLINE = ["web.docs", "web.synthetic_share", "web.synthetic_share_new", "farms.count"]
+VENDOR_HEADLINE = ["excess_nll", "tail_mass_ratio", "topic_coverage", "train_synthetic_share"]
 
 
 def with_names(metrics: pl.DataFrame) -> pl.DataFrame:
@@ -16,12 +16,21 @@ def with_names(metrics: pl.DataFrame) -> pl.DataFrame:
     return metrics.with_columns(pl.Series("name", names))
 
 
-def final_summary(metrics: pl.DataFrame) -> pl.DataFrame:
-    """Headline metrics in the last month, one row per metric, one column per entity."""
-    last = metrics.filter(pl.col("step") == metrics["step"].max(), pl.col("metric").is_in(HEADLINE))
-    return (
-        last.pivot(on="entity", index="metric", values="value")
-        .with_columns(pl.col("metric").cast(pl.Enum(HEADLINE)))
-        .sort("metric")
-        .with_columns(pl.col("metric").cast(pl.Utf8))
-    )
+def last_month(metrics: pl.DataFrame) -> pl.DataFrame:
+    return metrics.filter(pl.col("step") == metrics["step"].max())
+
+
+def web_headline(metrics: pl.DataFrame) -> dict[str, float]:
+    """The web's headline metrics in the last month, by contract name."""
+    last = with_names(last_month(metrics)).filter(pl.col("name").is_in(WEB_HEADLINE))
+    values = dict(zip(last["name"], last["value"], strict=True))
+    return {name: values[name] for name in WEB_HEADLINE if name in values}
+
+
+def vendor_headline(metrics: pl.DataFrame) -> pl.DataFrame:
+    """One row per vendor, one column per headline metric, in the last month."""
+    last = last_month(metrics).filter(pl.col("kind") == "vendor", pl.col("metric").is_in(VENDOR_HEADLINE))
+    if last.is_empty():
+        return pl.DataFrame({"vendor": []}, schema={"vendor": pl.Utf8})
+    wide = last.pivot(on="metric", index="entity", values="value").rename({"entity": "vendor"})
+    return wide.select("vendor", *[m for m in VENDOR_HEADLINE if m in wide.columns])

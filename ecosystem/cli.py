@@ -68,13 +68,18 @@ def run(
 
 
 def summary_table(result) -> Table:
-    from analysis.summary import final_summary
+    """The last month: the web's headline metrics as the caption, one row per vendor."""
+    from analysis.summary import vendor_headline, web_headline
 
-    table = Table(title=f"{result.scenario.name} (seed {result.seed}), last month")
-    rows = final_summary(result.metrics)
-    for column in rows.columns:
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for row in rows.iter_rows():
+    web = web_headline(result.metrics)
+    caption = "  ".join(f"{name} {value:,.0f}" if value.is_integer() else f"{name} {value:.3g}"
+                        for name, value in web.items())
+    table = Table(title=f"{result.scenario.name} (seed {result.seed}), {result.scenario.end:%Y-%m}",
+                  caption=caption, caption_justify="left")
+    vendors = vendor_headline(result.metrics)
+    for column in vendors.columns:
+        table.add_column(column, justify="left" if column == "vendor" else "right")
+    for row in vendors.iter_rows():
         table.add_row(*(f"{v:.3g}" if isinstance(v, float) else "" if v is None else str(v) for v in row))
     return table
 
