@@ -402,7 +402,12 @@ def validate_scenario(raw: dict[str, Any], *, source: str = "scenario") -> Scena
     try:
         return Scenario.model_validate(raw)
     except ValidationError as err:
-        raise ScenarioError(f"{source}: " + "; ".join(_describe(e) for e in err.errors())) from None
+        raise ScenarioError(f"{source}: {describe_errors(err)}") from None
+
+
+def describe_errors(err: ValidationError) -> str:
+    """All pydantic errors on one line, each as ``field.path: what was expected (got value)``."""
+    return "; ".join(_describe(e) for e in err.errors())
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -410,6 +415,8 @@ def _describe(error: dict[str, Any]) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"{path}: unknown field"
+    if error["type"] == "missing":
+        return f"{path}: required field missing"
     if error["type"] in ("literal_error", "enum"):
         return f"{path}: {message} (got {error['input']!r})"
     if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
@@ -421,7 +428,7 @@ def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]
     resolved = path.resolve()
     if resolved in chain:
         raise ScenarioError(f"{path}: extends forms a cycle through {resolved.name}")
-    raw = _read_yaml(path)
+    raw = read_yaml_mapping(path)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -433,22 +440,23 @@ def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]
     return merge(_read_with_parents(parent_path, chain=(*chain, resolved)), raw)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping; any other outcome raises ``error`` with one line."""
     if not path.is_file():
-        raise ScenarioError(f"{path}: file not found")
+        raise error(f"{path}: file not found")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or "not valid YAML"
-        raise ScenarioError(f"{path}: unreadable YAML{where}: {problem}") from None
+        raise error(f"{path}: unreadable YAML{where}: {problem}") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot read file: {err}") from None
+        raise error(f"{path}: cannot read file: {err}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
+        raise error(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
     return data
 
 

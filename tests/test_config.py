@@ -65,7 +65,7 @@ def error_of(path: Path) -> str:
             VENDORS + "    crawler:\n      budget_per_month: 0\n",
             ["vendors.1.crawler.budget_per_month", "greater than 0"],
         ),
-        ("vendors:\n  - name: A\n", ["vendors.0.entry", "Field required"]),
+        ("vendors:\n  - name: A\n", ["vendors.0.entry", "required field missing"]),
         ("vendors:\n  - name: 1x\n    entry: 2020-01\n", ["vendors.0.name", "pattern", "'1x'"]),
         ("start: 2020-05\nend: 2019-01\n", ["end (2019-01) is before start (2020-05)"]),
         (

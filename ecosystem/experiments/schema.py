@@ -12,10 +12,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ecosystem.config import Month, ScenarioError
+from ecosystem.config import Month, ScenarioError, describe_errors, read_yaml_mapping
 
 
 class SweepError(ScenarioError):
@@ -60,7 +59,7 @@ def parse_outcome(text: str) -> Outcome:
     try:
         return Outcome(name=text, metric=metric, at=month)
     except ValidationError as err:
-        raise SweepError(f"--outcome {text!r}: " + "; ".join(describe(e) for e in err.errors())) from None
+        raise SweepError(f"--outcome {text!r}: {describe_errors(err)}") from None
 
 
 class Parameter(Section):
@@ -134,31 +133,8 @@ class SweepFile(Section):
 def read_sweep_file(path: str | Path) -> SweepFile:
     """Read and validate a sweep file (the schema only; see ``sweep.load_sweep`` for the rest)."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepError(f"{path}: file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "not valid YAML"
-        raise SweepError(f"{path}: unreadable YAML{where}: {problem}") from None
-    if not isinstance(raw, dict):
-        raise SweepError(f"{path}: expected a mapping of fields at the top level, got {type(raw).__name__}")
+    raw = read_yaml_mapping(path, error=SweepError)
     try:
         return SweepFile.model_validate(raw)
     except ValidationError as err:
-        raise SweepError(f"{path}: " + "; ".join(describe(e) for e in err.errors())) from None
-
-
-def describe(error: dict[str, Any]) -> str:
-    """One pydantic error as ``field.path: what was expected (got value)``."""
-    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        return f"{path}: unknown field"
-    if error["type"] == "missing":
-        return f"{path}: required field missing"
-    if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
-        return f"{path}: {message} (got {error['input']!r})"
-    return f"{path}: {message}"
+        raise SweepError(f"{path}: {describe_errors(err)}") from None
