@@ -191,6 +191,7 @@ class MarketConfig(Section):
     switching_cost: Annotated[float, Field(ge=0.0)] = 0.5
     revenue_per_user: Annotated[float, Field(ge=0.0, title="monthly revenue per user, $")] = 1.0
     crawl_pages_per_dollar: Annotated[float, Field(ge=0.0, title="extra crawl budget per $ of revenue")] = 0.0
+    vendors: list[str] | None = None  # vendors that sell to users (None: every released vendor)
 
 
 class WatermarkConfig(Section):
@@ -358,6 +359,8 @@ class Scenario(Section):
         for v in self.vendors:
             where = f"vendors.{v.name}.crawler.filters.detector"
             check(where, v.crawler.filters.detector, detectors, "detector")
+        for name in self.market.vendors or []:
+            check("market.vendors", name, vendors, "vendor")
         for i, policy in enumerate(self.policies):
             where = f"policies.{i}.{policy.kind}"
             if policy.end is not None and policy.end < policy.start:

@@ -106,7 +106,7 @@ class EcosystemModel(mesa.Model):
         """Users move between released vendors (logit on quality with a switching cost); revenue
         funds crawling and licensing; vendors buy licensed human data."""
         market = self.scenario.market
-        vendors = self.released_vendors()
+        vendors = [v for v in self.released_vendors() if market.vendors is None or v.name in market.vendors]
         if market.users > 0 and vendors:
             shares = np.array([v.market_share for v in vendors])
             if shares.sum() <= 0:
