@@ -136,7 +136,9 @@ class FarmEconomics:
         web = self.model.web
         farm_sites = web.kind == SiteKind.FARM
         weight = web.search_weight()
-        typical_rank = np.median(weight[farm_sites] if farm_sites.any() else weight)
+        # Farms already running show what a farm site earns; the first entrant can only expect an
+        # average site (the mean: a median over a skewed rank distribution would deter every entrant).
+        typical_rank = np.median(weight[farm_sites]) if farm_sites.any() else weight.mean()
         own = typical_rank * self.config.docs_per_month
         competing = self.market_weight + own * (entered_this_month + 1)
         revenue = self.visits(self.model.month) * own / competing * self.config.revenue_per_visit
