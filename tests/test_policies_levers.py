@@ -9,6 +9,8 @@ Sadasivan et al. predicts when machine and human distributions are close).
 from __future__ import annotations
 
 import copy
+import functools
+import json
 from pathlib import Path
 
 import polars as pl
@@ -40,11 +42,17 @@ def _scenario(**changes):
     return raw
 
 
+@functools.cache
+def _runs(scenario_json: str) -> tuple[pl.DataFrame, ...]:
+    """Metrics of one scenario on every seed; several tests read the same runs."""
+    raw = json.loads(scenario_json)
+    return tuple(simulate(validate_scenario(copy.deepcopy(raw)), seed=seed).metrics for seed in SEEDS)
+
+
 def _outcome(raw: dict, metric: tuple[str, str, str], *, from_step: int = 20) -> list[float]:
+    kind, entity, name = metric
     values = []
-    for seed in SEEDS:
-        frame = simulate(validate_scenario(copy.deepcopy(raw)), seed=seed).metrics
-        kind, entity, name = metric
+    for frame in _runs(json.dumps(raw, sort_keys=True, default=str)):
         rows = frame.filter(
             pl.col("kind") == kind,
             pl.col("entity") == entity,
@@ -90,6 +98,20 @@ def test_detector_filtering_lowers_synthetic_kept_and_raises_human_discarded():
     assert _less(_outcome(filtered, kept), _outcome(plain, kept)) < 0.01
     discarded = ("crawler", "Early", "human_discarded")
     assert _less(_outcome(plain, discarded), _outcome(filtered, discarded)) < 0.01
+
+
+def test_detector_false_positives_fall_on_common_topic_human_pages():
+    """Tempered models are mode-seeking, so synthetic text crowds the common topics and the detector
+    learns that typical text looks synthetic: human pages on common topics bear the false positives,
+    rare-topic pages are rarely flagged (the analogue of detectors flagging low-perplexity human
+    writing, Liang et al. 2023). The issue expected the reverse; the mechanism does not imply it."""
+    filtered = _scenario(
+        detectors=[DETECTOR],
+        policies=[{"kind": "detector_filtering", "start": "2021-06", "detector": "Sentinel"}],
+    )
+    tail = _outcome(filtered, ("detector", "Sentinel", "fpr_tail"))
+    common = _outcome(filtered, ("detector", "Sentinel", "fpr_common"))
+    assert _less(tail, common) < 0.01
 
 
 def test_evasion_lowers_detector_tpr_and_retraining_on_evasive_samples_recovers_part():
