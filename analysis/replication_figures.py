@@ -1,5 +1,5 @@
-"""One figure per replication: simulated mean (with a band of one standard deviation over seeds) per
-arm, the exact theory as a thick pale line beneath it, and the published limit as a thin dash-dot line.
+"""One figure per replication: simulated mean (with its 95% interval over seeds, the band the tests
+compare theory against) per arm, the exact theory as a thick pale line beneath it, and the published limit as a thin dash-dot line.
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def draw_replication_figure(name: str, table: pl.DataFrame, folder: str | Path, 
 def _draw_arm(ax, rows: pl.DataFrame, arm: str, style: dict, *, log: bool) -> None:
     x = rows["generation"].to_numpy()
     mean = rows["mean"].to_numpy()
-    std = rows["std"].fill_null(0.0).to_numpy()
+    half_width = 1.96 * rows["std"].fill_null(0.0).to_numpy() / np.sqrt(rows["n_seeds"].to_numpy())
     style = {**style, "markevery": max(1, len(x) // 8)}
-    low = np.maximum(mean - std, mean * 0.05) if log else mean - std
-    ax.fill_between(x, low, mean + std, color=style["color"], alpha=0.12, linewidth=0)
+    low = np.maximum(mean - half_width, mean * 0.05) if log else mean - half_width
+    ax.fill_between(x, low, mean + half_width, color=style["color"], alpha=0.15, linewidth=0)
     ax.plot(x, mean, label=arm, linewidth=1.2, **style)
     theory = rows["theory"].to_numpy().astype(float)
     known = ~np.isnan(theory)
