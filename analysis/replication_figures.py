@@ -57,7 +57,8 @@ def draw_replication_figure(name: str, table: pl.DataFrame, folder: str | Path, 
 def _draw_arm(ax, rows: pl.DataFrame, arm: str, style: dict, *, log: bool) -> None:
     x = rows["generation"].to_numpy()
     mean = rows["mean"].to_numpy()
-    half_width = 1.96 * rows["std"].fill_null(0.0).to_numpy() / np.sqrt(rows["n_seeds"].to_numpy())
+    std = rows["std"].fill_null(0.0).to_numpy()
+    half_width = 1.96 * std / np.sqrt(rows["n_seeds"].to_numpy())
     style = {**style, "markevery": max(1, len(x) // 8)}
     low = np.maximum(mean - half_width, mean * 0.05) if log else mean - half_width
     ax.fill_between(x, low, mean + half_width, color=style["color"], alpha=0.15, linewidth=0)
