@@ -1,6 +1,6 @@
-"""One figure per replication: simulated mean (with its 95% interval over seeds, the band the tests
-compare theory against) per arm, the exact theory as a thick pale line beneath it, and the published limit as a thin dash-dot line.
-"""
+"""One figure per replication: simulated mean per arm with its 95% interval over seeds (the band the
+tests compare theory against), the exact theory as a thick pale line beneath it, and the published
+limit as a thin dash-dot line."""
 
 from __future__ import annotations
 
