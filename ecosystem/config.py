@@ -97,15 +97,27 @@ class HumansConfig(Section):
 
 
 class EvasionConfig(Section):
-    """How farms hide their output: paraphrase (strips watermarks, moves the text, costs quality) and
-    rejection sampling against a public detector (k candidates, publish the least suspicious)."""
+    """How farms hide their output: paraphrase or translation (strips watermarks in proportion to the
+    edit's strength, moves the text, costs quality) and rejection sampling against a public detector
+    (k candidates, publish the least suspicious)."""
 
     start: Month | None = None  # default: from the farms' start
     paraphrase_share: Share = 0.0  # share of a farm's pages it paraphrases
     paraphrase_strength: Share = 0.5  # share of tokens rewritten: a mark's survival is multiplied by 1 - this
-    paraphrase_noise: Annotated[float, Field(ge=0.0, title="vector displacement at strength 1")] = 0.6
-    paraphrase_quality_cost: Share = 0.3  # share of a page's search weight lost at strength 1
+    translate_share: Share = 0.0  # share of a farm's pages translated (round trip through another language)
+    translate_strength: Share = 0.9  # nearly every token rewritten: cross-lingual attacks beat marks (He et al.)
+    paraphrase_noise: Annotated[float, Field(ge=0.0, title="vector displacement at edit strength 1")] = 0.6
+    paraphrase_quality_cost: Share = 0.3  # share of a page's search weight lost at edit strength 1
     rejection_k: Annotated[int, Field(ge=1, le=64, title="candidates per published page")] = 1
+
+    @model_validator(mode="after")
+    def _one_edit_per_page(self) -> EvasionConfig:
+        if self.paraphrase_share + self.translate_share > 1.0:
+            raise ValueError(
+                f"paraphrase_share + translate_share must be at most 1 (a page gets one edit), got "
+                f"{self.paraphrase_share} + {self.translate_share}"
+            )
+        return self
 
 
 class FarmsConfig(Section):

@@ -69,6 +69,10 @@ def error_of(path: Path) -> str:
         ("vendors:\n  - name: 1x\n    entry: 2020-01\n", ["vendors.0.name", "pattern", "'1x'"]),
         ("start: 2020-05\nend: 2019-01\n", ["end (2019-01) is before start (2020-05)"]),
         (
+            "farms:\n  evasion: {paraphrase_share: 0.7, translate_share: 0.5}\n",
+            ["farms.evasion", "paraphrase_share + translate_share must be at most 1", "0.7 + 0.5"],
+        ),
+        (
             "vendors:\n  - {name: A, entry: 2020-01}\n  - {name: A, entry: 2021-01}\n",
             ["vendor names must be unique", "'A'"],
         ),

@@ -128,6 +128,19 @@ def test_evasion_lowers_detector_tpr_and_retraining_on_evasive_samples_recovers_
     assert sum(retrained) < sum(honest)  # it recovers only part of what evasion took
 
 
+def test_translation_strips_watermarks_more_than_paraphrase():
+    """A translated page has nearly every token rewritten (He et al. 2024: cross-lingual attacks take
+    watermark detection to chance), so fewer marks survive and more farm text reaches training."""
+    farms = yaml.safe_load(TINY.read_text(encoding="utf-8"))["farms"]
+    policies = [dict(MANDATE, compliance=1.0), REGISTRY]
+    paraphrasing = _scenario(policies=policies, farms=dict(farms, evasion={"paraphrase_share": 0.8}))
+    translating = _scenario(policies=policies, farms=dict(farms, evasion={"translate_share": 0.8}))
+    survival = ("watermark", "watermark", "mean_survival")
+    assert _less(_outcome(translating, survival), _outcome(paraphrasing, survival)) < 0.01
+    trained = ("vendor", "Early", "train_synthetic_share")
+    assert _less(_outcome(paraphrasing, trained), _outcome(translating, trained)) < 0.01
+
+
 def test_crawler_opt_outs_raise_the_synthetic_share_of_what_crawlers_collect():
     opt_out = {"kind": "crawler_opt_out", "start": "2020-06", "final_share": 0.8, "months_to_half": 3}
     plain = yaml.safe_load(TINY.read_text(encoding="utf-8"))

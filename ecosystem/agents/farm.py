@@ -57,11 +57,10 @@ class ContentFarm(mesa.Agent):
         n = config.docs_per_month
         keys, survival = model.policies.mark(self.vendor, n, open_weights=self.uses_open_weights)
         if model.farm_economics.evading():
-            vectors, paraphrased = evasive_output(model, [self.vendor], n, detector=model.public_detector(),
-                                                  rng=model.rngs.evasion, with_mask=True)
-            survival = np.where(paraphrased, survival * (1.0 - config.evasion.paraphrase_strength), survival)
-            lost = config.evasion.paraphrase_quality_cost * config.evasion.paraphrase_strength
-            self.quality = 1.0 - lost * float(paraphrased.mean())
+            vectors, strength = evasive_output(model, [self.vendor], n, detector=model.public_detector(),
+                                               rng=model.rngs.evasion, with_strength=True)
+            survival = survival * (1.0 - strength)
+            self.quality = 1.0 - config.evasion.paraphrase_quality_cost * float(strength.mean())
         else:
             vectors, _ = self.vendor.estimator.sample(n, rng=rng)
         model.store.append(
@@ -108,7 +107,8 @@ class FarmEconomics:
     def evading(self) -> bool:
         evasion = self.config.evasion
         start = self.start_step if evasion.start is None else self.model.scenario.month_index(evasion.start)
-        return self.model.month >= start and (evasion.paraphrase_share > 0 or evasion.rejection_k > 1)
+        edits = evasion.paraphrase_share + evasion.translate_share
+        return self.model.month >= start and (edits > 0 or evasion.rejection_k > 1)
 
     def candidates(self) -> int:
         """Generations paid per published page: k when reject-sampling against a public detector."""
@@ -166,12 +166,12 @@ def evasive_output(
     *,
     detector: DetectorProvider | None,
     rng: np.random.Generator,
-    with_mask: bool = False,
+    with_strength: bool = False,
 ):
     """n pages made the farms' evasive way from the given vendors' models: k candidates each, the
     least suspicious to ``detector`` published (when it is trained and k > 1), then a share paraphrased
-    (the vector moves by noise proportional to the paraphrase strength). Returns the vectors, and with
-    ``with_mask`` which pages were paraphrased."""
+    and a share translated (the vector moves by noise proportional to the edit's strength). Returns the
+    vectors, and with ``with_strength`` each page's edit strength (0 for unedited pages)."""
     evasion = model.scenario.farms.evasion
     k = evasion.rejection_k if detector is not None and detector.detector is not None else 1
     which = rng.integers(len(vendors), size=n * k)
@@ -182,7 +182,12 @@ def evasive_output(
     if k > 1:
         scores = detector.score_vectors(vectors).reshape(n, k)
         vectors = vectors.reshape(n, k, -1)[np.arange(n), scores.argmin(axis=1)]
-    paraphrased = rng.random(n) < evasion.paraphrase_share
-    noise = evasion.paraphrase_noise * evasion.paraphrase_strength
-    vectors[paraphrased] += noise * rng.standard_normal((int(paraphrased.sum()), vectors.shape[1]))
-    return (vectors, paraphrased) if with_mask else vectors
+    u = rng.random(n)
+    paraphrased = u < evasion.paraphrase_share
+    translated = ~paraphrased & (u < evasion.paraphrase_share + evasion.translate_share)
+    strength = np.where(paraphrased, evasion.paraphrase_strength, 0.0)
+    strength[translated] = evasion.translate_strength
+    edited = strength > 0
+    noise = evasion.paraphrase_noise * strength[edited, None]
+    vectors[edited] += noise * rng.standard_normal((int(edited.sum()), vectors.shape[1]))
+    return (vectors, strength) if with_strength else vectors
