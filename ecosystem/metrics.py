@@ -52,12 +52,11 @@ def collect_metrics(model: EcosystemModel) -> None:
 
     record = model.recorder.record
     step, store = model.month, model.store
-    synthetic = store.synthetic_mask(slice(None))
     new = store.month_rows(step, step)
-    new_synthetic = synthetic[new]
+    new_synthetic = store.synthetic_mask(new)
     record(step, "web", "web", "docs", len(store))
     record(step, "web", "web", "docs_new", len(new_synthetic))
-    record(step, "web", "web", "synthetic_share", synthetic.mean() if len(synthetic) else 0.0)
+    record(step, "web", "web", "synthetic_share", store.n_synthetic / len(store) if len(store) else 0.0)
     record(step, "web", "web", "synthetic_share_new", new_synthetic.mean() if len(new_synthetic) else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))

@@ -49,6 +49,7 @@ class DocumentStore:
         self.dim = dim
         self.chunk = chunk
         self.size = 0
+        self.n_synthetic = 0  # kept as rows arrive, so the web's synthetic share costs nothing to read
         self._capacity = chunk
         self._vectors = np.empty((chunk, dim), dtype=np.float32)
         self._columns = {name: np.empty(chunk, dtype=dtype) for name, dtype in self._COLUMNS.items()}
@@ -100,6 +101,7 @@ class DocumentStore:
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n
+        self.n_synthetic += int(self.synthetic_mask(rows).sum())
         return rows
 
     def _reserve(self, needed: int) -> None:
