@@ -74,9 +74,9 @@ class ModelVendor(mesa.Agent):
             return
         rows = training_indices(
             self.config.data_policy,
-            latest=self.crawler.latest(),
-            history=self.crawler.history(),
-            archive=self.model.pre_ai_rows(),
+            latest=self.crawler.latest,
+            history=self.crawler.history,
+            archive=self.model.pre_ai_rows,
             size=self.config.train_size,
             archive_share=self.config.archive_share,
             rng=self.stream,

@@ -6,6 +6,7 @@ recursive-training results are checked against the code that runs in the ecosyst
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 import numpy as np
@@ -17,12 +18,15 @@ class DataPolicy(StrEnum):
     ARCHIVE = "archive"  # a frozen pre-AI crawl plus the latest data
 
 
+Pool = np.ndarray | Callable[[], np.ndarray]
+
+
 def training_indices(
     policy: DataPolicy | str,
     *,
-    latest: np.ndarray,
-    history: np.ndarray,
-    archive: np.ndarray,
+    latest: Pool,
+    history: Pool,
+    archive: Pool,
     size: int | None,
     archive_share: float,
     rng: np.random.Generator,
@@ -33,18 +37,24 @@ def training_indices(
     ``archive``: the frozen pre-AI collection. ``size=None`` takes the whole pool; otherwise a
     uniform subsample without replacement (accumulate with a size is Kazdan et al.'s
     accumulate-subsample). Archive draws ``archive_share`` of the set from the archive.
+    A pool may be given as a function that builds it: only the pools the policy reads are built.
     """
     policy = DataPolicy(policy)
     if policy is DataPolicy.REPLACE:
-        return _subsample(latest, size, rng)
+        return _subsample(_built(latest), size, rng)
     if policy is DataPolicy.ACCUMULATE:
-        return _subsample(history, size, rng)
+        return _subsample(_built(history), size, rng)
     n_archive = None if size is None else int(round(size * archive_share))
     n_latest = None if size is None else size - n_archive
-    from_archive = _subsample(archive, n_archive, rng)
+    from_archive = _subsample(_built(archive), n_archive, rng)
     # A crawl can hold pre-AI pages too: never train on the same page twice.
+    latest = _built(latest)
     fresh = latest[~np.isin(latest, from_archive)]
     return np.concatenate([from_archive, _subsample(fresh, n_latest, rng)])
+
+
+def _built(pool: Pool) -> np.ndarray:
+    return pool() if callable(pool) else pool
 
 
 def _subsample(pool: np.ndarray, size: int | None, rng: np.random.Generator) -> np.ndarray:
