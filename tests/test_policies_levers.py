@@ -11,17 +11,14 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from pathlib import Path
 
 import polars as pl
 import yaml
-from scipy import stats
+from lever_runs import SEEDS, TINY, less, tiny
 
 from ecosystem.config import validate_scenario
 from ecosystem.experiments.run import simulate
 
-TINY = Path(__file__).parent / "data" / "tiny.yaml"
-SEEDS = range(10)
 MANDATE = {"kind": "watermark_mandate", "start": "2020-06"}
 REGISTRY = {"kind": "watermark_registry", "start": "2020-06"}
 DETECTOR = {
@@ -32,14 +29,6 @@ DETECTOR = {
     "public": True,
     "target_fpr": 0.05,
 }
-
-
-def _scenario(**changes):
-    raw = yaml.safe_load(TINY.read_text(encoding="utf-8"))
-    raw["vendors"] = [dict(v, temperature=0.5) for v in raw["vendors"]]
-    for key, value in changes.items():
-        raw[key] = value
-    return raw
 
 
 @functools.cache
@@ -63,41 +52,36 @@ def _outcome(raw: dict, metric: tuple[str, str, str], *, from_step: int = 20) ->
     return values
 
 
-def _less(a: list[float], b: list[float]) -> float:
-    """One-sided paired Wilcoxon p-value that a is below b."""
-    return stats.wilcoxon(a, b, alternative="less").pvalue
-
-
 def test_a_mandate_with_a_registry_lowers_synthetic_training_data_more_at_higher_compliance():
     metric = ("vendor", "Early", "train_synthetic_share")
-    none = _outcome(_scenario(), metric)
-    half = _outcome(_scenario(policies=[dict(MANDATE, compliance=0.5, basis="output"), REGISTRY]), metric)
-    full = _outcome(_scenario(policies=[dict(MANDATE, compliance=1.0), REGISTRY]), metric)
-    assert _less(half, none) < 0.01
-    assert _less(full, half) < 0.01
+    none = _outcome(tiny(), metric)
+    half = _outcome(tiny(policies=[dict(MANDATE, compliance=0.5, basis="output"), REGISTRY]), metric)
+    full = _outcome(tiny(policies=[dict(MANDATE, compliance=1.0), REGISTRY]), metric)
+    assert less(half, none) < 0.01
+    assert less(full, half) < 0.01
 
 
 def test_open_weights_leak_around_the_mandate():
-    raw = _scenario(policies=[MANDATE, REGISTRY])
+    raw = tiny(policies=[MANDATE, REGISTRY])
     leaky = copy.deepcopy(raw)
     leaky["vendors"] = [dict(v, open_weights="2021-01") for v in leaky["vendors"]]
     leaky["farms"] = dict(leaky["farms"], open_weight_use=1.0)
     metric = ("vendor", "Early", "train_synthetic_share")
-    assert _less(_outcome(raw, metric), _outcome(leaky, metric)) < 0.01
+    assert less(_outcome(raw, metric), _outcome(leaky, metric)) < 0.01
     coverage = ("watermark", "watermark", "coverage")
-    assert _less(_outcome(leaky, coverage), _outcome(raw, coverage)) < 0.01
+    assert less(_outcome(leaky, coverage), _outcome(raw, coverage)) < 0.01
 
 
 def test_detector_filtering_lowers_synthetic_kept_and_raises_human_discarded():
-    plain = _scenario(detectors=[DETECTOR])
-    filtered = _scenario(
+    plain = tiny(detectors=[DETECTOR])
+    filtered = tiny(
         detectors=[DETECTOR],
         policies=[{"kind": "detector_filtering", "start": "2021-06", "detector": "Sentinel"}],
     )
     kept = ("crawler", "Early", "synthetic_kept")
-    assert _less(_outcome(filtered, kept), _outcome(plain, kept)) < 0.01
+    assert less(_outcome(filtered, kept), _outcome(plain, kept)) < 0.01
     discarded = ("crawler", "Early", "human_discarded")
-    assert _less(_outcome(plain, discarded), _outcome(filtered, discarded)) < 0.01
+    assert less(_outcome(plain, discarded), _outcome(filtered, discarded)) < 0.01
 
 
 def test_detector_false_positives_fall_on_common_topic_human_pages():
@@ -105,26 +89,26 @@ def test_detector_false_positives_fall_on_common_topic_human_pages():
     learns that typical text looks synthetic: human pages on common topics bear the false positives,
     rare-topic pages are rarely flagged (the analogue of detectors flagging low-perplexity human
     writing, Liang et al. 2023). The issue expected the reverse; the mechanism does not imply it."""
-    filtered = _scenario(
+    filtered = tiny(
         detectors=[DETECTOR],
         policies=[{"kind": "detector_filtering", "start": "2021-06", "detector": "Sentinel"}],
     )
     tail = _outcome(filtered, ("detector", "Sentinel", "fpr_tail"))
     common = _outcome(filtered, ("detector", "Sentinel", "fpr_common"))
-    assert _less(tail, common) < 0.01
+    assert less(tail, common) < 0.01
 
 
 def test_evasion_lowers_detector_tpr_and_retraining_on_evasive_samples_recovers_part():
     farms = yaml.safe_load(TINY.read_text(encoding="utf-8"))["farms"]
     evading = dict(farms, evasion={"paraphrase_share": 0.5, "rejection_k": 4})
     tpr = ("detector", "Sentinel", "tpr_farm")
-    honest = _outcome(_scenario(detectors=[DETECTOR]), tpr, from_step=24)
-    evaded = _outcome(_scenario(detectors=[DETECTOR], farms=evading), tpr, from_step=24)
+    honest = _outcome(tiny(detectors=[DETECTOR]), tpr, from_step=24)
+    evaded = _outcome(tiny(detectors=[DETECTOR], farms=evading), tpr, from_step=24)
     retrained = _outcome(
-        _scenario(detectors=[dict(DETECTOR, adaptive=0.5)], farms=evading), tpr, from_step=24
+        tiny(detectors=[dict(DETECTOR, adaptive=0.5)], farms=evading), tpr, from_step=24
     )
-    assert _less(evaded, honest) < 0.01
-    assert _less(evaded, retrained) < 0.01
+    assert less(evaded, honest) < 0.01
+    assert less(evaded, retrained) < 0.01
     assert sum(retrained) < sum(honest)  # it recovers only part of what evasion took
 
 
@@ -133,12 +117,12 @@ def test_translation_strips_watermarks_more_than_paraphrase():
     watermark detection to chance), so fewer marks survive and more farm text reaches training."""
     farms = yaml.safe_load(TINY.read_text(encoding="utf-8"))["farms"]
     policies = [dict(MANDATE, compliance=1.0), REGISTRY]
-    paraphrasing = _scenario(policies=policies, farms=dict(farms, evasion={"paraphrase_share": 0.8}))
-    translating = _scenario(policies=policies, farms=dict(farms, evasion={"translate_share": 0.8}))
+    paraphrasing = tiny(policies=policies, farms=dict(farms, evasion={"paraphrase_share": 0.8}))
+    translating = tiny(policies=policies, farms=dict(farms, evasion={"translate_share": 0.8}))
     survival = ("watermark", "watermark", "mean_survival")
-    assert _less(_outcome(translating, survival), _outcome(paraphrasing, survival)) < 0.01
+    assert less(_outcome(translating, survival), _outcome(paraphrasing, survival)) < 0.01
     trained = ("vendor", "Early", "train_synthetic_share")
-    assert _less(_outcome(paraphrasing, trained), _outcome(translating, trained)) < 0.01
+    assert less(_outcome(paraphrasing, trained), _outcome(translating, trained)) < 0.01
 
 
 def test_crawler_opt_outs_raise_the_synthetic_share_of_what_crawlers_collect():
@@ -147,4 +131,4 @@ def test_crawler_opt_outs_raise_the_synthetic_share_of_what_crawlers_collect():
     plain["web"]["opt_out"]["final_share"] = 0.0
     with_policy = dict(copy.deepcopy(plain), policies=[opt_out])
     share = ("crawler", "Early", "synthetic_share")
-    assert _less(_outcome(plain, share), _outcome(with_policy, share)) < 0.01
+    assert less(_outcome(plain, share), _outcome(with_policy, share)) < 0.01

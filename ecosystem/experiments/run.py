@@ -80,7 +80,3 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def read_metrics(folder: str | Path) -> pl.DataFrame:
-    return pl.read_parquet(Path(folder) / "metrics.parquet")
