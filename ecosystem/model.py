@@ -30,7 +30,7 @@ class EcosystemModel(mesa.Model):
             scenario.reality,
             months=scenario.months,
             drift_start_step=scenario.month_index(drift.start or scenario.start),
-            rng=self.rngs.reality,
+            streams=self.rngs.reality_block,
         )
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump()))
         self.store = DocumentStore(scenario.reality.dim)

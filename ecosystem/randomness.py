@@ -30,6 +30,10 @@ class RandomStreams:
     def _child(self, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
 
+    def reality_block(self, index: int) -> np.random.Generator:
+        """Topic block ``index`` of reality (0: the original topics; j: the j-th topic drift adds)."""
+        return self._child(_NAMED["reality"], index)
+
     def vendor(self, index: int) -> np.random.Generator:
         return self._vendors.setdefault(index, self._child(_VENDOR, index))
 

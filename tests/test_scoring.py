@@ -17,7 +17,7 @@ SAMPLES = 20_000
 @pytest.fixture(scope="module")
 def reality():
     config = RealityConfig(dim=6, topics=12, topic_spread=6.0, test_per_topic=400)
-    return build_reality(config, months=12, drift_start_step=0, rng=np.random.default_rng(0))
+    return build_reality(config, months=12, drift_start_step=0, streams=lambda i: np.random.default_rng([0, i]))
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_new_topics_count_once_they_appear():
     config = RealityConfig(
         dim=4, topics=6, topic_spread=8.0, test_per_topic=100, drift=DriftConfig(new_topics_per_year=2)
     )
-    reality = build_reality(config, months=24, drift_start_step=0, rng=np.random.default_rng(2))
+    reality = build_reality(config, months=24, drift_start_step=0, streams=lambda i: np.random.default_rng([2, i]))
     assert reality.n_topics == 6 + 4
     first_new = int(reality.appears_at[6])
     assert first_new == 6  # one new topic every six months

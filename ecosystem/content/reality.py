@@ -7,6 +7,7 @@ so a run's reality is fixed by its seed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,11 +48,18 @@ class Reality:
         return self.means[topics] + self.stds[topics, None] * noise
 
 
-def build_reality(config: RealityConfig, *, months: int, drift_start_step: int, rng: np.random.Generator) -> Reality:
+def build_reality(
+    config: RealityConfig, *, months: int, drift_start_step: int, streams: Callable[[int], np.random.Generator]
+) -> Reality:
+    """Reality for a run of ``months`` months. ``streams(i)`` is the random stream of topic block ``i``:
+    block 0 holds the original topics, block j >= 1 the j-th topic that appears by drift. Each block draws
+    from its own stream, so a run that ends earlier has the same world, minus the topics that would have
+    appeared after its end (the world never depends on the end date)."""
     n_new = _count_new_topics(config, months=months, drift_start_step=drift_start_step)
+    blocks = [_draw_topics(config, config.topics, streams(0))]
+    blocks += [_draw_topics(config, 1, streams(j)) for j in range(1, n_new + 1)]
+    means, stds, test = (np.concatenate(parts) for parts in zip(*blocks, strict=True))
     k_total = config.topics + n_new
-    means = rng.normal(scale=config.topic_spread, size=(k_total, config.dim))
-    stds = rng.uniform(*config.topic_width, size=k_total)
     ranks = np.arange(1, config.topics + 1)
     zipf = ranks ** -config.zipf_exponent
     # New topics enter at the tail's weight: they start rare, as new subjects do.
@@ -64,8 +72,15 @@ def build_reality(config: RealityConfig, *, months: int, drift_start_step: int, 
     tail = np.zeros(k_total, dtype=bool)
     tail[config.topics - n_tail :] = True
     tail[config.topics :] = True
-    test = means[:, None, :] + stds[:, None, None] * rng.standard_normal((k_total, config.test_per_topic, config.dim))
     return Reality(means, stds, base / base.sum(), appears, tail, test)
+
+
+def _draw_topics(config: RealityConfig, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Centres, widths and held-out human test points of ``n`` topics."""
+    means = rng.normal(scale=config.topic_spread, size=(n, config.dim))
+    stds = rng.uniform(*config.topic_width, size=n)
+    test = means[:, None, :] + stds[:, None, None] * rng.standard_normal((n, config.test_per_topic, config.dim))
+    return means, stds, test
 
 
 def _count_new_topics(config: RealityConfig, *, months: int, drift_start_step: int) -> int:
