@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from analysis.style import line_styles, new_figure, save
+from analysis.style import line_styles, new_figure, save, vendor_style
 
 
 def draw_run_figures(metrics: pl.DataFrame, folder: str | Path) -> list[Path]:
@@ -29,9 +29,8 @@ def _plot_with_retrainings(metrics: pl.DataFrame, kind: str, panels: list[tuple]
     """One line per entity on each (axis, metric, label) panel, with a tick where it retrained."""
     retrained = _series(metrics, kind, "retrained")
     for ax, metric, label in panels:
-        styles = line_styles()
         for entity, part in _series(metrics, kind, metric).items():
-            style = next(styles)
+            style = vendor_style(entity)
             ax.plot(part["date"], part["value"], label=entity, **style)
             marks = retrained[entity].filter(pl.col("value") > 0)["date"]
             joined = part.filter(pl.col("date").is_in(marks.implode()))
@@ -70,9 +69,8 @@ def vendor_quality_figure(metrics: pl.DataFrame):
 def training_data_figure(metrics: pl.DataFrame):
     fig, axes = new_figure()
     ax = axes[0, 0]
-    styles = line_styles()
     for entity, part in _series(metrics, "vendor", "train_synthetic_share").items():
-        ax.step(part["date"], part["value"], where="post", label=entity, **next(styles))
+        ax.step(part["date"], part["value"], where="post", label=entity, **vendor_style(entity))
     ax.set_ylim(0, 1)
     ax.set_ylabel("synthetic share of training data")
     ax.set_title("What vendors trained on")
