@@ -75,13 +75,18 @@ class Mixture:
         return second - np.outer(mean, mean)
 
     def tempered(self, temperature: float) -> Mixture:
-        """Sampling at temperature tau: weights sharpened to w^(1/tau), covariances scaled by tau.
+        """Sampling at temperature tau, exactly, component by component: (w_k N_k(x))^(1/tau), renormalised.
 
-        tau < 1 concentrates mass on common components and narrows each one, as top-p decoding does.
+        N(x | mu, Sigma)^(1/tau) is proportional to N(x | mu, tau Sigma) with mass
+        (2 pi)^((d - d/tau)/2) tau^(d/2) |Sigma|^((1 - 1/tau)/2), so each component keeps its mean, its
+        covariance is scaled by tau, and its weight becomes w_k^(1/tau) |Sigma_k|^((1 - 1/tau)/2)
+        (the constant is common to all components and cancels). tau < 1 concentrates mass on common and on
+        narrow components and narrows each one, as low-temperature decoding does. Cross terms between
+        overlapping components are ignored: that is the one approximation, and it is exact for separated ones.
         """
         if temperature == 1.0:
             return self
         with np.errstate(divide="ignore"):
-            log_w = np.log(self.weights) / temperature
+            log_w = (np.log(self.weights) - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
         weights = np.exp(log_w - logsumexp(log_w))
         return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)
