@@ -3,11 +3,26 @@
 One obvious file for the whole schema. ``load_scenario`` reads a YAML file, resolves ``extends:``
 (a parent file whose fields are overridden one by one), validates, and raises ``ScenarioError`` with
 one line naming the file, the field path and what was expected.
+
+How a child overrides its parent under ``extends:`` (``merge``):
+
+- a mapping merges field by field, recursively;
+- a list of named items (``vendors``, ``detectors``: each item has ``name:``) merges item by item by
+  name: a child item with a parent's name changes only the fields it sets, a new name is appended;
+- any other list (``policies``, ``topic_width``...) and any plain value is replaced whole;
+- ``KEY+:`` appends its list to the parent's list instead of replacing it, e.g. ``policies+: [...]``
+  adds a policy to those the parent already has.
+
+``--set PATH=VALUE`` on the command line follows the same paths (``set_by_path``): list items by name
+or index (``vendors.Pioneer.components=12``), and ``PATH+=VALUE`` appends to a list
+(``policies+={kind: watermark_mandate, start: 2025-01}``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -22,7 +37,16 @@ from pydantic import (
     model_validator,
 )
 
+from ecosystem.io import clip, shorten
 from ecosystem.learning.data_policy import DataPolicy
+
+# Limits of what a run can do on the machine it was built for (2 cores, 24 GiB): a value past them
+# would run out of memory or time after minutes of work, so it is refused before anything runs.
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the run tables
+MAX_MONTHS = 1200  # a hundred years of monthly steps
+MAX_YAML_BYTES = 2_000_000  # a scenario or sweep file; real ones are a few kilobytes
+MAX_YAML_NODES = 100_000  # values in a file once its aliases are expanded (an alias "bomb" has billions)
+MAX_EXTENDS = 20  # levels of extends: a scenario may stack
 
 
 class ScenarioError(ValueError):
@@ -53,13 +77,45 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    """A block of the scenario: unknown keys, infinities, NaN and true/false for numbers are refused."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        """YAML reads ``true`` as a boolean, which pydantic would quietly take as 1: hand pydantic a
+        value it refuses instead, so the error names the field (``humans.writers: ... (got true)``)."""
+        if not isinstance(data, dict):
+            return data
+        flagged = {name: _Boolean(data[name]) for name, field in cls.model_fields.items()
+                   if isinstance(data.get(name), bool) and _is_number(field.annotation)}
+        return {**data, **flagged} if flagged else data
+
+
+class _Boolean:
+    """A true/false found where a number is expected; no number type accepts it."""
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return str(self.value).lower()
+
+
+def _is_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        args = typing.get_args(annotation)
+        return bool not in args and any(arg in (int, float) for arg in args)
+    return False
 
 
 class DriftConfig(Section):
     """New topics that appear over the years; only humans can write about them at first."""
 
-    new_topics_per_year: Annotated[float, Field(ge=0.0, title="new topics a year")] = 0.0
+    new_topics_per_year: Annotated[float, Field(ge=0.0, le=120.0, title="new topics a year")] = 0.0
     start: Month | None = None
 
 
@@ -68,11 +124,11 @@ class RealityConfig(Section):
 
     dim: Annotated[int, Field(ge=1, le=64)] = 8
     topics: Annotated[int, Field(ge=2, le=500)] = 30
-    zipf_exponent: Annotated[float, Field(gt=0.0)] = 1.1
-    topic_spread: Annotated[float, Field(gt=0.0, title="scale of topic centres")] = 4.0
+    zipf_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = 1.1
+    topic_spread: Annotated[float, Field(gt=0.0, le=1e6, title="scale of topic centres")] = 4.0
     topic_width: Annotated[tuple[float, float], Field(title="range of within-topic std")] = (0.5, 1.0)
     tail_fraction: Annotated[float, Field(gt=0.0, lt=1.0, title="share of topics that form the tail")] = 0.3
-    test_per_topic: Annotated[int, Field(ge=20)] = 200
+    test_per_topic: Annotated[int, Field(ge=20, le=10_000)] = 200
     drift: DriftConfig = DriftConfig()
 
 
@@ -87,35 +143,41 @@ class AssistantConfig(Section):
 
 
 class HumansConfig(Section):
-    writers: Annotated[int, Field(ge=1)] = 300
+    writers: Annotated[int, Field(ge=1, le=100_000)] = 300
     growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
-    docs_per_month: Annotated[float, Field(gt=0.0, title="mean documents per writer per month")] = 5.0
-    topic_concentration: Annotated[float, Field(gt=0.0)] = 0.3
-    tokens_mean: PositiveInt = 800
+    docs_per_month: Annotated[float, Field(gt=0.0, le=1000.0, title="mean documents per writer per month")] = 5.0
+    topic_concentration: Annotated[float, Field(gt=0.0, le=1e6)] = 0.3
+    tokens_mean: Annotated[int, Field(gt=0, le=1_000_000)] = 800
     stop: Month | None = None  # humans stop publishing from this month (closed-loop experiments)
     assistant: AssistantConfig = AssistantConfig()
 
 
 class EvasionConfig(Section):
-    """How farms hide their output: paraphrase or translation (strips watermarks in proportion to the
-    edit's strength, moves the text, costs quality) and rejection sampling against a public detector
-    (k candidates, publish the least suspicious)."""
+    """How farms hide their output: one edit per page (paraphrase, translation or synonym swaps: each
+    rewrites a share of tokens, which strips the watermark, moves the text and costs quality; the edit
+    model and its calibration are in ecosystem/learning/edits.py) and rejection sampling against a
+    public detector (k candidates, publish the least suspicious)."""
 
     start: Month | None = None  # default: from the farms' start
     paraphrase_share: Share = 0.0  # share of a farm's pages it paraphrases
-    paraphrase_strength: Share = 0.5  # share of tokens rewritten: a mark's survival is multiplied by 1 - this
+    # mean share of tokens a paraphrase rewrites (per page: a Beta around it); default fitted to DIPPER
+    # and human-paraphrase detection rates (docs/calibration.md, "Watermarks")
+    paraphrase_strength: Share = 0.5
     translate_share: Share = 0.0  # share of a farm's pages translated (round trip through another language)
-    translate_strength: Share = 0.9  # nearly every token rewritten: cross-lingual attacks beat marks (He et al.)
+    translate_strength: Share = 0.9  # mean share of tokens a translation rewrites; fitted like paraphrase
+    synonym_share: Share = 0.0  # share of a farm's pages with words swapped for synonyms
+    synonym_strength: Share = 0.1  # share of words swapped on such a page
     paraphrase_noise: Annotated[float, Field(ge=0.0, title="vector displacement at edit strength 1")] = 0.6
     paraphrase_quality_cost: Share = 0.3  # share of a page's search weight lost at edit strength 1
     rejection_k: Annotated[int, Field(ge=1, le=64, title="candidates per published page")] = 1
 
     @model_validator(mode="after")
     def _one_edit_per_page(self) -> EvasionConfig:
-        if self.paraphrase_share + self.translate_share > 1.0:
+        if self.paraphrase_share + self.translate_share + self.synonym_share > 1.0:
+            swaps = f" + {self.synonym_share} (synonym_share)" if self.synonym_share else ""
             raise ValueError(
                 f"paraphrase_share + translate_share must be at most 1 (a page gets one edit), got "
-                f"{self.paraphrase_share} + {self.translate_share}"
+                f"{self.paraphrase_share} + {self.translate_share}{swaps}"
             )
         return self
 
@@ -124,18 +186,18 @@ class FarmsConfig(Section):
     """Content farms enter while expected profit is positive and leave after sustained losses."""
 
     start: Month = dt.date(2022, 11, 1)
-    candidates_per_month: Annotated[float, Field(ge=0.0)] = 6.0
-    docs_per_month: PositiveInt = 60
-    tokens_per_doc: PositiveInt = 800
-    visits_per_month: Annotated[float, Field(gt=0.0, title="monthly search visits to new pages")] = 1e7
+    candidates_per_month: Annotated[float, Field(ge=0.0, le=1000.0)] = 6.0
+    docs_per_month: Annotated[int, Field(gt=0, le=100_000)] = 60
+    tokens_per_doc: Annotated[int, Field(gt=0, le=1_000_000)] = 800
+    visits_per_month: Annotated[float, Field(gt=0.0, le=1e15, title="monthly search visits to new pages")] = 1e7
     visits_growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
-    revenue_per_visit: Annotated[float, Field(ge=0.0)] = 0.004
-    fixed_cost: Annotated[float, Field(ge=0.0, title="monthly cost of running a farm")] = 650.0
-    price_per_mtoken: Annotated[float, Field(gt=0.0, title="generation price at AI start, $/M tokens")] = 20.0
-    price_decline_per_year: Annotated[float, Field(ge=1.0, title="price falls by this factor a year")] = 10.0
-    patience: PositiveInt = 3
-    sites_per_farm: PositiveInt = 2
-    spam_links: Annotated[int, Field(ge=0)] = 6
+    revenue_per_visit: Annotated[float, Field(ge=0.0, le=1e6)] = 0.004
+    fixed_cost: Annotated[float, Field(ge=0.0, le=1e12, title="monthly cost of running a farm")] = 650.0
+    price_per_mtoken: Annotated[float, Field(gt=0.0, le=1e9, title="generation price at AI start, $/M tokens")] = 20.0
+    price_decline_per_year: Annotated[float, Field(ge=1.0, le=1e3, title="price falls by this factor a year")] = 10.0
+    patience: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 3
+    sites_per_farm: Annotated[int, Field(gt=0, le=1000)] = 2
+    spam_links: Annotated[int, Field(ge=0, le=1000)] = 6
     open_weight_use: Share = 0.5  # share of entering farms that run open weights when a model has them
     evasion: EvasionConfig = EvasionConfig()
 
@@ -145,13 +207,13 @@ class OptOutConfig(Section):
 
     start: Month = dt.date(2023, 7, 1)
     final_share: Share = 0.0
-    months_to_half: PositiveInt = 12
+    months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
 
 
 class WebConfig(Section):
-    links_per_site: PositiveInt = 3
-    topic_affinity: Annotated[float, Field(ge=0.0)] = 2.0
-    pagerank_every: PositiveInt = 3
+    links_per_site: Annotated[int, Field(gt=0, le=1000)] = 3
+    topic_affinity: Annotated[float, Field(ge=0.0, le=1e3)] = 2.0
+    pagerank_every: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 3
     opt_out: OptOutConfig = OptOutConfig()
 
 
@@ -161,15 +223,15 @@ class FilterConfig(Section):
     watermark: bool = True  # discard pages whose mark it can detect (its own key, or a registry's)
     detector: str | None = None  # discard pages this detector flags
     trust_signed: bool = False  # signed pages skip the watermark and detector checks
-    signed_weight: Annotated[float, Field(ge=1.0, title="preference for signed pages")] = 1.0
+    signed_weight: Annotated[float, Field(ge=1.0, le=1e6, title="preference for signed pages")] = 1.0
     dedup: bool = False  # discard near-duplicates of pages already in the batch
-    dedup_radius: Annotated[float, Field(gt=0.0)] = 0.05
+    dedup_radius: Annotated[float, Field(gt=0.0, le=1e6)] = 0.05
 
 
 class CrawlerConfig(Section):
-    budget_per_month: PositiveInt = 1000
+    budget_per_month: Annotated[int, Field(gt=0, le=10_000_000)] = 1000
     fresh_share: Share = 0.8  # share of the budget spent on pages new since the last crawl
-    lead_months: Annotated[int, Field(ge=0)] = 6  # crawling starts this long before the vendor enters
+    lead_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 6  # crawling starts this long before the vendor enters
     respects_opt_out: bool = True
     filters: FilterConfig = FilterConfig()
 
@@ -180,12 +242,12 @@ class VendorConfig(Section):
     components: Annotated[int, Field(ge=1, le=200)] = 20
     covariance: Literal["full", "diag", "spherical", "tied"] = "full"
     temperature: Annotated[float, Field(gt=0.0, le=2.0)] = 0.9
-    max_iter: PositiveInt = 100
-    retrain_every: PositiveInt = 12
+    max_iter: Annotated[int, Field(gt=0, le=100_000)] = 100
+    retrain_every: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
     data_policy: DataPolicy = DataPolicy.REPLACE
-    train_size: PositiveInt | None = 4000
+    train_size: Annotated[int, Field(gt=0, le=10_000_000)] | None = 4000
     archive_share: Share = 0.5
-    publish_per_month: Annotated[int, Field(ge=0, title="documents the vendor publishes itself")] = 0
+    publish_per_month: Annotated[int, Field(ge=0, le=1_000_000, title="documents the vendor publishes itself")] = 0
     open_weights: Month | None = None  # from this month its model is also released as open weights
     crawler: CrawlerConfig = CrawlerConfig()
 
@@ -197,12 +259,12 @@ class MarketConfig(Section):
     same logit, paying ``switching_cost`` (in utility) to leave their vendor; revenue per user funds the
     vendor's crawl budget (and licensing, see ``human_data_license``)."""
 
-    quality_sensitivity: Annotated[float, Field(ge=0.0)] = 1.0
-    users: Annotated[float, Field(ge=0.0)] = 0.0
+    quality_sensitivity: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
+    users: Annotated[float, Field(ge=0.0, le=1e10)] = 0.0
     reconsider_per_month: Share = 0.1
-    switching_cost: Annotated[float, Field(ge=0.0)] = 0.5
-    revenue_per_user: Annotated[float, Field(ge=0.0, title="monthly revenue per user, $")] = 1.0
-    crawl_pages_per_dollar: Annotated[float, Field(ge=0.0, title="extra crawl budget per $ of revenue")] = 0.0
+    switching_cost: Annotated[float, Field(ge=0.0, le=1e3)] = 0.5
+    revenue_per_user: Annotated[float, Field(ge=0.0, le=1e4, title="monthly revenue per user, $")] = 1.0
+    crawl_pages_per_dollar: Annotated[float, Field(ge=0.0, le=1e3, title="extra crawl budget per $ of revenue")] = 0.0
     vendors: list[str] | None = None  # vendors that sell to users (None: every released vendor)
 
 
@@ -211,7 +273,7 @@ class WatermarkConfig(Section):
 
     gamma: Annotated[float, Field(gt=0.0, lt=1.0, title="green-list share of the vocabulary")] = 0.25
     green_bias: Annotated[float, Field(gt=0.0, lt=1.0, title="extra green share of marked text")] = 0.2
-    threshold: Annotated[float, Field(gt=0.0, title="z-score above which a page counts as marked")] = 4.0
+    threshold: Annotated[float, Field(gt=0.0, le=1e3, title="z-score above which a page counts as marked")] = 4.0
 
 
 class DetectorConfig(Section):
@@ -220,8 +282,8 @@ class DetectorConfig(Section):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     start: Month
     classifier: Literal["logistic", "gradient_boosting"] = "logistic"
-    samples: Annotated[int, Field(ge=50, title="training samples per class at each retraining")] = 1000
-    retrain_every: PositiveInt = 6
+    samples: Annotated[int, Field(ge=50, le=1_000_000, title="training samples per class at each retraining")] = 1000
+    retrain_every: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 6
     target_fpr: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
     validation_share: Annotated[float, Field(gt=0.05, lt=0.9)] = 0.3
     trusted: Literal["pre_ai", "signed", "both"] = "both"  # where its trusted human text comes from
@@ -264,7 +326,7 @@ class CrawlerOptOut(PolicyBase):
 
     kind: Literal["crawler_opt_out"]
     final_share: Share = 0.3
-    months_to_half: PositiveInt = 12
+    months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
     compliance: Share = 1.0  # share of crawlers that respect opt-outs
 
 
@@ -273,7 +335,7 @@ class ProvenanceSigning(PolicyBase):
 
     kind: Literal["provenance_signing"]
     final_share: Share = 0.5
-    months_to_half: PositiveInt = 12
+    months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
     crawlers_trust_signed: bool = True  # signed pages skip crawler checks and are preferred
     signed_weight: Annotated[float, Field(ge=1.0)] = 2.0
 
@@ -282,17 +344,24 @@ class HumanDataLicense(PolicyBase):
     """Vendors buy fresh human data (new draws from reality) within a monthly budget."""
 
     kind: Literal["human_data_license"]
-    budget_per_month: Annotated[float, Field(ge=0.0)] = 1000.0
-    price_per_doc: Annotated[float, Field(gt=0.0)] = 1.0
+    budget_per_month: Annotated[float, Field(ge=0.0, le=1e9)] = 1000.0
+    price_per_doc: Annotated[float, Field(ge=1e-3, le=1e9)] = 1.0
     vendors: list[str] | None = None  # None: every vendor
     revenue_share: Share = 0.0  # share of a vendor's market revenue added to its budget
+
+    @model_validator(mode="after")
+    def _documents_a_month(self) -> HumanDataLicense:
+        if self.budget_per_month / self.price_per_doc > 1e6:
+            raise ValueError(f"budget_per_month / price_per_doc buys {self.budget_per_month / self.price_per_doc:.3g} "
+                             "documents a month; at most 1e6 can be drawn")
+        return self
 
 
 class DataRetention(PolicyBase):
     """Vendors may keep crawled pages only so many months."""
 
     kind: Literal["data_retention"]
-    months: PositiveInt = 24
+    months: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 24
 
 
 class FarmRankingPenalty(PolicyBase):
@@ -320,7 +389,7 @@ Policy = Annotated[
 
 
 class MetricsConfig(Section):
-    model_samples: Annotated[int, Field(ge=100)] = 4000
+    model_samples: Annotated[int, Field(ge=100, le=1_000_000)] = 4000
     coverage_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
     support_quantile: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
 
@@ -330,7 +399,7 @@ class Scenario(Section):
     description: str = ""
     start: Month = dt.date(2018, 1, 1)
     end: Month = dt.date(2035, 12, 1)
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     ai_start: Annotated[Month, Field(title="start of the AI era: pages before it form the pre-AI archive")] = (
         dt.date(2022, 11, 1)
     )
@@ -349,6 +418,9 @@ class Scenario(Section):
     def _cross_field_rules(self) -> Scenario:
         if self.end < self.start:
             raise ValueError(f"end ({self.end:%Y-%m}) is before start ({self.start:%Y-%m}); swap them")
+        if self.months > MAX_MONTHS:
+            raise ValueError(f"start {self.start:%Y-%m} to end {self.end:%Y-%m} is {self.months} months; "
+                             f"at most {MAX_MONTHS} (a hundred years) can be simulated")
         names = [v.name for v in self.vendors]
         if len(set(names)) != len(names):
             raise ValueError(f"vendor names must be unique, got {names}")
@@ -433,55 +505,109 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "missing":
         return f"{path}: required field missing"
     if error["type"] in ("literal_error", "enum"):
-        return f"{path}: {message} (got {error['input']!r})"
+        return f"{path}: {message} (got {shorten(error['input'])})"
     if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
-        return f"{path}: {message} (got {error['input']!r})"
-    return f"{path}: {message}"
+        return f"{path}: {message} (got {shorten(error['input'])})"
+    return f"{path}: {clip(message)}"
 
 
 def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """The file merged over its ``extends:`` parents (a loop, or more than ``MAX_EXTENDS`` levels, is
+    refused). The merged mapping is checked for size again: aliases may pass from parent to child."""
     resolved = path.resolve()
     if resolved in chain:
         raise ScenarioError(f"{path}: extends forms a cycle through {resolved.name}")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(f"{chain[0]}: extends: more than {MAX_EXTENDS} levels of parent files "
+                            f"(stopped at {path}); flatten the chain")
     raw = read_yaml_mapping(path)
     parent = raw.pop("extends", None)
     if parent is None:
-        return raw
+        return merge({}, raw)
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected a file name, got {parent!r}")
+        raise ScenarioError(f"{path}: extends: expected a file name, got {shorten(parent)}")
     parent_path = path.parent / parent
     if not parent_path.is_file():
-        raise ScenarioError(f"{path}: extends: file not found: {parent_path}")
+        raise ScenarioError(f"{path}: extends: file not found: {clip(str(parent_path))}")
     return merge(_read_with_parents(parent_path, chain=(*chain, resolved)), raw)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: let PyYAML report it
+                break
+            if first != key_node.start_mark.line + 1:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {shorten(key)} given twice (lines {first} and "
+                    f"{key_node.start_mark.line + 1})", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
-    """A YAML file whose top level is a mapping; any other outcome raises ``error`` with one line."""
+    """A YAML file whose top level is a mapping; any other outcome raises ``error`` with one line.
+
+    Refused as well: a file over ``MAX_YAML_BYTES``, a key given twice, and a file whose aliases
+    expand past ``MAX_YAML_NODES`` values (an "alias bomb" that would exhaust memory later)."""
     if not path.is_file():
         raise error(f"{path}: file not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(f"{path}: file is {size / 1e6:.1f} MB; scenario and sweep files are limited to "
+                        f"{MAX_YAML_BYTES / 1e6:.0f} MB")
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or "not valid YAML"
         raise error(f"{path}: unreadable YAML{where}: {problem}") from None
+    except RecursionError:
+        raise error(f"{path}: unreadable YAML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as err:
         raise error(f"{path}: cannot read file: {err}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise error(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
+    if _expanded_size(data, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
+        raise error(f"{path}: more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded; "
+                    "write the values out instead")
     return data
+
+
+def _expanded_size(data: Any, *, limit: int) -> int:
+    """Values in ``data`` counting a shared (aliased) object at each place it appears; stops past
+    ``limit``, so a billion-value alias bomb is measured in a few microseconds."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
 
 
 def merge(base: Any, override: Any) -> Any:
     """Field-by-field override. Mappings merge recursively; lists of named mappings merge by
-    ``name`` (new names are appended); anything else is replaced."""
+    ``name`` (new names are appended); ``KEY+`` appends to the list ``KEY``; anything else is replaced."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = merge(base[key], value) if key in base else value
+            if isinstance(key, str) and key.endswith("+"):
+                merged[key[:-1]] = _appended(merged.get(key[:-1]), value, key)
+            else:
+                merged[key] = merge(base[key], value) if key in base else merge({}, value) if isinstance(
+                    value, dict) else value
         return merged
     if _named_list(base) and _named_list(override):
         by_name = {item["name"]: item for item in base}
@@ -491,12 +617,24 @@ def merge(base: Any, override: Any) -> Any:
     return override
 
 
+def _appended(base: Any, items: Any, key: str) -> list[Any]:
+    """The parent's list with ``items`` (a list, or one item) added at the end."""
+    if base is not None and not isinstance(base, list):
+        raise ScenarioError(f"{key}: appends to a list, but {key[:-1]} is {type(base).__name__}")
+    return [*(base or []), *(items if isinstance(items, list) else [items])]
+
+
 def _named_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(i, dict) and "name" in i for i in value) and bool(value)
 
 
 def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index)."""
+    """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index);
+    ``a.b+`` appends ``value`` (a list, or one item) to the list ``a.b``."""
+    if not isinstance(dotted, str) or not all(dotted.split(".")):
+        raise ScenarioError(f"{shorten(dotted)}: expected a dotted field path such as humans.writers")
+    if _expanded_size(value, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
+        raise ScenarioError(f"{shorten(dotted)}: value has more than {MAX_YAML_NODES:,} parts")
     keys = dotted.split(".")
     node: Any = raw
     for i, key in enumerate(keys):
@@ -506,7 +644,9 @@ def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
             if last:
                 raise ScenarioError(f"{dotted}: cannot replace a whole list item; name one of its fields")
             continue
-        if last:
+        if last and key.endswith("+"):
+            node[key[:-1]] = _appended(node.get(key[:-1]), value, dotted)
+        elif last:
             node[key] = value
         else:
             node = node.setdefault(key, {})
@@ -520,4 +660,4 @@ def _list_item(items: list[Any], key: str, dotted: str) -> Any:
             return item
     if key.isdigit() and int(key) < len(items):
         return items[int(key)]
-    raise ScenarioError(f"{dotted}: no list item named {key!r}")
+    raise ScenarioError(f"{shorten(dotted)}: no list item named {shorten(key)}")
