@@ -162,9 +162,9 @@ class EvasionConfig(Section):
     paraphrase_share: Share = 0.0  # share of a farm's pages it paraphrases
     # mean share of tokens a paraphrase rewrites (per page: a Beta around it); default fitted to DIPPER
     # and human-paraphrase detection rates (docs/calibration.md, "Watermarks")
-    paraphrase_strength: Share = 0.5
+    paraphrase_strength: Share = 0.395
     translate_share: Share = 0.0  # share of a farm's pages translated (round trip through another language)
-    translate_strength: Share = 0.9  # mean share of tokens a translation rewrites; fitted like paraphrase
+    translate_strength: Share = 0.53  # mean share of tokens a translation rewrites; fitted like paraphrase
     synonym_share: Share = 0.0  # share of a farm's pages with words swapped for synonyms
     synonym_strength: Share = 0.1  # share of words swapped on such a page
     paraphrase_noise: Annotated[float, Field(ge=0.0, title="vector displacement at edit strength 1")] = 0.6

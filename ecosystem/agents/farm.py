@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from ecosystem.content.documents import Origin
+from ecosystem.learning.edits import draw_edits
 from ecosystem.web.graph import SiteKind
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class ContentFarm(mesa.Agent):
 
     A farm runs its vendor's open weights (unmarked unless a mandate covers them) when the vendor has
     released them and the farm prefers them; otherwise it calls the API. Once evasion starts it
-    paraphrases a share of its pages and reject-samples against a public detector (see
-    ``evasive_output``)."""
+    edits a share of its pages (paraphrase, translation, synonym swaps) and reject-samples against a
+    public detector (see ``evasive_output``)."""
 
     model: EcosystemModel
 
@@ -57,10 +58,10 @@ class ContentFarm(mesa.Agent):
         n = config.docs_per_month
         keys, survival = model.policies.mark(self.vendor, n, open_weights=self.uses_open_weights)
         if model.farm_economics.evading():
-            vectors, strength = evasive_output(model, [self.vendor], n, detector=model.public_detector(),
-                                               rng=model.rngs.evasion, with_strength=True)
-            survival = survival * (1.0 - strength)
-            self.quality = 1.0 - config.evasion.paraphrase_quality_cost * float(strength.mean())
+            vectors, edits = evasive_output(model, [self.vendor], n, detector=model.public_detector(),
+                                            rng=model.rngs.evasion, with_edits=True)
+            survival = survival * edits.mark_kept
+            self.quality = 1.0 - config.evasion.paraphrase_quality_cost * float(edits.rewritten.mean())
         else:
             vectors, _ = self.vendor.estimator.sample(n, rng=rng)
         model.store.append(
@@ -107,7 +108,7 @@ class FarmEconomics:
     def evading(self) -> bool:
         evasion = self.config.evasion
         start = self.start_step if evasion.start is None else self.model.scenario.month_index(evasion.start)
-        edits = evasion.paraphrase_share + evasion.translate_share
+        edits = evasion.paraphrase_share + evasion.translate_share + evasion.synonym_share
         return self.model.month >= start and (edits > 0 or evasion.rejection_k > 1)
 
     def candidates(self) -> int:
@@ -166,12 +167,13 @@ def evasive_output(
     *,
     detector: DetectorProvider | None,
     rng: np.random.Generator,
-    with_strength: bool = False,
+    with_edits: bool = False,
 ):
     """n pages made the farms' evasive way from the given vendors' models: k candidates each, the
-    least suspicious to ``detector`` published (when it is trained and k > 1), then a share paraphrased
-    and a share translated (the vector moves by noise proportional to the edit's strength). Returns the
-    vectors, and with ``with_strength`` each page's edit strength (0 for unedited pages)."""
+    least suspicious to ``detector`` published (when it is trained and k > 1), then one edit per page
+    by the calibrated edit model (``ecosystem.learning.edits``: paraphrase, translation or synonym
+    swaps; the vector moves by noise proportional to the share of tokens rewritten). Returns the
+    vectors, and with ``with_edits`` the ``Edits`` (what each page's edit rewrote and left of a mark)."""
     evasion = model.scenario.farms.evasion
     k = evasion.rejection_k if detector is not None and detector.detector is not None else 1
     which = rng.integers(len(vendors), size=n * k)
@@ -182,12 +184,8 @@ def evasive_output(
     if k > 1:
         scores = detector.score_vectors(vectors).reshape(n, k)
         vectors = vectors.reshape(n, k, -1)[np.arange(n), scores.argmin(axis=1)]
-    u = rng.random(n)
-    paraphrased = u < evasion.paraphrase_share
-    translated = ~paraphrased & (u < evasion.paraphrase_share + evasion.translate_share)
-    strength = np.where(paraphrased, evasion.paraphrase_strength, 0.0)
-    strength[translated] = evasion.translate_strength
-    edited = strength > 0
-    noise = evasion.paraphrase_noise * strength[edited, None]
+    edits = draw_edits(evasion, n, rng=rng)
+    edited = edits.rewritten > 0
+    noise = evasion.paraphrase_noise * edits.rewritten[edited, None]
     vectors[edited] += noise * rng.standard_normal((int(edited.sum()), vectors.shape[1]))
-    return (vectors, strength) if with_strength else vectors
+    return (vectors, edits) if with_edits else vectors

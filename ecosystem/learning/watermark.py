@@ -2,10 +2,11 @@
 
 A marked generator favours a keyed "green" share ``gamma`` of the vocabulary, so marked text has more
 green tokens than the ``gamma T`` expected by chance. A holder of the key counts green tokens G in a
-document of T tokens and computes z = (G - gamma T) / sqrt(T gamma (1 - gamma)). Edits (paraphrase,
-a human rewriting an assisted draft) leave a fraction s of the marked tokens; the expected green
-fraction is then gamma + s * bias. G is drawn binomially over the document's tokens, so detection power
-grows with the surviving length (z scales as s sqrt(T)) and false positives follow the threshold.
+document of T tokens and computes z = (G - gamma T) / sqrt(T gamma (1 - gamma)). Edits (a farm's
+paraphrase, translation or synonym swaps, ``ecosystem.learning.edits``; a human rewriting an assisted
+draft) leave a fraction s of the marked tokens; the expected green fraction is then gamma + s * bias.
+G is drawn binomially over the document's tokens, so detection power grows with the surviving length
+(z scales as s sqrt(T)) and false positives follow the threshold.
 """
 
 from __future__ import annotations
