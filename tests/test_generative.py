@@ -145,6 +145,31 @@ def test_render_keep_one_returns_the_drafts_and_keep_zero_the_model(two_topic_mo
     assert np.all(distance_to_model(two_topic_model, rendered) < 2.5)  # all within ~5 sd of a component
 
 
+@pytest.mark.parametrize("keep", [0.3, 0.7])
+def test_a_perfect_assistant_leaves_each_topic_distributed_as_itself(keep):
+    """Drafts of known topics rendered by a model equal to reality keep the topic's mean and covariance. The
+    old rendition (independent draft and rewrite mixed linearly) kept keep^2 + (1-keep)^2 of the variance."""
+    truth = Mixture(np.array([0.6, 0.4]), np.array([[-8.0, 0.0], [8.0, 0.0]]),
+                    np.stack([np.diag([0.5, 2.0]), np.array([[1.0, 0.6], [0.6, 1.5]])]))
+    model = GaussianMixtureModel(n_components=2, temperature=1.0)
+    model.fitted_ = model.distribution_ = truth  # the fitted state of a perfect model
+    drafts, topics = truth.sample(40_000, np.random.default_rng(5))
+    rendered = model.render(drafts, keep=keep, rng=np.random.default_rng(6))
+    for k in range(2):
+        mine = rendered[topics == k]
+        np.testing.assert_allclose(mine.mean(axis=0), truth.means[k], atol=0.05)
+        # sd of a variance estimate from ~20k points is ~1%: 5% tolerance, and 1 - 0.58 is far outside it
+        np.testing.assert_allclose(np.cov(mine.T), truth.covariances[k], rtol=0.05, atol=0.05)
+
+
+def test_render_takes_one_keep_per_draft(two_topic_model):
+    drafts = np.random.default_rng(4).normal(size=(4, 2))
+    keep = np.array([1.0, 1.0, 0.0, 1.0])
+    rendered = two_topic_model.render(drafts, keep=keep, rng=np.random.default_rng(0))
+    np.testing.assert_allclose(rendered[keep == 1.0], drafts[keep == 1.0])
+    assert not np.allclose(rendered[2], drafts[2])
+
+
 def test_render_is_reproducible(two_topic_model):
     drafts = np.random.default_rng(4).normal(size=(50, 2))
     a = two_topic_model.render(drafts, keep=0.5, rng=np.random.default_rng(7))

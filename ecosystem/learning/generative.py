@@ -93,18 +93,23 @@ class GaussianMixtureModel:
         """Per-row log-likelihood under the released distribution."""
         return self.distribution_.score_samples(X)
 
-    def render(self, drafts: np.ndarray, *, keep: float, rng: np.random.Generator) -> np.ndarray:
+    def render(self, drafts: np.ndarray, *, keep: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """The model's rendition of human drafts, as an assistant writes them.
 
-        Each draft is rewritten from the component the model thinks it belongs to; the writer keeps
-        ``keep`` of the draft. A draft on a topic the model has lost is pulled toward the nearest
-        topic the model still knows: humans end up repeating after the model.
+        Each draft is rewritten from the component c the model thinks it belongs to (drawn from the
+        responsibilities); the writer keeps a share ``keep`` of the draft (a number, or one per draft):
+        ``keep * draft + (1 - keep) * mu_c + sqrt(1 - keep^2) * L_c z``. The noise is scaled so that the
+        variances add up to one: a draft of a topic the model knows exactly comes out distributed as the
+        topic itself (a perfect assistant changes nothing on average), while a draft on a topic the model
+        has lost is pulled toward the nearest topic it still knows: humans end up repeating after the model.
         """
+        keep = np.broadcast_to(np.asarray(keep, dtype=np.float64), (len(drafts),))[:, None]
         resp = self.distribution_.responsibilities(drafts)
         u = rng.random((len(drafts), 1))
         components = np.minimum((resp.cumsum(axis=1) < u).sum(axis=1), resp.shape[1] - 1)
-        rewritten = self.distribution_.sample_components(components, rng)
-        return keep * drafts + (1.0 - keep) * rewritten
+        centres = self.distribution_.means[components]
+        spread = self.distribution_.sample_components(components, rng) - centres  # L_c z
+        return keep * drafts + (1.0 - keep) * centres + np.sqrt(1.0 - keep**2) * spread
 
 
 def _as_full(covs: np.ndarray, covariance_type: str, k: int, d: int) -> np.ndarray:
