@@ -167,11 +167,15 @@ def calibrate(config: WatermarkConfig | None = None, figures: tuple[Figure, ...]
         model = EditModel(context_exponent=exponent, spread=float(np.exp(log_spread)))
         return _fit_mean(paraphrases, EditKind.PARAPHRASE, model, config)[1] - tolerance
 
-    low, high = np.log(0.5), np.log(1000.0)
-    if worst_residual(high) <= 0:
-        log_spread = high
+    grid = np.linspace(np.log(1000.0), np.log(0.5), 25)  # narrowest first
+    excess = np.array([worst_residual(g) for g in grid])
+    inside = np.flatnonzero(excess <= 0)
+    if len(inside) == 0:
+        log_spread = float(grid[np.argmin(excess)])  # nothing fits within the error: the closest fit
+    elif inside[0] == 0:
+        log_spread = float(grid[0])
     else:
-        log_spread = optimize.brentq(worst_residual, low, high, xtol=1e-3)
+        log_spread = optimize.brentq(worst_residual, grid[inside[0]], grid[inside[0] - 1], xtol=1e-3)
     model = EditModel(context_exponent=exponent, spread=float(np.exp(log_spread)))
     paraphrase_strength, _ = _fit_mean(paraphrases, EditKind.PARAPHRASE, model, config)
 
