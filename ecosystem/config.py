@@ -120,8 +120,13 @@ class DriftConfig(Section):
 
 
 class RealityConfig(Section):
-    """The true human distribution P: K topics in R^d with Zipf weights, so it has a long tail."""
+    """The true human distribution P: a known mixture of K topics in R^d with a long tail of rare topics.
 
+    ``kind: gaussian`` draws K isotropic topics with Zipf weights; ``kind: text`` fits one Gaussian per
+    topic to a real corpus embedded with sentence-transformers and reduced to ``dim`` by PCA, with the
+    corpus's own topic counts as weights (``content.text_reality``)."""
+
+    kind: Literal["gaussian", "text"] = "gaussian"
     dim: Annotated[int, Field(ge=1, le=64)] = 8
     topics: Annotated[int, Field(ge=2, le=500)] = 30
     zipf_exponent: Annotated[float, Field(gt=0.0, le=10.0)] = 1.1
@@ -130,6 +135,26 @@ class RealityConfig(Section):
     tail_fraction: Annotated[float, Field(gt=0.0, lt=1.0, title="share of topics that form the tail")] = 0.3
     test_per_topic: Annotated[int, Field(ge=20, le=10_000)] = 200
     drift: DriftConfig = DriftConfig()
+    # kind: text (topics: clusters to find, or the most labels kept; topic_spread: scale of the PCA space)
+    corpus: Annotated[str, Field(min_length=1, title="stdlib, a folder of .txt/.md, or a .jsonl/.csv/.parquet")] = (
+        "stdlib"
+    )
+    text_column: Annotated[str, Field(min_length=1)] = "text"
+    topic_column: str | None = None  # labels as topics; without, topics are KMeans clusters named by TF-IDF
+    date_column: str | None = None  # a month per document: topics appear when their documents do
+    model: str | None = None  # a local sentence-transformers folder (default: the bundled all-MiniLM-L6-v2)
+    cache: str | None = None  # embedding cache folder (default: $ECOSIM_CACHE or ~/.cache/ecosim/embeddings)
+    min_docs: Annotated[int, Field(ge=3, le=100_000, title="documents a topic needs to be kept")] = 20
+    heldout_share: Annotated[float, Field(gt=0.0, lt=0.9, title="share of each topic held out to test P")] = 0.2
+    max_tokens: Annotated[int, Field(ge=8, le=512, title="tokens of each document the model reads")] = 128
+
+    @model_validator(mode="after")
+    def _text_corpus_usable(self) -> RealityConfig:
+        if self.kind == "text":
+            from ecosystem.content.text_reality import check_text_config
+
+            check_text_config(self)
+        return self
 
 
 class AssistantConfig(Section):

@@ -31,6 +31,7 @@ class EcosystemModel(mesa.Model):
             months=scenario.months,
             drift_start_step=scenario.month_index(drift.start or scenario.start),
             streams=self.rngs.reality_block,
+            start=scenario.start,
         )
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump()))
         self.store = DocumentStore(scenario.reality.dim)
@@ -158,7 +159,7 @@ class EcosystemModel(mesa.Model):
         """Writers' preferences cover the original topics; topics that appeared since take their
         share of P, by switching that share of the month's drafts to them."""
         weights = self.reality.weights(self.month)
-        new = np.flatnonzero(weights[self.scenario.reality.topics :] > 0) + self.scenario.reality.topics
+        new = np.flatnonzero(weights[self.reality.n_original :] > 0) + self.reality.n_original
         if not len(new):
             return topics
         new_share = weights[new].sum()
@@ -175,7 +176,7 @@ class EcosystemModel(mesa.Model):
 
     def _add_writers(self, n: int) -> None:
         config, rng = self.scenario.humans, self.rngs.humans
-        k = self.scenario.reality.topics
+        k = self.reality.n_original
         base = self.reality.base_weights[:k] / self.reality.base_weights[:k].sum()
         alpha = config.topic_concentration * k * base
         preferences = rng.dirichlet(alpha, size=n)

