@@ -3,45 +3,130 @@ two-parameter grid, sensitivity indices with their intervals. Grey-scale readabl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from analysis.style import line_styles, new_figure, save
+from analysis.style import caption, new_figure, save, scenario_style
+from ecosystem.experiments.catalogue import plain_label
+from ecosystem.experiments.registry import ACROSS_WORDS, info_of
+from ecosystem.experiments.schema import Outcome
 
 
 def stem_of(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
+    """A name (an outcome's ``mean(vendor.*.excess_nll)@2030``) as a plain file-name stem."""
+    return re.sub(r"[^A-Za-z0-9-]+", "_", name).strip("_")
 
 
-def compare_figure(bands: pl.DataFrame, *, metric: str, order: Sequence[str], level: float = 0.95):
-    """One line per scenario (mean over seeds) with its t-interval as a band."""
-    fig, axes = new_figure()
+def compare_figure(bands: pl.DataFrame, *, order: Sequence[str], title: str, ylabel: str, worse: str = "",
+                   starts: Sequence[tuple[dt.date, str]] = (), window: tuple[dt.date, dt.date] | None = None,
+                   note: str = "", level: float = 0.95):
+    """One line per scenario (mean over seeds) with its t-interval as a band; the reference (``order[0]``)
+    solid black; each policy's start marked by a dotted vertical line; the outcome's window shaded."""
+    fig, axes = new_figure(height=3.4)
     ax = axes[0, 0]
-    styles = line_styles()
-    for name in order:
+    for i, name in enumerate(order):
         part = bands.filter(pl.col("scenario") == name).sort("date")
         if part.is_empty():
             continue
-        style = next(styles)
+        style = scenario_style(name, reference=i == 0)
         ax.plot(part["date"], part["mean"], label=name, **style)
         low, high = part["ci_low"].to_numpy(), part["ci_high"].to_numpy()
-        ax.fill_between(part["date"].to_numpy(), low, high, color=style["color"], alpha=0.15, linewidth=0)
-    ax.set_ylabel(metric)
-    ax.set_title(f"{metric}: mean over seeds, {level:.0%} interval")
-    ax.legend(frameon=False)
+        ax.fill_between(part["date"].to_numpy(), low, high, color=style["color"], alpha=0.18, linewidth=0)
+    if window is not None and window[0] != window[1]:
+        ax.axvspan(window[0], window[1], color="0.85", alpha=0.5, linewidth=0, label="outcome window")
+    elif window is not None:
+        ax.axvline(window[0], color="0.6", linewidth=0.8)
+    by_date: dict[dt.date, list[str]] = {}
+    for date, what in starts:
+        if what not in by_date.setdefault(date, []):
+            by_date[date].append(what)
+    for date, whats in by_date.items():
+        ax.axvline(date, color="0.3", linestyle=":", linewidth=1.0)
+        ax.annotate(_wrapped(f"{' and '.join(whats)} from {date:%Y-%m}", 28), (date, 0.98),
+                    xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points", fontsize=7,
+                    va="top", ha="left", color="0.2")
+    ax.set_ylabel(_wrapped(ylabel, 38))
+    ax.set_xlabel("date (month)")
+    ax.set_title(_wrapped(title + (f" ({worse} is worse)" if worse else ""), 80))
+    ax.legend(frameon=False, fontsize=7)
+    if note:
+        caption(fig, note + f"; lines: mean over seeds, bands: {level:.0%} interval")
     return fig
 
 
-def draw_compare_figures(bands_by_metric: dict[str, pl.DataFrame], folder: Path, *,
-                         order: Sequence[str]) -> list[Path]:
-    paths: list[Path] = []
-    for metric, frame in bands_by_metric.items():
-        paths += save(compare_figure(frame, metric=metric, order=order), folder, f"compare_{stem_of(metric)}")
-    return paths
+def forest_figure(summary: pl.DataFrame, *, reference: str, note: str = ""):
+    """Each scenario's seed-paired difference from the reference, per outcome, in percent of the
+    reference mean, with its 95% interval; each row says which direction is worse."""
+    rows = summary.filter(pl.col("scenario") != reference, pl.col("rel").is_not_null())
+    height = 1.2 + 0.45 * max(rows.height, 1)
+    fig, axes = new_figure(width=7.0, height=height)
+    ax = axes[0, 0]
+    labels = []
+    for i, row in enumerate(rows.iter_rows(named=True)):
+        y = rows.height - 1 - i
+        style = scenario_style(row["scenario"])
+        low, high = row["rel_low"], row["rel_high"]
+        if low is not None and high is not None:
+            ax.plot([low, high], [y, y], color=style["color"], linewidth=2)
+        ax.plot([row["rel"]], [y], marker=style["marker"] or "o", color=style["color"], markersize=6,
+                linestyle="none")
+        worse = f"; {row['worse']} is worse" if row["worse"] else ""
+        labels.append(_wrapped(f"{row['scenario']}: {row['label']}{worse}", 46))
+    ax.set_yticks(range(rows.height), list(reversed(labels)), fontsize=7)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"change from {reference} (% of its mean), 95% interval paired by seed")
+    ax.set_title(_wrapped(f"Change from {reference} in each outcome", 70))
+    if note:
+        caption(fig, note)
+    return fig
+
+
+def draw_compare_figures(summary: pl.DataFrame, bands: pl.DataFrame, outcomes: Sequence[Outcome], folder: Path, *,
+                         order: Sequence[str], starts: Sequence[tuple[dt.date, str]] = (),
+                         note: str = "") -> dict[str, Path]:
+    """The forest plot and one time-series figure per outcome (plus the web's synthetic share of new
+    pages); returns each figure's PNG path by name (``differences``, ``over_time_<stem>``)."""
+    figures: dict[str, Path] = {}
+    if summary.filter(pl.col("scenario") != order[0]).height:
+        figures["differences"] = save(forest_figure(summary, reference=order[0], note=note), folder,
+                                      "differences")[0]
+    shown = [*outcomes]
+    names = {o.name for o in outcomes}
+    plain_metrics = {o.metric for o in outcomes if o.across is None}
+    for name in bands["outcome"].unique(maintain_order=True).to_list():
+        if name not in names and name not in plain_metrics:
+            shown.append(Outcome(name=name, metric=name, start=bands["date"].min(), end=bands["date"].max(),
+                                 agg="mean"))
+    for outcome in shown:
+        info = info_of(outcome)
+        part = bands.filter(pl.col("outcome") == outcome.name)
+        window = outcome.months if outcome.name in names else None
+        per_month = describe_monthly(outcome)
+        figure = compare_figure(part, order=order, title=per_month, ylabel=f"{per_month} [{info.unit}]",
+                                worse=info.worse or "", starts=starts, window=window, note=note)
+        figures[f"over_time_{stem_of(outcome.name)}"] = save(figure, folder, f"over_time_{stem_of(outcome.name)}")[0]
+    return figures
+
+
+def describe_monthly(outcome: Outcome) -> str:
+    """The outcome's monthly series in words (its window is shown shaded, not named)."""
+    if outcome.label:
+        return outcome.label
+    if outcome.across is None:
+        return plain_label(outcome.metric)
+    base = plain_label(outcome.metric.replace(".*.", ".X.")).removeprefix("X: ")
+    across = "worst vendor each month" if outcome.across == "worst" else ACROSS_WORDS[outcome.across]
+    return f"{base}, {across}"
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width=width)) or text
 
 
 def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str):
@@ -104,3 +189,9 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
             figure = indices_figure(sensitivity, outcome=outcome, indices=indices)
             paths += save(figure, folder, f"{kind}_{stem_of(outcome)}")
     return paths
+
+
+def draw_compare_results(results, folder: Path | None = None) -> dict[str, Path]:
+    """Every figure of a comparison folder (``analysis.results.CompareResults``), into its ``figures/``."""
+    return draw_compare_figures(results.summary, results.bands, results.outcomes, folder or results.folder / "figures",
+                                order=results.order, starts=results.policy_starts(), note=results.note())

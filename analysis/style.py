@@ -87,8 +87,10 @@ def new_figure(rows: int = 1, cols: int = 1, *, width: float = 7.0, height: floa
 
 
 def caption(fig, text: str) -> None:
-    """A small caption line under the figure (scenario, seeds, dates)."""
-    fig.text(0.01, 0.005, text, fontsize=7, color="0.3", ha="left", va="bottom")
+    """A small caption line under the figure (scenario, seeds, dates), in room kept free for it."""
+    height = fig.get_size_inches()[1]
+    fig.get_layout_engine().set(rect=(0, 0.22 / height, 1, 1 - 0.22 / height))
+    fig.text(0.01, 0.04 / height, text, fontsize=7, color="0.3", ha="left", va="bottom")
 
 
 def save(fig, folder: str | Path, stem: str) -> list[Path]:

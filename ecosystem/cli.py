@@ -41,19 +41,35 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
     console.print(f"{scenario}: valid ({resolved.name}, {resolved.months} months, {len(resolved.vendors)} vendors)")
 
 
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="PATH=VALUE: change a scenario field (repeatable; VALUE is YAML; PATH+=VALUE appends to a "
+                  "list), e.g. --set humans.writers=200 --set vendors.Pioneer.temperature=0.8")]
+EndOption = Annotated[str | None, typer.Option(help="YYYY-MM: stop the simulation at this month.")]
+
+
+def _load(path: Path, sets: list[str] | None, end: str | None):
+    """A scenario file with the command line's --set and --end applied, validated as one."""
+    from ecosystem.overrides import parse_sets
+
+    return load_scenario(path, overrides=parse_sets(sets, end=end))
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
     out: Annotated[Path | None, typer.Option(help="Results folder (default: results/<scenario name>).")] = None,
     figures: Annotated[bool, typer.Option(help="Draw the run's figures.")] = True,
+    set_: SetOption = None,
+    end: EndOption = None,
 ) -> None:
-    """Run a scenario and write its results folder.  Example: ecosim run scenarios/baseline.yaml --seed 1"""
+    """Run a scenario and write its results folder.  Example: ecosim run scenarios/baseline.yaml --seed 1
+    --end 2030-12 --set humans.writers=200"""
     from analysis.run_figures import draw_run_figures
     from ecosystem.experiments.run import simulate, write_run
 
     try:
-        resolved = load_scenario(scenario)
+        resolved = _load(scenario, set_, end)
     except ScenarioError as err:
         fail(str(err))
     out = out or Path("results") / resolved.name
@@ -136,7 +152,11 @@ def compare(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per scenario, common to all scenarios.")] = 5,
     first_seed: Annotated[int, typer.Option(min=0, help="Seeds are first_seed .. first_seed+seeds-1.")] = 0,
     outcome: Annotated[list[str] | None, typer.Option(
-        help="METRIC@YYYY-MM (repeatable; default: web.synthetic_share_new at the end).")] = None,
+        help="What to compare (repeatable): METRIC@YYYY-MM (one month), METRIC@YYYY (mean over the year) or "
+             "METRIC@YYYY-MM..YYYY-MM (mean over the window); mean(...), weighted(...) or worst(...) around "
+             "vendor.*.METRIC combines vendors. Default: web.synthetic_share_new at the end.")] = None,
+    set_: SetOption = None,
+    end: EndOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
@@ -144,16 +164,18 @@ def compare(
 ) -> None:
     """Run scenarios on the same seeds and compare outcomes with paired 95% intervals.
 
-    Example: ecosim compare scenarios/baseline.yaml scenarios/watermark.yaml --seeds 10 --out results/cmp
-    --outcome vendor.Pioneer.excess_nll@2030-12
+    Example: ecosim compare scenarios/baseline.yaml scenarios/policies/watermark_half.yaml --seeds 5
+    --end 2030-12 --outcome "mean(vendor.*.excess_nll)@2030" --out results/watermark
     """
-    from analysis.experiment_figures import draw_compare_figures
+    from analysis.experiment_figures import draw_compare_results
+    from analysis.results import read_compare
+    from analysis.summary import format_summary
     from ecosystem.experiments.compare import default_outcome, finish_compare, plan_compare
     from ecosystem.experiments.outcomes import check_outcomes
     from ecosystem.experiments.schema import parse_outcome
 
     try:
-        loaded = [load_scenario(path) for path in scenarios]
+        loaded = [_load(path, set_, end) for path in scenarios]
         outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
         for path, scenario in zip(scenarios, loaded, strict=True):
             check_outcomes(outcomes, scenario, source=str(path))
@@ -169,11 +191,12 @@ def compare(
     order = [s.name for s in loaded]
     if report.done + report.skipped:
         try:
-            summary, over_time = finish_compare(specs, outcomes, order=order, out=out)
+            about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end}
+            summary, _ = finish_compare(specs, outcomes, order=order, out=out, about=about)
+            draw_compare_results(read_compare(out))
         except ScenarioError as err:
             fail(str(err))
-        draw_compare_figures(over_time, out / "figures", order=order)
-        console.print(_frame_table(summary, title=f"Compared with {order[0]} (paired over seeds, 95% CI)"))
+        typer.echo(format_summary(summary, reference=order[0], width=min(80, console.width)))
         console.print(f"Results in {out}/")
     _exit_if_failed(report)
 
@@ -182,6 +205,8 @@ def compare(
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep YAML file (base scenario, parameters, design).")],
     out: Annotated[Path | None, typer.Option(help="Results folder (default: results/sweeps/<name>).")] = None,
+    set_: SetOption = None,
+    end: EndOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
@@ -193,9 +218,10 @@ def sweep(
     """
     from analysis.experiment_figures import draw_sweep_figures
     from ecosystem.experiments.sweep import finish_sweep, load_sweep, plan_sweep, write_plan
+    from ecosystem.overrides import parse_sets
 
     try:
-        loaded = load_sweep(sweep_file)
+        loaded = load_sweep(sweep_file, overrides=parse_sets(set_, end=end))
         folder = out or Path("results") / "sweeps" / loaded.file.name
         design, specs = plan_sweep(loaded, folder=folder / "runs")
     except ScenarioError as err:

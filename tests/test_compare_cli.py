@@ -46,7 +46,8 @@ def test_compare_writes_the_tidy_table_the_summary_and_the_figures(compared):
     assert sorted(runs.unique(["scenario", "seed"]).select("scenario", "seed").rows()) == [
         ("small", 0), ("small", 1), ("small", 2),
         ("small_costly_farms", 0), ("small_costly_farms", 1), ("small_costly_farms", 2)]
-    for stem in ("compare_web.synthetic_share_new", "compare_vendor.Early.excess_nll"):
+    for stem in ("differences", "over_time_web_synthetic_share_new_2021-06",
+                 "over_time_vendor_Early_excess_nll_2021-06"):
         assert (out / "figures" / f"{stem}.png").stat().st_size > 0
         assert (out / "figures" / f"{stem}.svg").stat().st_size > 0
 

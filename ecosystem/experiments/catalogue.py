@@ -20,7 +20,7 @@ class MetricInfo:
     worse: Worse = None  # which direction is worse, if one is
 
 
-SHARE = "share (0-1)"
+SHARE = "share"
 
 METRICS: dict[tuple[str, str], MetricInfo] = {
     ("web", "docs"): MetricInfo("pages on the web", "pages"),

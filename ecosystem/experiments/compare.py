@@ -3,19 +3,28 @@ so each scenario's difference from the first is taken seed by seed."""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import yaml
 
 from ecosystem.config import Scenario
 from ecosystem.experiments.batch import RunSpec, run_files
-from ecosystem.experiments.outcomes import metric_over_time, outcome_table, write_tidy_table
+from ecosystem.experiments.outcomes import outcome_over_time, outcome_table, write_tidy_table
+from ecosystem.experiments.registry import info_of
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.experiments.stats import mean_ci, paired_difference
-from ecosystem.io import write_with
+from ecosystem.io import write_text, write_with
 
-SUMMARY_COLUMNS = ["outcome", "scenario", "n", "mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"]
+SUMMARY_COLUMNS = ["outcome", "label", "unit", "worse", "scenario", "n", "mean", "ci_low", "ci_high", "diff",
+                   "diff_low", "diff_high", "rel", "rel_low", "rel_high"]
+# Always drawn over time beside the outcomes: the share of machine-made new pages.
+CONTEXT_METRIC = "web.synthetic_share_new"
 
 
 def plan_compare(scenarios: Sequence[Scenario], *, seeds: Sequence[int], folder: Path) -> list[RunSpec]:
@@ -40,24 +49,34 @@ def default_outcome(scenario: Scenario) -> Outcome:
 
 def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequence[str],
               level: float = 0.95) -> pl.DataFrame:
-    """Per outcome and scenario: mean and t-interval, and the seed-paired difference from ``order[0]``."""
+    """Per outcome and scenario: mean and t-interval, the seed-paired difference from ``order[0]`` with
+    its interval, and that difference relative to the reference mean in percent (``rel``)."""
     rows = []
     for outcome in outcomes:
+        info = info_of(outcome)
         wide = table.pivot(on="scenario", index="seed", values=outcome.name).sort("seed")
         reference = wide[order[0]].to_numpy() if order[0] in wide.columns else None
+        reference_mean = mean_ci(reference, level=level).mean if reference is not None else math.nan
         for name in order:
             values = wide[name].to_numpy() if name in wide.columns else []
             level_estimate = mean_ci(values, level=level)
             if reference is not None and name in wide.columns:
                 diff = paired_difference(values, reference, level=level)
                 diff_row = (diff.mean, diff.low, diff.high)
+                rel_row = tuple(_percent(v, reference_mean) for v in diff_row)
             else:
-                diff_row = (None, None, None)
-            rows.append((outcome.name, name, level_estimate.n, level_estimate.mean, level_estimate.low,
-                         level_estimate.high, *diff_row))
-    schema = {"outcome": pl.Utf8, "scenario": pl.Utf8, "n": pl.Int64,
-              **{c: pl.Float64 for c in SUMMARY_COLUMNS[3:]}}
+                diff_row = rel_row = (None, None, None)
+            rows.append((outcome.name, info.label, info.unit, info.worse or "", name, level_estimate.n,
+                         level_estimate.mean, level_estimate.low, level_estimate.high, *diff_row, *rel_row))
+    schema = {"outcome": pl.Utf8, "label": pl.Utf8, "unit": pl.Utf8, "worse": pl.Utf8, "scenario": pl.Utf8,
+              "n": pl.Int64, **{c: pl.Float64 for c in SUMMARY_COLUMNS[6:]}}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _percent(value: float, reference: float) -> float | None:
+    if value is None or not math.isfinite(value) or not math.isfinite(reference) or reference == 0:
+        return None
+    return 100.0 * value / abs(reference)
 
 
 def bands(series: pl.DataFrame, *, level: float = 0.95) -> pl.DataFrame:
@@ -72,15 +91,40 @@ def bands(series: pl.DataFrame, *, level: float = 0.95) -> pl.DataFrame:
 
 
 def finish_compare(specs: Sequence[RunSpec], outcomes: Sequence[Outcome], *, order: Sequence[str],
-                   out: Path) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """Write ``runs.parquet`` (every month of every run), ``outcomes.parquet`` (one row per run) and
-    ``summary.parquet``; return the summary and, per outcome metric, its bands over time."""
+                   out: Path, about: dict[str, Any] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Write ``runs.parquet`` (every month of every run), ``outcomes.parquet`` (one row per run),
+    ``summary.parquet``, ``bands.parquet`` (each outcome's mean and interval per scenario and month),
+    ``compare.json`` (what was compared: ``about`` plus seeds and outcomes) and each resolved scenario
+    under ``scenarios/``; return the summary and the bands."""
     files = run_files(specs)
     write_tidy_table(files, out / "runs.parquet")
     table = outcome_table(files, outcomes, keys=["scenario"])
     write_with(out / "outcomes.parquet", table.write_parquet)
     summary = summarize(table, outcomes, order=order)
     write_with(out / "summary.parquet", summary.write_parquet)
-    over_time = {metric: bands(metric_over_time(files, metric, keys=["scenario"]))
-                 for metric in dict.fromkeys(o.metric for o in outcomes)}
+    context = Outcome(name=CONTEXT_METRIC, metric=CONTEXT_METRIC, start=_first_date(specs), end=_last_date(specs),
+                      agg="mean")
+    parts = [bands(outcome_over_time(files, o, keys=["scenario"])).with_columns(pl.lit(o.name).alias("outcome"))
+             for o in {o.name: o for o in [*outcomes, context]}.values()]
+    over_time = pl.concat(parts).select("outcome", "scenario", "date", "n", "mean", "ci_low", "ci_high")
+    write_with(out / "bands.parquet", over_time.write_parquet)
+    for name in order:
+        scenario = next(spec.scenario for spec in specs if spec.label == name)
+        write_text(out / "scenarios" / f"{scenario_file_stem(name)}.yaml", yaml.safe_dump(scenario, sort_keys=False))
+    record = {**(about or {}), "reference": order[0], "scenarios": list(order),
+              "seeds": sorted({spec.seed for spec in specs}), "outcomes": [o.model_dump(mode="json") for o in outcomes]}
+    write_text(out / "compare.json", json.dumps(record, indent=2, default=str) + "\n")
     return summary, over_time
+
+
+def scenario_file_stem(name: str) -> str:
+    """A scenario's name as a file name inside ``scenarios/``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "scenario"
+
+
+def _first_date(specs: Sequence[RunSpec]) -> str:
+    return min(spec.scenario["start"] for spec in specs)
+
+
+def _last_date(specs: Sequence[RunSpec]) -> str:
+    return max(spec.scenario["end"] for spec in specs)

@@ -26,7 +26,13 @@ class Section(BaseModel):
 
 
 class Outcome(Section):
-    """A metric at one month (``at``), or aggregated over ``start``..``end`` (both included)."""
+    """A metric at one month (``at``), or aggregated over ``start``..``end`` (both included).
+
+    ``metric`` may name every vendor at once with ``*`` (``vendor.*.excess_nll``); ``across`` then says
+    how vendors are combined: their mean, their mean weighted by market share, or the worst vendor (its
+    value over the window, worse by the metric's direction). ``label``, ``unit`` and ``worse`` default
+    to the metric catalogue's plain words (``ecosystem.experiments.catalogue``).
+    """
 
     name: Annotated[str, Field(min_length=1, title="column name in the outcome table")]
     metric: Annotated[str, Field(min_length=3, title="dotted metric name, e.g. web.synthetic_share_new")]
@@ -34,6 +40,11 @@ class Outcome(Section):
     start: Month | None = None
     end: Month | None = None
     agg: Literal["mean", "max", "min", "last"] | None = None
+    across: Annotated[Literal["mean", "weighted", "worst"] | None,
+                      Field(title="how vendor.*.metric combines vendors (default mean)")] = None
+    label: Annotated[str | None, Field(title="plain-language name (default: from the metric)")] = None
+    unit: str | None = None
+    worse: Literal["higher", "lower"] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Outcome:
@@ -44,6 +55,15 @@ class Outcome(Section):
             raise ValueError("give at (one month), or all of start, end and agg (mean, max, min, last)")
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"end ({self.end:%Y-%m}) is before start ({self.start:%Y-%m})")
+        wildcard = "*" in self.metric
+        if wildcard and not self.metric.startswith(("vendor.*.", "crawler.*.", "detector.*.")):
+            raise ValueError(f"metric {self.metric}: * stands for every entity, as in vendor.*.excess_nll")
+        if self.across is not None and not wildcard:
+            raise ValueError(f"across: combines entities; write the metric as {_starred(self.metric)}")
+        if self.across == "weighted" and not self.metric.startswith("vendor.*."):
+            raise ValueError("across: weighted uses vendors' market shares; it needs a vendor.*. metric")
+        if wildcard and self.across is None:
+            self.across = "mean"
         return self
 
     @property
@@ -51,15 +71,16 @@ class Outcome(Section):
         return (self.at, self.at) if self.at is not None else (self.start, self.end)
 
 
+def _starred(metric: str) -> str:
+    parts = metric.split(".")
+    return ".".join([parts[0], "*", parts[-1]]) if len(parts) >= 3 else "vendor.*." + parts[-1]
+
+
 def parse_outcome(text: str) -> Outcome:
-    """``NAME@YYYY-MM`` (e.g. ``web.synthetic_share_new@2024-06``) to an outcome at that month."""
-    metric, sep, month = text.partition("@")
-    if not sep or not metric or not month:
-        raise SweepError(f"--outcome {text!r}: expected METRIC@YYYY-MM, e.g. web.synthetic_share_new@2024-06")
-    try:
-        return Outcome(name=text, metric=metric, at=month)
-    except ValidationError as err:
-        raise SweepError(f"--outcome {text!r}: {describe_errors(err)}") from None
+    """``--outcome`` text to an outcome; the grammar is ``ecosystem.experiments.registry.parse_outcome``."""
+    from ecosystem.experiments.registry import parse_outcome as parse
+
+    return parse(text)
 
 
 class Parameter(Section):

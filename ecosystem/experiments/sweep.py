@@ -33,12 +33,13 @@ class Sweep:
         return self.base.model_dump(mode="json")
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read the sweep file, load its base scenario, and check every parameter and outcome against it."""
+def load_sweep(path: str | Path, *, overrides: dict[str, Any] | None = None) -> Sweep:
+    """Read the sweep file, load its base scenario (with the file's ``overrides``, then ``overrides``
+    from the command line), and check every parameter and outcome against it."""
     path = Path(path)
     file = read_sweep_file(path)
     try:
-        base = load_scenario(path.parent / file.base, overrides=file.overrides)
+        base = load_scenario(path.parent / file.base, overrides={**file.overrides, **(overrides or {})})
     except ScenarioError as err:
         raise SweepError(f"{path}: base: {err}") from None
     sweep = Sweep(file=file, source=str(path), base=base)

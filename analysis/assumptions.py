@@ -1,0 +1,105 @@
+"""What a scenario assumes beyond the reference, in words, with each policy lever's published source.
+
+The brief's "what was assumed" section and the figures' policy-start markers both read scenarios as
+plain dicts (the resolved ``scenarios/<name>.yaml`` a comparison writes), so they need no model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+# One entry per lever: what it does in plain words, and the source its numbers come from
+# (the README's lever table and docs/policies.md; sources in CALIBRATION.md).
+LEVERS: dict[str, tuple[str, str]] = {
+    "watermark_mandate": ("vendors mark their API output with a watermark that edits weaken; open weights may "
+                          "be exempt", "Kirchenbauer et al. 2023, 2024; Piet et al. 2025"),
+    "watermark_registry": ("member vendors share watermark keys, so each crawler detects the members' marks",
+                           "Kirchenbauer et al. 2023, 2024; Piet et al. 2025"),
+    "detector_filtering": ("crawlers drop pages a detector flags at a target false-positive rate",
+                           "OpenAI classifier 2023; DetectGPT; Sadasivan et al."),
+    "crawler_opt_out": ("human sites adopt robots.txt opt-outs along a curve; compliant crawlers skip them",
+                        "Longpre et al. 2024"),
+    "provenance_signing": ("writers sign their pages; crawlers may trust and prefer signed pages",
+                           "no published adoption figure: an assumption to sweep"),
+    "human_data_license": ("vendors buy fresh human text within a budget and train on it with their crawl",
+                           "Villalobos et al. 2024 (stock of human text); prices assumed"),
+    "data_retention": ("vendors keep only the last months of crawled batches",
+                       "Gerstgrasser et al. 2024 (accumulate vs replace)"),
+    "farm_ranking_penalty": ("search demotes sites by the share of their new pages a detector flags",
+                             "OpenAI classifier 2023; DetectGPT; Sadasivan et al."),
+}
+SECTION_SOURCES = {
+    "market": "Similarweb first-mover shares",
+    "farms": "Krishna et al. 2023; Koike et al. 2024; He et al. 2024 (evasion)",
+}
+_SKIPPED = {"name", "description", "seed"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    text: str  # one sentence in plain words
+    source: str  # the published source of the lever or setting, or "" where none applies
+
+
+def differences(reference: dict[str, Any], other: dict[str, Any]) -> list[Difference]:
+    """Every way ``other`` differs from ``reference``: policies added or removed, then changed fields."""
+    found = [Difference(f"adds {describe_policy(p)}", LEVERS.get(p.get("kind"), ("", ""))[1])
+             for p in other.get("policies", []) if p not in reference.get("policies", [])]
+    found += [Difference(f"drops {describe_policy(p)}", LEVERS.get(p.get("kind"), ("", ""))[1])
+              for p in reference.get("policies", []) if p not in other.get("policies", [])]
+    for path, old, new in _changed(reference, other, ""):
+        if path.split(".")[0] in _SKIPPED or path.startswith("policies"):
+            continue
+        source = SECTION_SOURCES.get(path.split(".")[0], "")
+        found.append(Difference(f"sets {path} to {_show(new)} (reference: {_show(old)})", source))
+    return found
+
+
+def describe_policy(policy: dict[str, Any]) -> str:
+    """"a watermark mandate from 2024-01 (compliance 0.5, basis vendors, ...): vendors mark ..."."""
+    kind = policy.get("kind", "policy")
+    settings = ", ".join(f"{k.replace('_', ' ')} {_show(v)}" for k, v in policy.items()
+                         if k not in ("kind", "start", "end") and v is not None)
+    when = f"from {policy.get('start')}" + (f" to {policy['end']}" if policy.get("end") else "")
+    what = LEVERS.get(kind, ("", ""))[0]
+    return f"a {kind.replace('_', ' ')} {when}" + (f" ({settings})" if settings else "") + (f": {what}" if what
+                                                                                            else "")
+
+
+def policy_starts(reference: dict[str, Any], other: dict[str, Any]) -> list[tuple[dt.date, str]]:
+    """The start month and kind of each policy ``other`` has and the reference lacks."""
+    starts = []
+    for policy in other.get("policies", []):
+        if policy not in reference.get("policies", []) and policy.get("start"):
+            year, month = (int(x) for x in str(policy["start"]).split("-")[:2])
+            starts.append((dt.date(year, month, 1), str(policy.get("kind", "policy")).replace("_", " ")))
+    return starts
+
+
+def _changed(a: Any, b: Any, path: str):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in dict.fromkeys([*a, *b]):
+            yield from _changed(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+    elif _named(a) and _named(b):
+        old = {item["name"]: item for item in a}
+        new = {item["name"]: item for item in b}
+        for name in dict.fromkeys([*old, *new]):
+            yield from _changed(old.get(name), new.get(name), f"{path}.{name}")
+    elif a != b:
+        yield path, a, b
+
+
+def _named(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "name" in i for i in value)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
