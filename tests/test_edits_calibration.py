@@ -14,7 +14,6 @@ import pytest
 from ecosystem.config import EvasionConfig, WatermarkConfig
 from ecosystem.learning.edit_calibration import (
     FIGURES,
-    EditKind,
     Figure,
     calibrate,
     calibration_table,
@@ -23,7 +22,7 @@ from ecosystem.learning.edit_calibration import (
     sampling_tolerance,
     threshold,
 )
-from ecosystem.learning.edits import EDIT_MODEL, EditModel, draw_edits
+from ecosystem.learning.edits import EDIT_MODEL, EditKind, EditModel, draw_edits
 from ecosystem.learning.watermark import detect_marks
 
 N = 20_000

@@ -153,7 +153,7 @@ def calibrate(config: WatermarkConfig | None = None, figures: tuple[Figure, ...]
     swaps = [f for f in of_kind[EditKind.SYNONYM_SWAP] if f.strength > 0.0]
 
     def swap_loss(exponent: float) -> float:
-        model = EditModel(context_exponent=exponent, spread=EDIT_MODEL.spread)
+        model = EditModel(context_exponent=exponent, spread=1.0)  # swaps are exact: the spread plays no part
         return sum((expected_detection(EditKind.SYNONYM_SWAP, f.strength, vendor_tokens, config.threshold, model,
                                        config) - f.published) ** 2 for f in swaps)
 
