@@ -262,6 +262,35 @@ def _frame_table(frame, *, title: str) -> Table:
 
 
 @app.command()
+def brief(
+    results: Annotated[Path, typer.Argument(help="A comparison's results folder (ecosim compare --out).")],
+    out: Annotated[Path, typer.Option(help="Folder for brief.html, brief.pdf and figures/.")],
+    claims: Annotated[Path | None, typer.Option(
+        help="Claims ledger (Parquet) whose conditions the limitations list (default: docs/claims.parquet).")]
+    = None,
+    question: Annotated[str | None, typer.Option(help="The question, in words (default: from the first "
+                                                      "outcome and scenario).")] = None,
+    pdf: Annotated[bool, typer.Option(help="Also print brief.pdf with the system Chromium.")] = True,
+) -> None:
+    """Write a policy brief (self-contained HTML and PDF) from a comparison's results.
+
+    Example: ecosim brief results/watermark --out results/watermark/brief
+    """
+    from analysis.brief import write_brief
+    from analysis.results import read_compare
+
+    try:
+        written = write_brief(read_compare(results), out, claims=claims, question=question, pdf=pdf)
+    except ScenarioError as err:
+        fail(str(err))
+    console.print(f"Brief in {written.html}", highlight=False, soft_wrap=True)
+    if written.pdf is not None:
+        console.print(f"PDF in {written.pdf}", highlight=False, soft_wrap=True)
+    elif pdf:
+        errors.print(f"no PDF: {written.pdf_problem}", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def replicate(
     name: Annotated[str | None, typer.Argument(help="Experiment name (see --list).")] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List experiments and options.")] = False,
