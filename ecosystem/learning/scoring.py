@@ -1,16 +1,22 @@
 """Exact scores of a model Q against the known reality P: the collapse measurements.
 
 Expectations under P use the stratified held-out human test set (each topic weighted by its weight
-in P), so rare topics are measured as precisely as common ones. Masses of Q on P's topics use Q's own
-samples, softly assigned to topics by P's posterior: E_P[r_k] = w_k exactly, so the Q-mass of a topic
-is directly comparable to its P-mass.
+in P), so rare topics are measured as precisely as common ones.
+
+Masses of Q on P's topics count only Q's mass *inside P's support* (where log p is above its
+``support_quantile`` quantile under P), softly assigned to topics by P's posterior r_k: a model that
+spreads mass far from every topic gets no credit for it. P's own mass is measured the same way on the
+test set, so a model equal to P scores 1. Q's side is integrated with a fixed number of points per
+component of Q (scrambled Sobol points mapped to normals, weighted by the component's weight), so a
+score moves by well under 0.01 from one scoring stream to another.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy.stats import norm, qmc
 
 from ecosystem.content.reality import Reality
 from ecosystem.learning.mixture import Mixture
@@ -24,14 +30,16 @@ class ModelScores:
     topic_coverage: float  # share of existing topics to which Q gives a fair share of mass
     variance_ratio: float  # total variance of Q over that of P
     precision: float  # share of Q's samples inside P's support (1 - hallucination rate)
+    # Q-mass / P-mass inside P's support, per topic that exists (not a metric row: per-topic reports use it)
+    topic_mass_ratio: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
 
     def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "topic_mass_ratio"}
 
 
 @dataclass(frozen=True)
 class ScoringSettings:
-    model_samples: int = 4000
+    model_samples: int = 8000
     coverage_threshold: float = 0.1
     support_quantile: float = 0.01
 
@@ -49,7 +57,7 @@ class RealityScorer:
         if key == self._step_key:
             return
         self._step_key = key
-        active = self.reality.active(step)
+        active = self.active = self.reality.active(step)
         self.p = self.reality.mixture(step)
         self.weights = self.p.weights[active]
         self.tail = self.reality.tail[active]
@@ -60,6 +68,11 @@ class RealityScorer:
             self.log_p_test, self.weights, self.settings.support_quantile
         )
         self.p_trace = float(np.trace(self.p.total_covariance()))
+        # P's own mass inside its support, per topic: sum_j w_j mean_{x in test_j} 1{inside} r_k(x)
+        inside = (self.log_p_test >= self.support_threshold).reshape(-1)
+        resp = self.p.responsibilities(flat)[:, active] * inside[:, None]
+        per_topic = resp.reshape(*self.test.shape[:2], -1).mean(axis=1)  # (K_active test topic, K_active)
+        self.p_inside_mass = self.weights @ per_topic
 
     def score(self, q: Mixture, *, step: int, rng: np.random.Generator) -> ModelScores:
         self._prepare(step)
@@ -68,14 +81,28 @@ class RealityScorer:
         nll = float(self.weights @ (-log_q).mean(axis=1))
         excess = float(self.weights @ (self.log_p_test - log_q).mean(axis=1))
 
-        samples, _ = q.sample(self.settings.model_samples, rng)
-        active = self.reality.active(step)
-        q_mass = self.p.responsibilities(samples)[:, active].mean(axis=0)
-        tail_ratio = float(q_mass[self.tail].sum() / self.weights[self.tail].sum())
-        covered = q_mass >= self.settings.coverage_threshold * self.weights
-        precision = float(np.mean(self.p.score_samples(samples) >= self.support_threshold))
+        weights, inside, resp = self._q_points(q, rng)
+        q_inside_mass = weights @ (inside[..., None] * resp).mean(axis=1)  # (K_active,)
+        ratio = q_inside_mass / np.maximum(self.p_inside_mass, 1e-300)
+        tail_ratio = float(q_inside_mass[self.tail].sum() / self.p_inside_mass[self.tail].sum())
+        covered = q_inside_mass >= self.settings.coverage_threshold * self.p_inside_mass
+        precision = float(weights @ inside.mean(axis=1))
         variance_ratio = float(np.trace(q.total_covariance()) / self.p_trace)
-        return ModelScores(nll, excess, tail_ratio, float(covered.mean()), variance_ratio, precision)
+        return ModelScores(nll, excess, tail_ratio, float(covered.mean()), variance_ratio, precision, ratio)
+
+    def _q_points(self, q: Mixture, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Q integrated component by component on the same scrambled Sobol normals: each component's
+        weight, and for each of its points whether it lies inside P's support and P's posterior over the
+        topics that exist. Shapes (C,), (C, m), (C, m, K_active)."""
+        used = np.flatnonzero(q.weights > 0)
+        m = 2 ** int(np.ceil(np.log2(max(16, self.settings.model_samples / max(len(used), 1)))))
+        uniform = qmc.Sobol(q.dim, scramble=True, seed=rng).random(m)
+        z = norm.ppf(np.clip(uniform, 1e-12, 1 - 1e-12))
+        points = q.means[used, None, :] + np.einsum("cij,mj->cmi", q._chol[used], z)
+        flat = points.reshape(-1, q.dim)
+        log_p = self.p.score_samples(flat).reshape(len(used), m)
+        resp = self.p.responsibilities(flat)[:, self.active].reshape(len(used), m, -1)
+        return q.weights[used], log_p >= self.support_threshold, resp
 
 
 def _weighted_quantile(values: np.ndarray, topic_weights: np.ndarray, q: float) -> float:
