@@ -10,20 +10,18 @@ import numpy as np
 from ecosystem.config import CrawlerConfig
 from ecosystem.content.documents import Origin
 from ecosystem.learning.watermark import detect_marks
+from ecosystem.web.sampling import weighted_rows
 
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
     from ecosystem.model import EcosystemModel
 
-CANDIDATES_PER_PAGE = 4
-
-
 class Crawler(mesa.Agent):
     """Collects pages into monthly batches. ``fresh_share`` of the budget goes to pages that are new
     since its last crawl, the rest to the older web. Compliant crawlers skip opted-out sites.
 
-    Cost per crawl is O(budget): pages are drawn as uniform candidates by row, then kept with
-    probability proportional to their site's search weight, never by scanning the whole web.
+    Pages are chosen in proportion to their site's search weight, without a cap and without scanning the
+    whole web (``web.sampling.weighted_rows``): cost per crawl is O(budget).
 
     Fetched pages then pass the crawler's filters (``filters``, and the policies in force): a
     watermark test with the keys it holds, a detector's threshold, near-duplicate removal; signed
@@ -107,20 +105,12 @@ class Crawler(mesa.Agent):
         return kept
 
     def _pick(self, start: int, stop: int, n: int) -> np.ndarray:
-        if n <= 0 or stop <= start:
-            return np.empty(0, dtype=np.int64)
-        size = stop - start
-        if size <= CANDIDATES_PER_PAGE * n:
-            candidates = np.arange(start, stop)
-        else:
-            candidates = np.unique(self.stream.integers(start, stop, size=CANDIDATES_PER_PAGE * n))
-        weight = self._page_weight(candidates)
-        allowed = np.flatnonzero(weight > 0)
-        n = min(n, len(allowed))
-        if n == 0:
-            return np.empty(0, dtype=np.int64)
-        p = weight[allowed] / weight[allowed].sum()
-        return candidates[self.stream.choice(allowed, size=n, replace=False, p=p)]
+        site_weight = self._site_weight()
+        _, signed_weight = self.model.policies.trusts_signed(self)
+        return weighted_rows(
+            start, stop, n, weight=lambda rows: self._page_weight(rows, site_weight),
+            max_weight=float(site_weight.max(initial=0.0)) * max(signed_weight, 1.0), rng=self.stream,
+        )
 
     def _site_weight(self) -> np.ndarray:
         web = self.model.web
@@ -129,12 +119,12 @@ class Crawler(mesa.Agent):
             weight[web.opted_out(self.model.month)] = 0.0
         return weight
 
-    def _page_weight(self, candidates: np.ndarray) -> np.ndarray:
+    def _page_weight(self, rows: np.ndarray, site_weight: np.ndarray) -> np.ndarray:
         store = self.model.store
-        weight = self._site_weight()[store.column("site")[candidates]]
+        weight = site_weight[store.column("site")[rows]]
         _, signed_weight = self.model.policies.trusts_signed(self)
         if signed_weight != 1.0:
-            weight = np.where(store.column("signed")[candidates], weight * signed_weight, weight)
+            weight = np.where(store.column("signed")[rows], weight * signed_weight, weight)
         return weight
 
     def latest(self) -> np.ndarray:
