@@ -16,6 +16,7 @@ from ecosystem.metrics import MetricsRecorder, collect_metrics
 from ecosystem.policies import PolicyBook
 from ecosystem.randomness import RandomStreams
 from ecosystem.web.graph import SiteKind, WebGraph
+from ecosystem.web.sampling import weighted_rows
 
 
 class EcosystemModel(mesa.Model):
@@ -40,6 +41,9 @@ class EcosystemModel(mesa.Model):
         self.farm_economics = FarmEconomics(self)
         self.recorder = MetricsRecorder(scenario)
         self.ai_start_step = scenario.month_index(scenario.ai_start)
+        entries = [scenario.month_index(v.entry) for v in scenario.vendors]
+        self.archive_step = min([self.ai_start_step, *entries])
+        self.archive: np.ndarray | None = None  # the pre-AI crawl, taken at archive_step
         self.policies = PolicyBook(self)
         self.vendors = [ModelVendor(self, config=c, index=i) for i, c in enumerate(scenario.vendors)]
         self.detectors = [DetectorProvider(self, config=c, index=i) for i, c in enumerate(scenario.detectors)]
@@ -57,6 +61,7 @@ class EcosystemModel(mesa.Model):
         self.active_topics = int(self.reality.active(self.month).sum())
         self.store.begin_month(self.month)
         self.policies.apply(self.month)  # 1. policies scheduled for this month take effect
+        self._crawl_archive_if_due()
         self._run_market()
         self._each(ModelVendor, "retrain_if_due")  # 2. vendors retrain and release
         self._write_human_documents()  # 3. human writers publish
@@ -168,8 +173,21 @@ class EcosystemModel(mesa.Model):
         return topics
 
     def pre_ai_rows(self) -> np.ndarray:
-        """The frozen pre-AI archive: every page published before the AI era began."""
-        return np.arange(self.store.month_rows(self.ai_start_step).start)
+        """The frozen pre-AI archive: the pages a crawl fetched before any model was released (empty until
+        then). Vendors' archive policy and detectors' trusted human text draw from it."""
+        return self.archive if self.archive is not None else np.empty(0, dtype=np.int64)
+
+    def _crawl_archive_if_due(self) -> None:
+        """One rank-weighted crawl of the web as it stands in the month the first model can be released
+        (or the AI era starts, if earlier): every page on the web then was written by a person."""
+        if self.archive is not None or self.month < self.archive_step:
+            return
+        weight = self.web.search_weight()
+        self.archive = np.sort(weighted_rows(
+            0, len(self.store), self.scenario.web.archive_pages,
+            weight=lambda rows: weight[self.store.column("site")[rows]], max_weight=float(weight.max()),
+            rng=self.rngs.archive,
+        ))
 
     # ------------------------------------------------------------------------------------------
     # Writers

@@ -13,6 +13,7 @@ _NAMED = {
     "reality": 0, "humans": 1, "farms": 2, "web": 3, "scoring": 4, "market": 5,
     "policies": 6,  # policy levers: compliance draws, adoption curves, licensed data
     "evasion": 7,  # farms' candidates and paraphrases once they evade
+    "archive": 8,  # the pre-AI archive crawl
 }
 _VENDOR, _CRAWLER, _DETECTOR, _FILTER = 100, 101, 102, 103
 

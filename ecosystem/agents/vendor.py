@@ -72,16 +72,21 @@ class ModelVendor(mesa.Agent):
             return
         if self.trained_at and month - self.trained_at[-1] < self.config.retrain_every:
             return
+        licensed = np.vstack(self.licensed) if self.licensed else np.empty((0, self.model.store.dim))
+        size = self.config.train_size
+        if size is not None and len(licensed) > size:
+            licensed = licensed[self.stream.choice(len(licensed), size=size, replace=False)]
+        # Licensed documents take their place within the training size, never on top of it: equal vendors
+        # train on equal numbers of documents whatever they bought.
         rows = training_indices(
             self.config.data_policy,
             latest=self.crawler.latest,
             history=self.crawler.history,
             archive=self.model.pre_ai_rows,
-            size=self.config.train_size,
+            size=None if size is None else size - len(licensed),
             archive_share=self.config.archive_share,
             rng=self.stream,
         )
-        licensed = np.vstack(self.licensed) if self.licensed else np.empty((0, self.model.store.dim))
         if len(rows) + len(licensed) < MIN_TRAINING_DOCS:
             return  # nothing worth training on yet; try again next month
         self._fit(rows, licensed)
