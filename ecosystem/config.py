@@ -239,6 +239,9 @@ class WebConfig(Section):
     links_per_site: Annotated[int, Field(gt=0, le=1000)] = 3
     topic_affinity: Annotated[float, Field(ge=0.0, le=1e3)] = 2.0
     pagerank_every: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 3
+    # The pre-AI archive: one crawl of this many pages, by rank, in the month the first model can be
+    # released (or ai_start, if earlier), so it holds human pages only.
+    archive_pages: Annotated[int, Field(gt=0, le=10_000_000, title="pages in the pre-AI archive crawl")] = 20_000
     opt_out: OptOutConfig = OptOutConfig()
 
 
@@ -414,7 +417,7 @@ Policy = Annotated[
 
 
 class MetricsConfig(Section):
-    model_samples: Annotated[int, Field(ge=100, le=1_000_000)] = 4000
+    model_samples: Annotated[int, Field(ge=100, le=1_000_000)] = 8000  # points per score, spread over components
     coverage_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
     support_quantile: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
 
@@ -425,7 +428,8 @@ class Scenario(Section):
     start: Month = dt.date(2018, 1, 1)
     end: Month = dt.date(2035, 12, 1)
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
-    ai_start: Annotated[Month, Field(title="start of the AI era: pages before it form the pre-AI archive")] = (
+    # The pre-AI archive is crawled at the start of the AI era, or when the first vendor enters if earlier.
+    ai_start: Annotated[Month, Field(title="start of the AI era")] = (
         dt.date(2022, 11, 1)
     )
     reality: RealityConfig = RealityConfig()
