@@ -100,7 +100,7 @@ def test_choose_executor_follows_the_options():
     assert choose_executor(scheduler="tcp://127.0.0.1:8786").scheduler == "tcp://127.0.0.1:8786"
     with pytest.raises(ValueError, match="choose one way to run: --workers or --scheduler"):
         choose_executor(workers=2, scheduler="tcp://127.0.0.1:8786")
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="--workers must be between 1 and 64 processes, got 0"):
         choose_executor(workers=0)
 
 

@@ -10,6 +10,7 @@ grid levels, giving the values that actually run.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -64,9 +65,9 @@ def value_of(parameter: Parameter, raw: float) -> Any:
 def runs_in(sweep: SweepFile) -> int:
     """How many runs the sweep makes (points times seeds), without drawing it."""
     design, d = sweep.design, len(sweep.parameters)
-    if design.kind == "grid":
-        points = int(np.prod([len(p.levels) if p.levels is not None else design.grid_points
-                              for p in sweep.parameters]))
+    if design.kind == "grid":  # Python integers: a huge grid is counted exactly, never overflows
+        points = math.prod(len(p.levels) if p.levels is not None else design.grid_points
+                           for p in sweep.parameters)
     elif design.kind == "lhs":
         points = design.samples
     elif design.kind == "sobol":

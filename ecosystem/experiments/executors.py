@@ -5,7 +5,8 @@ Each executor is a context manager with one method, ``map_unordered(fn, items)``
 results to disk as they come. ``fn`` must be a top-level function so that it pickles.
 
 - ``InProcess``: calls in this process, one after another (``--workers 1``).
-- ``LocalProcesses``: a ``ProcessPoolExecutor`` with as many workers as asked (default: all cores).
+- ``LocalProcesses``: one fresh local process per call, as many at a time as asked (default: all
+  cores); a killed process loses only its call, and no process outlives the driver.
 - ``DaskCluster``: a Dask distributed cluster, either at a scheduler address or a ``LocalCluster``
   started (and stopped) by the context manager.
 """
@@ -15,9 +16,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing import connection
 from typing import Any, Protocol
 
 
@@ -57,38 +61,118 @@ class InProcess:
                 yield Completed(item, error=err)
 
 
+MAX_WORKERS = 64  # processes on one machine; each run holds a few hundred megabytes
+_ADDRESS = re.compile(r"^([a-z]+://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+
+
+class ExecutorError(ValueError):
+    """Options that cannot give an executor, or a cluster that cannot be reached; one line for the user."""
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning (killed, out of memory): only its own call is lost."""
+
+
 class LocalProcesses:
-    """A pool of local worker processes, started from a fork server that has the package imported."""
+    """Each call in a fresh local process, at most ``workers`` at a time, forked from a fork server
+    that has the package imported (a fork costs milliseconds; a run takes seconds).
+
+    One process per call is what makes failures local: a process killed by the system (out of
+    memory) or by hand loses only its own call, reported as ``WorkerDied``, and the batch goes on.
+    Every process watches the driver through a pipe only the driver can write to, and exits the
+    moment the driver dies, however it dies; Ctrl-C stops them at once (the driver stops the rest).
+    """
 
     def __init__(self, *, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.description = f"{self.workers} local processes"
-        self._pool: ProcessPoolExecutor | None = None
+        self._context: Any = None
+        self._alive: tuple[Any, Any] | None = None
 
     def __enter__(self) -> LocalProcesses:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ecosystem.experiments.batch"])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["ecosystem.experiments.batch"])
+        self._alive = self._context.Pipe(duplex=False)  # (read end for the workers, write end kept here)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        if self._alive is not None:
+            for end in self._alive:
+                end.close()
+            self._alive = None
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Completed]:
-        if self._pool is None:
+        if self._alive is None:
             raise RuntimeError("LocalProcesses must be used as a context manager")
-        pending = {self._pool.submit(fn, item): item for item in items}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                item = pending.pop(future)
-                error = future.exception()
-                if error is not None:
-                    yield Completed(item, error=error)
-                else:
-                    yield Completed(item, value=future.result())
+        queue = iter(items)
+        running: dict[Any, tuple[Any, Any]] = {}  # result pipe -> (process, item)
+        try:
+            while True:
+                while len(running) < self.workers:
+                    item = next(queue, _END)
+                    if item is _END:
+                        break
+                    reader, process = self._start(fn, item)
+                    running[reader] = (process, item)
+                if not running:
+                    return
+                for reader in connection.wait(list(running)):
+                    process, item = running.pop(reader)
+                    yield self._collect(reader, process, item)
+        finally:
+            for reader, (process, _) in running.items():  # interrupted: stop what is still running
+                process.kill()
+                process.join()
+                reader.close()
+
+    def _start(self, fn: Callable[[Any], Any], item: Any) -> tuple[Any, Any]:
+        reader, writer = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=_work, args=(fn, item, writer, self._alive[0]), daemon=True)
+        process.start()
+        writer.close()  # the worker holds the only write end: its death reads as end of file
+        return reader, process
+
+    @staticmethod
+    def _collect(reader: Any, process: Any, item: Any) -> Completed:
+        try:
+            ok, value = reader.recv()
+        except (EOFError, OSError):
+            process.join()
+            code = process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            hint = " (out of memory, or killed by hand)" if code == -signal.SIGKILL else ""
+            return Completed(item, error=WorkerDied(f"worker process died, {how}{hint}"))
+        finally:
+            reader.close()
+        process.join()
+        return Completed(item, value=value) if ok else Completed(item, error=value)
+
+
+_END = object()
+
+
+def _work(fn: Callable[[Any], Any], item: Any, result: Any, driver_alive: Any) -> None:
+    """In the worker: call ``fn(item)`` and send back (ok, value or error)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the worker at once, quietly
+    threading.Thread(target=_exit_when_closed, args=(driver_alive,), daemon=True).start()
+    try:
+        outcome = (True, fn(item))
+    except Exception as err:  # noqa: BLE001 - reported to the driver, the others go on
+        outcome = (False, err)
+    try:
+        result.send(outcome)
+    except Exception as err:  # noqa: BLE001 - an error that does not pickle is sent as text
+        result.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({err})")))
+    result.close()
+
+
+def _exit_when_closed(driver_alive: Any) -> None:
+    """Block until the driver's end of the pipe closes (it died, or the batch ended), then exit."""
+    try:
+        driver_alive.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(70)
 
 
 class DaskCluster:
@@ -111,7 +195,12 @@ class DaskCluster:
         from distributed import Client, LocalCluster
 
         if self.scheduler is not None:
-            self._client = Client(self.scheduler, timeout="20s")
+            try:
+                self._client = Client(self.scheduler, timeout="20s")
+            except (OSError, ValueError, TypeError) as err:  # unreachable, refused, or not an address
+                reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise ExecutorError(f"--scheduler {self.scheduler}: cannot reach a Dask scheduler there "
+                                    f"({reason[:200]})") from None
         else:
             self._cluster = LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=logging.ERROR)
@@ -148,14 +237,19 @@ class DaskCluster:
 
 def choose_executor(*, workers: int | None = None, scheduler: str | None = None,
                     dask_local: int | None = None) -> InProcess | LocalProcesses | DaskCluster:
-    """The executor the command-line options ask for; local processes on every core by default."""
+    """The executor the command-line options ask for; local processes on every core by default.
+    Options are checked here, before any file is written or any run starts."""
     chosen = [name for name, value in (("--workers", workers), ("--scheduler", scheduler),
                                        ("--dask-local", dask_local)) if value is not None]
     if len(chosen) > 1:
-        raise ValueError(f"choose one way to run: {' or '.join(chosen)}")
-    if workers is not None and workers < 1:
-        raise ValueError(f"--workers must be at least 1, got {workers}")
+        raise ExecutorError(f"choose one way to run: {' or '.join(chosen)}")
+    for flag, count in (("--workers", workers), ("--dask-local", dask_local)):
+        if count is not None and not 1 <= count <= MAX_WORKERS:
+            raise ExecutorError(f"{flag} must be between 1 and {MAX_WORKERS} processes, got {count}")
     if scheduler is not None:
+        if not _ADDRESS.match(scheduler):
+            raise ExecutorError(f"--scheduler {scheduler[:80]!r}: expected a Dask scheduler address such as "
+                                "tcp://10.0.0.5:8786")
         return DaskCluster(scheduler=scheduler)
     if dask_local is not None:
         return DaskCluster(local_workers=dask_local)
