@@ -15,8 +15,8 @@ import polars as pl
 import yaml
 
 from ecosystem.config import Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
-from ecosystem.experiments.batch import RunSpec, run_files
-from ecosystem.experiments.designs import design_table, value_of
+from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
+from ecosystem.experiments.designs import design_table, runs_in, value_of
 from ecosystem.experiments.outcomes import check_outcomes, outcome_table
 from ecosystem.experiments.schema import Parameter, SweepError, SweepFile, read_sweep_file
 from ecosystem.io import write_text, write_with
@@ -38,6 +38,11 @@ def load_sweep(path: str | Path, *, overrides: dict[str, Any] | None = None) -> 
     from the command line), and check every parameter and outcome against it."""
     path = Path(path)
     file = read_sweep_file(path)
+    check_names(file, source=str(path))
+    try:
+        check_run_count(runs_in(file), what=f"{path}: {file.design.kind} design x {file.seeds} seeds")
+    except ScenarioError as err:
+        raise SweepError(str(err)) from None
     try:
         base = load_scenario(path.parent / file.base, overrides={**file.overrides, **(overrides or {})})
     except ScenarioError as err:
@@ -51,6 +56,26 @@ def load_sweep(path: str | Path, *, overrides: dict[str, Any] | None = None) -> 
                                                                   f"{value!r})")
     check_outcomes(file.outcomes, base, source=str(path))
     return sweep
+
+
+RESERVED_COLUMNS = ("point", "seed")  # columns every sweep table has
+
+
+def check_names(file: SweepFile, *, source: str) -> None:
+    """Parameter and outcome names become columns of one table: refuse, before any run, a name the
+    table already has (``point``, ``seed``, or another parameter's or outcome's)."""
+    labels = [p.label for p in file.parameters]
+    for i, label in enumerate(labels):
+        if label in RESERVED_COLUMNS:
+            raise SweepError(f"{source}: parameters.{i}: the name {label!r} is a column every sweep table has "
+                             f"({', '.join(RESERVED_COLUMNS)}); set name: to something else")
+    for i, outcome in enumerate(file.outcomes):
+        if outcome.name in RESERVED_COLUMNS:
+            raise SweepError(f"{source}: outcomes.{i}.name: {outcome.name!r} is a column every sweep table has "
+                             f"({', '.join(RESERVED_COLUMNS)}); choose another name")
+        if outcome.name in labels:
+            raise SweepError(f"{source}: outcomes.{i}.name: {outcome.name!r} is also a parameter's name; "
+                             "outcome and parameter names must differ")
 
 
 def apply_values(sweep: Sweep, values: dict[str, Any], *, source: str) -> dict[str, Any]:
