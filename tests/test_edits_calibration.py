@@ -147,3 +147,16 @@ def test_farms_and_adaptive_detectors_get_the_calibrated_edits():
 def test_one_edit_per_page_counts_synonym_swaps():
     with pytest.raises(ValueError, match="synonym_share"):
         EvasionConfig(paraphrase_share=0.6, translate_share=0.2, synonym_share=0.3)
+
+
+def test_the_watermark_section_is_rewritten_in_place_and_other_sections_are_kept(tmp_path):
+    from ecosystem.learning.edit_calibration import BEGIN, END, write_watermark_section
+
+    doc = tmp_path / "calibration.md"
+    doc.write_text("# Calibration\n\n## Detectors\nkept above\n", encoding="utf-8")
+    write_watermark_section(doc, documents=200)
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n## Market\nkept below\n", encoding="utf-8")
+    write_watermark_section(doc, documents=300, seed=1)
+    text = doc.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and text.count(END) == 1 and text.count("## Watermarks") == 1
+    assert "kept above" in text and "kept below" in text and "300 pages per row" in text
