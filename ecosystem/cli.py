@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ecosystem.config import ScenarioError, load_scenario
+from ecosystem.io import FolderLock
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate the web's content ecosystem and the model collapse it breeds.")
@@ -57,7 +58,8 @@ def _load(path: Path, sets: list[str] | None, end: str | None):
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
+    = None,
     out: Annotated[Path | None, typer.Option(help="Results folder (default: results/<scenario name>).")] = None,
     figures: Annotated[bool, typer.Option(help="Draw the run's figures.")] = True,
     set_: SetOption = None,
@@ -66,19 +68,22 @@ def run(
     """Run a scenario and write its results folder.  Example: ecosim run scenarios/baseline.yaml --seed 1
     --end 2030-12 --set humans.writers=200"""
     from analysis.run_figures import draw_run_figures
-    from ecosystem.experiments.run import simulate, write_run
+    from ecosystem.experiments.run import RunFolder, simulate, write_run_files
+    from ecosystem.io import safe_file_name
 
     try:
         resolved = _load(scenario, set_, end)
     except ScenarioError as err:
         fail(str(err))
-    out = out or Path("results") / resolved.name
+    out = out or Path("results") / safe_file_name(resolved.name)
+    folder = _own(RunFolder(out))  # checked and locked before a month is simulated
     with progress_bar() as bar:
         task = bar.add_task(f"{resolved.name}: months", total=resolved.months)
         result = simulate(resolved, seed=seed, progress=lambda done, _: bar.update(task, completed=done))
-    write_run(result, out)
+    write_run_files(result, folder.staging)
     if figures:
-        draw_run_figures(result.metrics, out / "figures")
+        draw_run_figures(result.metrics, folder.staging / "figures")
+    folder.commit()
     console.print(summary_table(result))
     console.print(f"Results in {out}/ ({result.wall_seconds:.1f} s)")
 
@@ -111,15 +116,52 @@ DaskLocalOption = Annotated[int | None, typer.Option(help="Start a Dask LocalClu
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print how many runs it would do, and stop.")]
 
 
-def _run_all(specs, *, what: str, workers: int | None, scheduler: str | None, dask_local: int | None):
-    """Run the specs not yet on disk with a progress bar; print each failure as one line."""
-    from ecosystem.experiments.batch import run_batch
-    from ecosystem.experiments.executors import choose_executor
+def _own(resource):
+    """Enter a folder's lock (``FolderLock``, ``RunFolder``) for the rest of the command, or fail with
+    one line if the folder cannot be written or another command owns it."""
+    from ecosystem.io import OutputError
 
     try:
-        executor = choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
-    except ValueError as err:
+        from typer._click.globals import get_current_context  # typer >= 0.17 ships its own click
+    except ImportError:
+        from click import get_current_context
+    try:
+        owned = resource.__enter__()
+    except OutputError as err:
         fail(str(err))
+    get_current_context().call_on_close(resource.__exit__)
+    return owned
+
+
+def _check_out(folder: Path) -> None:
+    """Refuse an output folder that cannot be written, before anything runs (creates nothing)."""
+    from ecosystem.io import OutputError, check_output_folder
+
+    try:
+        check_output_folder(folder)
+    except OutputError as err:
+        fail(str(err))
+
+
+def _executor(*, workers: int | None, scheduler: str | None, dask_local: int | None):
+    """The executor the options ask for, checked before any file is written."""
+    from ecosystem.experiments.executors import ExecutorError, choose_executor
+
+    try:
+        return choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    except ExecutorError as err:
+        fail(str(err))
+
+
+def _run_all(specs, *, what: str, executor, out: Path):
+    """Run the specs not yet on disk with a progress bar; print each failure as one line. Ctrl-C stops
+    at once: finished runs stay on disk and the same command resumes."""
+    from ecosystem.experiments.batch import damaged_runs, run_batch
+    from ecosystem.experiments.executors import ExecutorError
+
+    for line in damaged_runs(specs):
+        errors.print(f"[bold yellow]damaged run file, running it again:[/] {line}", highlight=False,
+                     soft_wrap=True)
     todo = sum(not spec.is_done() for spec in specs)
     console.print(f"{what}: {len(specs)} runs, {len(specs) - todo} already done, {todo} to do "
                   f"on {executor.description}")
@@ -133,7 +175,12 @@ def _run_all(specs, *, what: str, workers: int | None, scheduler: str | None, da
         with progress_bar() as bar, executor:
             task = bar.add_task(f"{what}: runs", total=todo)
             return run_batch(specs, executor=executor, on_finish=report)
-    except OSError as err:
+    except KeyboardInterrupt:
+        finished = sum(spec.is_done() for spec in specs)
+        errors.print(f"interrupted: {finished} of {len(specs)} runs are finished and saved in {out}/; run the "
+                     "same command again to resume (finished runs are skipped)", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
+    except (OSError, ExecutorError) as err:
         fail(f"{executor.description}: {err}")
 
 
@@ -170,6 +217,7 @@ def compare(
     from analysis.experiment_figures import draw_compare_results
     from analysis.results import read_compare
     from analysis.summary import format_summary
+    from ecosystem.experiments.batch import check_run_count
     from ecosystem.experiments.compare import default_outcome, finish_compare, plan_compare
     from ecosystem.experiments.outcomes import check_outcomes
     from ecosystem.experiments.schema import parse_outcome
@@ -179,15 +227,19 @@ def compare(
         outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
         for path, scenario in zip(scenarios, loaded, strict=True):
             check_outcomes(outcomes, scenario, source=str(path))
+        check_run_count(len(loaded) * seeds, what=f"compare: {len(loaded)} scenarios x {seeds} seeds")
         specs = plan_compare(loaded, seeds=range(first_seed, first_seed + seeds), folder=out / "runs")
     except ScenarioError as err:
         fail(str(err))
+    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    _check_out(out)
     if dry_run:
         done = sum(spec.is_done() for spec in specs)
         console.print(f"{len(specs)} runs ({len(loaded)} scenarios x {seeds} seeds): {done} already done, "
                       f"{len(specs) - done} to do")
         return
-    report = _run_all(specs, what="compare", workers=workers, scheduler=scheduler, dask_local=dask_local)
+    _own(FolderLock(out))
+    report = _run_all(specs, what="compare", executor=executor, out=out)
     order = [s.name for s in loaded]
     if report.done + report.skipped:
         try:
@@ -218,22 +270,25 @@ def sweep(
     """
     from analysis.experiment_figures import draw_sweep_figures
     from ecosystem.experiments.sweep import finish_sweep, load_sweep, plan_sweep, write_plan
+    from ecosystem.io import safe_file_name
     from ecosystem.overrides import parse_sets
 
     try:
         loaded = load_sweep(sweep_file, overrides=parse_sets(set_, end=end))
-        folder = out or Path("results") / "sweeps" / loaded.file.name
+        folder = out or Path("results") / "sweeps" / safe_file_name(loaded.file.name)
         design, specs = plan_sweep(loaded, folder=folder / "runs")
     except ScenarioError as err:
         fail(str(err))
+    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    _check_out(folder)
     if dry_run:
         done = sum(spec.is_done() for spec in specs)
         console.print(f"{len(specs)} runs ({design.height} {loaded.file.design.kind} points x "
                       f"{loaded.file.seeds} seeds): {done} already done, {len(specs) - done} to do")
         return
+    _own(FolderLock(folder))
     write_plan(loaded, design, out=folder)
-    report = _run_all(specs, what=f"sweep {loaded.file.name}", workers=workers, scheduler=scheduler,
-                      dask_local=dask_local)
+    report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
     if report.done + report.skipped:
         try:
             tables = finish_sweep(loaded, design, specs, out=folder)
@@ -340,6 +395,112 @@ def replicate(
 
         draw_replication_figure(name, result, out)
     console.print(f"{name}: {result.height} rows in {out}/ ({time.perf_counter() - started:.1f} s)")
+
+
+# ----------------------------------------------------------------------------------------------
+# Text reality: embed a corpus ahead of time, and read what a model writes
+
+
+@app.command()
+def embed(
+    corpus: Annotated[str, typer.Argument(help="stdlib, a folder of .txt/.md, a .jsonl/.csv/.parquet file, or a "
+                                               "scenario YAML with reality.kind text.")] = "stdlib",
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    topic_column: Annotated[str | None, typer.Option(help="Column holding a topic label.")] = None,
+    date_column: Annotated[str | None, typer.Option(help="Column holding a date (YYYY-MM[-DD]).")] = None,
+    model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder (default: bundled "
+                                                    "all-MiniLM-L6-v2).")] = None,
+    cache: Annotated[str | None, typer.Option(help="Cache folder (default: $ECOSIM_CACHE or "
+                                                    "~/.cache/ecosim/embeddings).")] = None,
+) -> None:
+    """Embed a corpus once (cached), then show the reality built from it.  Example: ecosim embed stdlib"""
+    import datetime as dt
+    import time
+
+    from ecosystem.config import RealityConfig, describe_errors
+    from ecosystem.content.text_reality import build_text_reality, embed_corpus, load_corpus
+
+    try:
+        if corpus.endswith((".yaml", ".yml")):
+            config = load_scenario(Path(corpus)).reality
+            if config.kind != "text":
+                fail(f"{corpus}: reality.kind is {config.kind!r}; embed needs a text reality")
+        else:
+            config = RealityConfig.model_validate({"kind": "text", "corpus": corpus, "text_column": text_column,
+                                                   "topic_column": topic_column, "date_column": date_column,
+                                                   "model": model, "cache": cache})
+    except ScenarioError as err:
+        fail(str(err))
+    except ValueError as err:  # pydantic's ValidationError
+        fail(f"{corpus}: {describe_errors(err) if hasattr(err, 'errors') else err}")
+    documents = load_corpus(config)
+    started = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task("embedding", total=len(documents))
+        embed_corpus(config, documents, progress=lambda done, _: bar.update(task, completed=done))
+    seconds = time.perf_counter() - started
+    console.print(f"{len(documents)} documents embedded in {seconds:.1f} s"
+                  + (f" ({len(documents) / seconds:.1f} documents/s)" if seconds > 1 else " (from the cache)"))
+    started = time.perf_counter()
+    world = build_text_reality(config, start=dt.date(2000, 1, 1), streams=lambda i: _first_stream(i))
+    reality, fit = world.reality, world.fit
+    console.print(f"reality: {reality.n_topics} topics in R^{reality.dim} from {len(world.rows)} documents "
+                  f"({time.perf_counter() - started:.1f} s); held-out documents: {fit.nll_p:.2f} nats each under "
+                  f"P, {fit.nll_single:.2f} under one Gaussian ({fit.gain:+.2f}); topic recovered for "
+                  f"{fit.topic_accuracy:.0%}")
+    table = Table(title="Topics (tail marked *)")
+    for column in ("topic", "weight", "appears"):
+        table.add_column(column, justify="left" if column == "topic" else "right")
+    for k in range(reality.n_topics):
+        appears = "start" if k < reality.n_original else str(int(reality.appears_at[k]))
+        table.add_row(reality.names[k] + (" *" if reality.tail[k] else ""), f"{reality.base_weights[k]:.3f}", appears)
+    console.print(table)
+
+
+def _first_stream(index: int):
+    """Seed 0's reality stream: ``embed`` shows the world a run with seed 0 sees."""
+    from ecosystem.randomness import RandomStreams
+
+    return RandomStreams(0).reality_block(index)
+
+
+@app.command()
+def read(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with reality.kind text.")],
+    vendor: Annotated[str, typer.Option(help="The vendor whose model to read.")],
+    at: Annotated[str, typer.Option(help="Month to read at, YYYY-MM.")],
+    n: Annotated[int, typer.Option("-n", min=1, max=200, help="Documents to show on each side.")] = 5,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
+) -> None:
+    """What a vendor's model "writes" at a date, next to what humans write, read as the nearest real
+    documents; and the named topics it has lost.  Example: ecosim read scenarios/text_closed_loop.yaml
+    --vendor Solo --at 2024-01 -n 5"""
+    from analysis.topics import describe_losses
+    from ecosystem.config import _parse_month
+    from ecosystem.experiments.reading import read_vendor
+
+    try:
+        month = _parse_month(at)
+    except ValueError as err:
+        fail(f"--at: {err}")
+    try:
+        with console.status(f"simulating to {month:%Y-%m}..."):
+            reading = read_vendor(load_scenario(scenario), vendor=vendor, at=month, n=n, seed=seed)
+    except ScenarioError as err:
+        fail(str(err))
+    for title, docs in ((f"{reading.vendor}'s model writes ({reading.date:%Y-%m})", reading.model),
+                        (f"Humans write ({reading.date:%Y-%m})", reading.humans)):
+        table = Table(title=title, show_lines=False)
+        table.add_column("topic")
+        table.add_column("nearest real document")
+        for doc in docs:
+            line = doc.text.strip().splitlines()[0]
+            table.add_row(doc.topic, (f"{doc.title}: " if doc.title else "") + line[:100])
+        console.print(table)
+    scores = reading.scores
+    console.print(f"excess NLL {scores['excess_nll']:.2f} nats, tail-mass ratio {scores['tail_mass_ratio']:.2f}, "
+                  f"topic coverage {scores['topic_coverage']:.2f}")
+    console.print(describe_losses(reading.history), highlight=False, soft_wrap=True)
 
 
 def main() -> None:
