@@ -64,8 +64,31 @@ def resolve_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
         raise ReplicationError(f"option {unknown[0]!r} does not apply to experiment {name!r}; "
                                f"its options are {', '.join(defaults)}")
     resolved = {**defaults, **options}
-    resolved["seed"] = check_int("seed", resolved["seed"], minimum=0)
+    resolved["seed"] = check_int("seed", resolved["seed"], minimum=0, maximum=2**63 - 1)
+    _check_size(resolved)
     return resolved
+
+
+# What fits in memory on the machine this was built for (2 cores, 24 GiB): one option, or the table of
+# every seed's chain, or an accumulating pool of every generation's samples, past these would not.
+LIMITS = {"samples": 10_000_000, "seeds": 1_000_000, "generations": 100_000, "vocabulary": 10_000_000,
+          "dim": 1_000}
+MAX_CELLS = 100_000_000  # 800 MB of float64
+
+
+def _check_size(options: dict[str, Any]) -> None:
+    """Refuse, before any work, options whose arrays cannot fit in memory (values of the wrong type are
+    left to each experiment's own checks)."""
+    for key, limit in LIMITS.items():
+        value = options.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > limit:
+            raise ReplicationError(f"{key} must be at most {limit:,} on this machine, got {value:,}")
+    sizes = {k: options[k] for k in ("samples", "seeds", "generations")
+             if isinstance(options.get(k), int) and not isinstance(options.get(k), bool)}
+    for a, b in (("seeds", "generations"), ("samples", "generations"), ("samples", "seeds")):
+        if a in sizes and b in sizes and sizes[a] * sizes[b] > MAX_CELLS:
+            raise ReplicationError(f"{a} x {b} = {sizes[a] * sizes[b]:,} values; at most {MAX_CELLS:,} fit in "
+                                   "memory on this machine (lower one of them)")
 
 
 def run_experiment(name: str, **options: Any) -> pl.DataFrame:
