@@ -64,7 +64,7 @@ def resolve_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
         raise ReplicationError(f"option {unknown[0]!r} does not apply to experiment {name!r}; "
                                f"its options are {', '.join(defaults)}")
     resolved = {**defaults, **options}
-    resolved["seed"] = check_int("seed", resolved["seed"], minimum=0, maximum=2**63 - 1)
+    resolved["seed"] = check_int("seed", resolved["seed"], minimum=0)
     _check_size(resolved)
     return resolved
 
