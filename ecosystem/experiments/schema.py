@@ -59,7 +59,8 @@ class Outcome(Section):
         if wildcard and not self.metric.startswith(("vendor.*.", "crawler.*.", "detector.*.")):
             raise ValueError(f"metric {self.metric}: * stands for every entity, as in vendor.*.excess_nll")
         if self.across is not None and not wildcard:
-            raise ValueError(f"across: combines entities; write the metric as {_starred(self.metric)}")
+            raise ValueError(f"across: combines entities named by * (as in vendor.*.excess_nll); {self.metric} "
+                             "names one series")
         if self.across == "weighted" and not self.metric.startswith("vendor.*."):
             raise ValueError("across: weighted uses vendors' market shares; it needs a vendor.*. metric")
         if wildcard and self.across is None:
@@ -69,11 +70,6 @@ class Outcome(Section):
     @property
     def months(self) -> tuple[dt.date, dt.date]:
         return (self.at, self.at) if self.at is not None else (self.start, self.end)
-
-
-def _starred(metric: str) -> str:
-    parts = metric.split(".")
-    return ".".join([parts[0], "*", parts[-1]]) if len(parts) >= 3 else "vendor.*." + parts[-1]
 
 
 def parse_outcome(text: str) -> Outcome:
