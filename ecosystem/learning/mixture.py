@@ -12,6 +12,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 _LOG_2PI = np.log(2.0 * np.pi)
+_CHUNK = 32_768  # rows per block of log-densities, so memory stays small for any number of rows
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,11 @@ class Mixture:
         object.__setattr__(self, "_chol", chol)
         object.__setattr__(self, "_inv_chol", np.linalg.inv(chol))
         object.__setattr__(self, "_log_det", 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1))
-        inv_chol = self._inv_chol
-        object.__setattr__(self, "_whiten", inv_chol.transpose(2, 0, 1).reshape(self.dim, -1))
-        object.__setattr__(self, "_whitened_means", np.einsum("kij,kj->ki", inv_chol, self.means))
+        precision = np.einsum("kji,kjl->kil", self._inv_chol, self._inv_chol)  # Sigma^-1 = L^-T L^-1
+        precision_means = np.einsum("kij,kj->ki", precision, self.means)
+        object.__setattr__(self, "_precision_flat", precision.reshape(len(precision), -1).T)  # (d*d, K)
+        object.__setattr__(self, "_precision_means", precision_means)
+        object.__setattr__(self, "_mean_quad", np.einsum("ki,ki->k", self.means, precision_means))
 
     @property
     def n_components(self) -> int:
@@ -43,11 +46,15 @@ class Mixture:
     def component_log_densities(self, X: np.ndarray) -> np.ndarray:
         """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        # Whitened residuals L_k^{-1} (x - mu_k) for all rows and components at once, as one matrix
-        # product (n, d) @ (d, K d): BLAS does the work, not einsum's loops.
-        k, d = self.n_components, self.dim
-        z = (X @ self._whiten).reshape(len(X), k, d) - self._whitened_means[None]
-        return -0.5 * (d * _LOG_2PI + self._log_det[None] + np.square(z).sum(axis=2))
+        return np.concatenate([self._log_densities(X[i : i + _CHUNK]) for i in range(0, max(len(X), 1), _CHUNK)])
+
+    def _log_densities(self, X: np.ndarray) -> np.ndarray:
+        # (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once:
+        # two matrix products (BLAS) and an (n, K) result, never an (n, K, d) array.
+        n, d = X.shape
+        outer = (X[:, :, None] * X[:, None, :]).reshape(n, d * d)
+        quad = outer @ self._precision_flat - 2.0 * (X @ self._precision_means.T) + self._mean_quad[None]
+        return -0.5 * (d * _LOG_2PI + self._log_det[None] + np.maximum(quad, 0.0))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Per-row log-density, as scikit-learn's ``score_samples``."""
