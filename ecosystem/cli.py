@@ -503,6 +503,37 @@ def read(
     console.print(describe_losses(reading.history), highlight=False, soft_wrap=True)
 
 
+@app.command()
+def dashboard(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")] = Path("scenarios/baseline.yaml"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open a browser tab.")] = False,
+) -> None:
+    """Explore a scenario in the browser: levers, step/play, live plots (Mesa SolaraViz).
+
+    Example: ecosim dashboard scenarios/closed_loop.yaml --port 8765
+    """
+    import socket
+
+    try:
+        load_scenario(scenario)
+    except ScenarioError as err:
+        fail(str(err))
+    from dashboard.server import prepare, serve
+
+    missing = prepare(scenario)
+    if missing:
+        fail(f"the dashboard needs the dashboard extra ({missing} is missing): pip install -e '.[dashboard]'")
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
+    console.print(f"ecosim dashboard: {scenario} at http://{host}:{port} (Ctrl-C stops it)")
+    serve(host=host, port=port, open_browser=open_browser)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,109 @@
+"""One live run for the page: a Mesa model that SolaraViz steps, whose months run in a background thread.
+
+``LiveModel.step()`` returns at once: it starts the next month in a worker thread (after the previous
+one finished), so the page keeps answering while a vendor retrains. The worker also draws the month's
+figures, then calls ``on_month``. The engine model is touched only by that worker; the page reads
+``snapshot`` and ``images``, which are replaced whole when a month is done.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import mesa
+
+from dashboard.levers import Recipe
+from dashboard.snapshot import SeriesBook, Snapshot, take_snapshot
+from ecosystem.model import EcosystemModel
+
+Draw = Callable[[Snapshot], dict[str, bytes]]
+
+
+class Session:
+    """What one browser tab owns: its recipe (scenario file and lever values), how to draw a snapshot and
+    how to tell the page that a month is done. SolaraViz's Reset builds ``LiveModel(session=...)``."""
+
+    def __init__(self, recipe: Recipe, *, draw: Draw | None = None, on_month: Callable[[], None] | None = None):
+        self.recipe = recipe
+        self.draw = draw
+        self.on_month = on_month
+
+
+class LiveModel(mesa.Model):
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        scenario = session.recipe.scenario
+        super().__init__(seed=scenario.seed, **kwargs)
+        self.session = session
+        self.scenario = scenario
+        self.sim = EcosystemModel(scenario)
+        self._book = SeriesBook()
+        self._worker: threading.Thread | None = None
+        self._busy = False
+        self.months_requested = 0
+        self.error: str | None = None
+        self.snapshot: Snapshot = take_snapshot(self.sim, self._book, months_done=0, version=0)
+        self.images: dict[str, bytes] = {}
+        self.seconds: dict[str, float] = {}  # the last month's step and drawing times
+        self._start(self._draw)
+
+    @property
+    def busy(self) -> bool:
+        """A month is being computed or drawn (cleared before the page is told it is done)."""
+        return self._busy
+
+    @property
+    def computing(self):
+        """The month being computed (or drawn), or None."""
+        return self.scenario.date_of(self.months_requested - 1) if self.busy and self.months_requested else None
+
+    def step(self) -> None:
+        """Start the next month in the background (once the previous one is done) and return."""
+        self.wait()
+        if self.months_requested >= self.scenario.months or self.error:
+            self.running = False
+            return
+        self.months_requested += 1
+        self.running = self.months_requested < self.scenario.months
+        self._start(self._advance)
+
+    def _start(self, work: Callable[[], None]) -> None:
+        self._busy = True
+        self._worker = threading.Thread(target=work, name="ecosim-month", daemon=True)
+        self._worker.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the month being computed (if any) is done."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+    def _advance(self) -> None:
+        try:
+            started = time.perf_counter()
+            self.sim.step()
+            self._book.read(self.sim)
+            self.snapshot = take_snapshot(self.sim, self._book, months_done=self.sim.month + 1,
+                                          version=self.snapshot.version + 1)
+            self.seconds = {"step": time.perf_counter() - started}
+        except Exception as err:  # shown in the page; the run stops there
+            traceback.print_exc()
+            self.error = f"{self.scenario.date_of(self.months_requested - 1):%Y-%m}: {type(err).__name__}: {err}"
+            self.running = False
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.session.draw is not None:
+            started = time.perf_counter()
+            try:
+                self.images = self.session.draw(self.snapshot)
+            except Exception as err:  # a figure that cannot be drawn stops the run with a message
+                traceback.print_exc()
+                self.error = f"drawing {self.snapshot.current_date or 'the start'}: {type(err).__name__}: {err}"
+                self.running = False
+            self.seconds = {**self.seconds, "draw": time.perf_counter() - started}
+        self._busy = False
+        if self.session.on_month is not None:
+            self.session.on_month()
