@@ -108,17 +108,24 @@ def _read_cached(target: str, mtime: int) -> np.ndarray:
     return vectors
 
 
-def _encode(texts: Sequence[str], path: Path, *, max_tokens: int, progress: Progress | None) -> np.ndarray:
+@functools.lru_cache(maxsize=2)
+def _encoder(path: Path):
+    """The sentence-transformers model at ``path``, loaded once per process, offline."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
     from sentence_transformers import SentenceTransformer
 
     try:
-        encoder = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception as err:  # a folder that is not a model fails in many ways inside the library
         raise EmbeddingError(f"model {path}: cannot load a sentence-transformers model: "
                              f"{str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+
+
+def _encode(texts: Sequence[str], path: Path, *, max_tokens: int, progress: Progress | None) -> np.ndarray:
+    import torch
+
+    encoder = _encoder(path)
     encoder.max_seq_length = max_tokens
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one thread: the same sums in the same order on every run
