@@ -660,10 +660,11 @@ def _named_list(value: Any) -> bool:
 def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
     """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index);
     ``a.b+`` appends ``value`` (a list, or one item) to the list ``a.b``."""
+    where = clip(dotted, 120) if isinstance(dotted, str) and dotted else shorten(dotted)
     if not isinstance(dotted, str) or not all(dotted.split(".")):
-        raise ScenarioError(f"{shorten(dotted)}: expected a dotted field path such as humans.writers")
+        raise ScenarioError(f"{where}: expected a dotted field path such as humans.writers")
     if _expanded_size(value, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
-        raise ScenarioError(f"{shorten(dotted)}: value has more than {MAX_YAML_NODES:,} parts")
+        raise ScenarioError(f"{where}: value has more than {MAX_YAML_NODES:,} parts")
     keys = dotted.split(".")
     node: Any = raw
     for i, key in enumerate(keys):
@@ -689,4 +690,4 @@ def _list_item(items: list[Any], key: str, dotted: str) -> Any:
             return item
     if key.isdigit() and int(key) < len(items):
         return items[int(key)]
-    raise ScenarioError(f"{shorten(dotted)}: no list item named {shorten(key)}")
+    raise ScenarioError(f"{clip(dotted, 120)}: no list item named {shorten(key)}")
