@@ -164,7 +164,11 @@ class AssistantConfig(Section):
     innovation: Share = 0.015  # Bass p, per month
     imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.12  # Bass q, per month
     assisted_share: Share = 0.3  # share of an adopter's documents written with the assistant
-    human_edit: Share = 0.3  # weight the writer's own draft keeps in an assisted document
+    # The share of an assisted document the writer keeps varies by document: Beta with this mean and
+    # concentration (2 with mean 0.5 is uniform). Pages the writer keeps less than half of count as
+    # "AI-written" (Graphite's measure); every assisted page "contains AI" (Ahrefs' measure).
+    human_edit: Share = 0.3
+    human_edit_concentration: Annotated[float, Field(gt=0.0, le=1e3, title="Beta concentration of human_edit")] = 2.0
 
 
 class HumansConfig(Section):

@@ -58,6 +58,11 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "web", "web", "docs_new", len(new_synthetic))
     record(step, "web", "web", "synthetic_share", store.n_synthetic / len(store) if len(store) else 0.0)
     record(step, "web", "web", "synthetic_share_new", new_synthetic.mean() if len(new_synthetic) else 0.0)
+    # The two published kinds of page share: pages more than half written by a model (Graphite 2025) and
+    # pages with any model text in them (Ahrefs 2025).
+    ai_share = store.column("ai_share")[new]
+    record(step, "web", "web", "ai_written_share_new", float((ai_share > 0.5).mean()) if len(ai_share) else 0.0)
+    record(step, "web", "web", "ai_any_share_new", float((ai_share > 0).mean()) if len(ai_share) else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
     writers = model.agents_by_type[HumanWriter]

@@ -87,6 +87,7 @@ class EcosystemModel(mesa.Model):
             self.reality,
             month=self.month,
             keep=self.scenario.humans.assistant.human_edit,
+            keep_concentration=self.scenario.humans.assistant.human_edit_concentration,
             tokens_mean=self.scenario.humans.tokens_mean,
             rng=self.rngs.humans,
             retopic=self.drift_topics,

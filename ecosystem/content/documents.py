@@ -30,7 +30,8 @@ NO_KEY = -1  # watermark key of an unmarked page
 class DocumentStore:
     """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens, the
     watermark key (the marking vendor's index, or NO_KEY) with the share of the mark that survived
-    edits, and whether the page carries a provenance signature."""
+    edits, whether the page carries a provenance signature, and the share of its text a model wrote
+    (0 for human pages, 1 for farm and vendor pages, in between for assisted ones)."""
 
     _COLUMNS = {
         "origin": np.int8,
@@ -43,6 +44,7 @@ class DocumentStore:
         "wm_key": np.int16,
         "wm_survival": np.float32,
         "signed": np.bool_,
+        "ai_share": np.float32,
     }
 
     def __init__(self, dim: int, *, chunk: int = 65_536) -> None:
@@ -90,14 +92,16 @@ class DocumentStore:
         wm_key: int | np.ndarray = NO_KEY,
         wm_survival: float | np.ndarray = 0.0,
         signed: bool | np.ndarray = False,
+        ai_share: float | np.ndarray | None = None,
     ) -> slice:
+        """Append pages; ``ai_share`` defaults to 0 for human pages and 1 for the others."""
         n = len(vectors)
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         self._vectors[rows] = vectors
         values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
                   "lineage": lineage, "tokens": tokens, "wm_key": wm_key, "wm_survival": wm_survival,
-                  "signed": signed}
+                  "signed": signed, "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n

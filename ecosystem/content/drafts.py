@@ -35,13 +35,16 @@ class DraftBuffer:
         *,
         month: int,
         keep: float,
+        keep_concentration: float,
         tokens_mean: int,
         rng: np.random.Generator,
         retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
         mark: Callable[[ModelVendor, int], tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
-        """``mark(vendor, n)`` gives the watermark key and survival of n outputs of the vendor's API;
-        an assisted document keeps the mark only on the share of it the model wrote (1 - keep)."""
+        """``mark(vendor, n)`` gives the watermark key and survival of n outputs of the vendor's API.
+        Each assisted document keeps its own share of the writer's draft, drawn from a Beta with mean
+        ``keep`` and concentration ``keep_concentration``; it carries the mark only on the share of it the
+        model wrote (1 - keep)."""
         if not self._parts:
             return
         parts = zip(self._parts, self._signed, strict=True)
@@ -60,14 +63,16 @@ class DraftBuffer:
         lineage = np.zeros(len(topics))
         wm_key = np.full(len(topics), NO_KEY, dtype=np.int16)
         wm_survival = np.zeros(len(topics), dtype=np.float32)
+        kept = np.ones(len(topics))
+        kept[assisted] = _draw_keep(keep, keep_concentration, int(assisted.sum()), rng)
         for index, vendor in assistants.items():
             rows = assisted & (vendor_of == index)
             if rows.any():
-                vectors[rows] = vendor.estimator.render(vectors[rows], keep=keep, rng=rng)
+                vectors[rows] = vendor.estimator.render(vectors[rows], keep=kept[rows], rng=rng)
                 lineage[rows] = vendor.lineage
                 if mark is not None:
                     keys, survival = mark(vendor, int(rows.sum()))
-                    wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - keep)
+                    wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - kept[rows])
         store.append(
             vectors,
             origin=np.where(assisted, Origin.ASSISTED, Origin.HUMAN),
@@ -80,4 +85,12 @@ class DraftBuffer:
             wm_key=wm_key,
             wm_survival=wm_survival,
             signed=signed,
+            ai_share=1.0 - kept,
         )
+
+
+def _draw_keep(mean: float, concentration: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each assisted document's share kept from the writer's draft (degenerate Betas at 0 and 1)."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(n, mean)
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=n)
