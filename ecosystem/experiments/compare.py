@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from ecosystem.experiments.outcomes import outcome_over_time, outcome_table, wri
 from ecosystem.experiments.registry import info_of
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.experiments.stats import mean_ci, paired_difference
-from ecosystem.io import write_text, write_with
+from ecosystem.io import safe_file_name, write_text, write_with
 
 SUMMARY_COLUMNS = ["outcome", "label", "unit", "worse", "scenario", "n", "mean", "ci_low", "ci_high", "diff",
                    "diff_low", "diff_high", "rel", "rel_low", "rel_high"]
@@ -118,8 +117,8 @@ def finish_compare(specs: Sequence[RunSpec], outcomes: Sequence[Outcome], *, ord
 
 
 def scenario_file_stem(name: str) -> str:
-    """A scenario's name as a file name inside ``scenarios/``."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "scenario"
+    """A scenario's name as a file name inside ``scenarios/`` (safe and short, see ``safe_file_name``)."""
+    return safe_file_name(name)
 
 
 def _first_date(specs: Sequence[RunSpec]) -> str:

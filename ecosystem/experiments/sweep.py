@@ -19,7 +19,7 @@ from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
 from ecosystem.experiments.designs import design_table, runs_in, value_of
 from ecosystem.experiments.outcomes import check_outcomes, outcome_table
 from ecosystem.experiments.schema import Parameter, SweepError, SweepFile, read_sweep_file
-from ecosystem.io import write_text, write_with
+from ecosystem.io import MAX_NAME_LENGTH, write_text, write_with
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,12 @@ def check_names(file: SweepFile, *, source: str) -> None:
     """Parameter and outcome names become columns of one table: refuse, before any run, a name the
     table already has (``point``, ``seed``, or another parameter's or outcome's)."""
     labels = [p.label for p in file.parameters]
+    named = [(f"parameters.{i}.name", label) for i, label in enumerate(labels)]
+    named += [(f"outcomes.{i}.name", o.name) for i, o in enumerate(file.outcomes)]
+    for where, name in named:  # names also become figure file names
+        if len(name) > MAX_NAME_LENGTH:
+            raise SweepError(f"{source}: {where}: {len(name)} characters; names of columns and figures are "
+                             f"limited to {MAX_NAME_LENGTH} (set a shorter name:)")
     for i, label in enumerate(labels):
         if label in RESERVED_COLUMNS:
             raise SweepError(f"{source}: parameters.{i}: the name {label!r} is a column every sweep table has "
