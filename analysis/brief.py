@@ -131,7 +131,7 @@ def answer(results: CompareResults) -> str:
                 f"{number(diff)}{unit} from {results.reference}, without an interval.")
     rel = f" ({percent(row['rel'])} of the reference's {number(_reference_mean(results, outcome.name))}{unit})" \
         if row["rel"] is not None else ""
-    said = f"{number(diff)}{unit} {interval(low, high)}{rel}, over {row['n']} seeds"
+    said = f"{number(diff)} {interval(low, high)}{unit}{rel}, over {row['n']} seeds"
     if low <= 0 <= high:
         return (f"No clear change: with {results.order[1]}, the {info.label} differs from {results.reference} by "
                 f"{said}; the 95% interval includes zero.")
