@@ -65,9 +65,10 @@ def RunStatus(model: solara.Reactive[LiveModel]):
     snapshot = live.snapshot
     scenario = live.scenario
     if snapshot.current_date is None:
-        solara.Markdown(f"**Month:** not started (runs {scenario.start:%Y-%m} to {scenario.end:%Y-%m})")
+        month = f"not started (runs {scenario.start:%Y-%m} to {scenario.end:%Y-%m})"
     else:
-        solara.Markdown(f"**Month:** {snapshot.current_date:%Y-%m} ({snapshot.months_done} of {snapshot.months})")
+        month = f"{snapshot.current_date:%Y-%m} ({snapshot.months_done} of {snapshot.months})"
+    solara.Text(f"Month: {month}", classes=["ecosim-month"], style={"font-weight": "bold"})
     if live.busy:
         doing = f"computing {live.computing:%Y-%m}" if live.computing else "drawing"
         solara.Text(f"{doing}...", classes=["ecosim-busy"])
@@ -96,7 +97,8 @@ def LeverPanel(model: solara.Reactive[LiveModel], session: Session):
         error.set(None)
         model.value = LiveModel(session)
 
-    solara.Markdown(f"Levers rebuild the run from `{session.recipe.path}` from its first month.")
+    solara.Text(f"A change restarts the run of {session.recipe.path} from its first month.",
+                style={"font-size": "0.85em", "color": "#666"})
     UserInputs({lever.key: _input(lever) for lever in levers(session.recipe)}, on_change=on_change)
     if error.value:
         solara.Error(error.value, classes=["ecosim-error"])

@@ -1,0 +1,128 @@
+"""The dashboard page rendered with solara, without a browser (as Mesa's tests/test_solara_viz.py does):
+the controls it shows, what Step and a lever do, a rejected value, and two tabs that share nothing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+solara = pytest.importorskip("solara", reason="the dashboard extra is not installed")
+import ipyvuetify as v  # noqa: E402
+import ipywidgets  # noqa: E402
+
+from dashboard import app  # noqa: E402
+from dashboard.plots import FIGURES  # noqa: E402
+from dashboard.server import SCENARIO_ENV  # noqa: E402
+
+TINY = Path(__file__).parent / "data" / "tiny.yaml"
+
+
+@pytest.fixture
+def render(monkeypatch):
+    """Render the page as the server does (inside an AppLayout); returns solara's render context."""
+    monkeypatch.setenv(SCENARIO_ENV, str(TINY))
+
+    def render_page():
+        _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+        settle(rc)
+        return rc
+
+    return render_page
+
+
+def settle(rc, timeout: float = 30.0) -> None:
+    """Wait until the tab's month worker is idle and the page shows its figures (the worker redraws the
+    page from its own thread when it is done)."""
+    deadline = time.monotonic() + timeout
+    while busy(rc) or len(plots(rc)) < len(FIGURES):
+        assert time.monotonic() < deadline, "the month worker did not finish"
+        time.sleep(0.05)
+
+
+def busy(rc) -> bool:
+    return bool(rc.find(v.Html, class_="ecosim-busy").widgets)
+
+
+def month(rc) -> str:
+    return rc.find(v.Html, class_="ecosim-month").widget.children[0]
+
+
+def plots(rc) -> dict[str, bytes]:
+    images = rc.find(ipywidgets.Image).widgets
+    return {c.removeprefix("ecosim-plot-"): w.value for w in images for c in w._dom_classes if c.startswith("ecosim")}
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def type_text(rc, label: str, text: str) -> None:
+    """Type into a text field and press Enter (a text lever applies on Enter or leaving the field)."""
+    field = rc.find(v.TextField, label=label).widget
+    field.v_model = text
+    field.fire_event("keyup.enter")
+
+
+def test_page_shows_mesa_controls_levers_and_every_plot(render):
+    rc = render()
+    assert [b.children[0] for b in rc.find(v.Btn).widgets][:3] == ["Reset", "▶", "Step"]  # SolaraViz's
+    selects = {w.label: w for w in rc.find(v.Select).widgets}
+    assert selects["Early: training data"].v_model == "replace"
+    assert selects["Late: training data"].items == ["replace", "accumulate", "archive"]
+    sliders = {w.label for w in rc.find(v.Slider).widgets}
+    assert {"Early: sampling temperature", "Late: sampling temperature", "Content farm: monthly running cost ($)",
+            "Watermark mandate: compliance (0 = no mandate)"} <= sliders
+    assert rc.find(v.Checkbox, label="Crawlers drop pages flagged by a new detector").widget.v_model is False
+    assert month(rc) == "Month: not started (runs 2020-01 to 2022-12)"
+    assert set(plots(rc)) == set(FIGURES)
+
+
+def test_step_advances_one_month_and_redraws_the_plots(render):
+    rc = render()
+    before = plots(rc)
+    click(rc, "Step")
+    settle(rc)
+    assert month(rc) == "Month: 2020-01 (1 of 36)"
+    after = plots(rc)
+    assert all(after[key] != before[key] for key in ("synthetic_share", "vendors", "farms"))
+    click(rc, "Step")
+    settle(rc)
+    assert month(rc) == "Month: 2020-02 (2 of 36)"
+
+
+def test_lever_change_rebuilds_the_run_with_the_new_value(render):
+    rc = render()
+    click(rc, "Step")
+    settle(rc)
+    rc.find(v.Select, label="Late: training data").widget.v_model = "archive"
+    settle(rc)
+    assert month(rc).startswith("Month: not started")  # a new model, from the first month
+    assert rc.find(v.Select, label="Late: training data").widget.v_model == "archive"
+    assert not rc.find(v.Alert).widgets
+
+
+def test_rejected_value_shows_the_one_line_error_and_keeps_the_run(render):
+    rc = render()
+    click(rc, "Step")
+    settle(rc)
+    type_text(rc, "Seed", "minus one")
+    (alert,) = rc.find(v.Alert).widgets
+    message = alert.children[0]
+    assert message.startswith(f"{TINY}: seed: Input should be a valid integer") and "\n" not in message
+    assert month(rc) == "Month: 2020-01 (1 of 36)"  # the run goes on unchanged
+    type_text(rc, "Seed", "3")
+    settle(rc)
+    assert not rc.find(v.Alert).widgets and month(rc).startswith("Month: not started")
+
+
+def test_two_tabs_do_not_share_a_run(render):
+    first, second = render(), render()
+    click(first, "Step")
+    settle(first)
+    assert month(first) == "Month: 2020-01 (1 of 36)"
+    assert month(second).startswith("Month: not started")
+    first.find(v.Select, label="Early: training data").widget.v_model = "accumulate"
+    settle(first)
+    assert second.find(v.Select, label="Early: training data").widget.v_model == "replace"

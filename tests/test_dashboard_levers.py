@@ -1,0 +1,115 @@
+"""The dashboard's levers and live run, without a browser: what a control change does to the scenario,
+and how months are stepped in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("solara", reason="the dashboard extra is not installed")
+
+from dashboard.levers import (  # noqa: E402
+    ADDED_DETECTOR,
+    DETECTOR_FILTERING,
+    FARM_COST,
+    MANDATE_COMPLIANCE,
+    MANDATE_START,
+    SEED,
+    Recipe,
+    levers,
+)
+from dashboard.live import LiveModel, Session  # noqa: E402
+from ecosystem.config import ScenarioError  # noqa: E402
+
+TINY = Path(__file__).parent / "data" / "tiny.yaml"
+
+
+@pytest.fixture(scope="module")
+def recipe() -> Recipe:
+    return Recipe.from_file(TINY)
+
+
+def test_levers_cover_every_vendor_and_policy_lever(recipe):
+    keys = {lever.key: lever for lever in levers(recipe)}
+    for vendor in ("Early", "Late"):
+        assert keys[f"vendors.{vendor}.data_policy"].value == recipe.base.vendors[vendor == "Late"].data_policy
+        assert keys[f"vendors.{vendor}.temperature"].value == 0.9
+    assert keys[MANDATE_COMPLIANCE].value == 0.0  # tiny has no mandate
+    assert keys[MANDATE_START].value == "2021-06"  # defaults to the AI start
+    assert keys[DETECTOR_FILTERING].value is False
+    assert keys[FARM_COST].value == 20.0
+    assert keys[SEED].value == "7"
+
+
+def test_vendor_lever_changes_only_that_vendor(recipe):
+    changed = recipe.with_setting("vendors.Late.data_policy", "archive").with_setting("vendors.Early.temperature", 0.5)
+    early, late = changed.scenario.vendors
+    assert (early.temperature, early.data_policy) == (0.5, "replace")
+    assert (late.temperature, late.data_policy) == (0.9, "archive")
+    assert changed.value("vendors.Late.data_policy") == "archive"
+    assert recipe.scenario.vendors[1].data_policy == "accumulate"  # the old recipe is untouched
+
+
+def test_mandate_is_added_with_its_start_and_removed_at_zero_compliance(recipe):
+    on = recipe.with_setting(MANDATE_COMPLIANCE, 0.6).with_setting(MANDATE_START, "2022-01")
+    (mandate,) = on.scenario.policies
+    assert (mandate.kind, mandate.compliance, f"{mandate.start:%Y-%m}") == ("watermark_mandate", 0.6, "2022-01")
+    assert on.with_setting(MANDATE_COMPLIANCE, 0.0).scenario.policies == []
+
+
+def test_detector_filtering_adds_a_detector_when_the_scenario_has_none(recipe):
+    on = recipe.with_setting(DETECTOR_FILTERING, True)
+    assert [d.name for d in on.scenario.detectors] == [ADDED_DETECTOR]
+    (policy,) = on.scenario.policies
+    assert (policy.kind, policy.detector) == ("detector_filtering", ADDED_DETECTOR)
+    off = on.with_setting(DETECTOR_FILTERING, False)
+    assert off.scenario.policies == [] and off.scenario.detectors == []
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    (MANDATE_START, "next spring", "expected a month as YYYY-MM"),
+    (SEED, "-3", "seed: Input should be greater than or equal to 0"),
+    ("vendors.Early.temperature", 0.0, "vendors.0.temperature: Input should be greater than 0"),
+])
+def test_bad_value_is_one_line_error_naming_the_field(recipe, key, value, expected):
+    mandated = recipe.with_setting(MANDATE_COMPLIANCE, 0.5)
+    with pytest.raises(ScenarioError) as caught:
+        mandated.with_setting(key, value)
+    message = str(caught.value)
+    assert expected in message and "\n" not in message and message.startswith(str(TINY))
+
+
+def test_step_returns_at_once_and_the_month_arrives_in_the_background(recipe):
+    drawn, told = [], []
+    live = LiveModel(Session(recipe, draw=lambda snap: drawn.append(snap.months_done) or {"k": b"png"},
+                             on_month=lambda: told.append(1)))
+    live.wait()
+    assert drawn == [0] and live.images == {"k": b"png"} and not live.busy
+    live.step()
+    live.wait()
+    assert live.snapshot.months_done == 1 and drawn == [0, 1] and len(told) == 2
+    assert set(live.seconds) == {"step", "draw"}
+    assert live.snapshot.series["web.synthetic_share"].shape == (1,)
+
+
+def test_run_stops_at_the_last_month_and_same_seed_gives_same_series(recipe):
+    short = recipe.with_setting("vendors.Early.temperature", 0.8)
+    runs = []
+    for _ in range(2):
+        live = LiveModel(Session(short))
+        while live.running:
+            live.step()
+        live.wait()
+        runs.append(live)
+    first, second = runs
+    assert first.snapshot.months_done == first.scenario.months == 36
+    assert first.months_requested == 36  # a step past the end does nothing
+    first.step()
+    assert first.months_requested == 36 and not first.running
+    for name in ("web.synthetic_share_new", "vendor.Early.excess_nll", "farms.count", "farms.pages_new"):
+        np.testing.assert_array_equal(first.snapshot.get(name), second.snapshot.get(name))
+    retrained = first.snapshot.get("vendor.Early.retrained")
+    assert np.nansum(retrained) >= 3  # tiny retrains every 6 months: the marks the plots draw
+    assert first.snapshot.graph.kind.size == min(200, first.snapshot.graph.total_sites)
