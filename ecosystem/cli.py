@@ -67,7 +67,7 @@ def run(
 ) -> None:
     """Run a scenario and write its results folder.  Example: ecosim run scenarios/baseline.yaml --seed 1
     --end 2030-12 --set humans.writers=200"""
-    from analysis.run_figures import draw_run_figures
+    from analysis.run_figures import draw_run_figures, run_note
     from ecosystem.experiments.run import RunFolder, simulate, write_run_files
     from ecosystem.io import safe_file_name
 
@@ -82,7 +82,8 @@ def run(
         result = simulate(resolved, seed=seed, progress=lambda done, _: bar.update(task, completed=done))
     write_run_files(result, folder.staging)
     if figures:
-        draw_run_figures(result.metrics, folder.staging / "figures")
+        draw_run_figures(result.metrics, note=run_note(resolved.name, result.seed, result.metrics),
+                         folder=folder.staging / "figures")
     folder.commit()
     console.print(summary_table(result))
     console.print(f"Results in {out}/ ({result.wall_seconds:.1f} s)")
