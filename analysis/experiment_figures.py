@@ -8,9 +8,12 @@ import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
+from matplotlib.colors import Normalize
+from matplotlib.patches import Rectangle
 
 from analysis.style import caption, new_figure, save, scenario_style
 from ecosystem.experiments.catalogue import plain_label
@@ -114,6 +117,28 @@ def draw_compare_figures(summary: pl.DataFrame, bands: pl.DataFrame, outcomes: S
     return figures
 
 
+def base_value(raw: dict[str, Any], dotted: str) -> Any:
+    """A scenario field by dotted path (list items by name or index; ``*``: the first item), or None."""
+    node: Any = raw
+    for key in dotted.split("."):
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and node:
+            node = _item(node, key)
+        else:
+            return None
+    return node
+
+
+def _item(items: list[Any], key: str) -> Any:
+    for item in items:
+        if isinstance(item, dict) and item.get("name") == key:
+            return item
+    if key == "*":
+        return items[0]
+    return items[int(key)] if key.isdigit() and int(key) < len(items) else None
+
+
 def describe_monthly(outcome: Outcome) -> str:
     """The outcome's monthly series in words (its window is shown shaded, not named)."""
     if outcome.label:
@@ -129,28 +154,44 @@ def _wrapped(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width)) or text
 
 
-def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str):
-    """Mean outcome over a two-parameter grid, values written in the cells."""
+def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str, anchor: tuple[Any, Any] | None = None,
+                   anchor_name: str = "", label: str = "", worse: str = ""):
+    """Mean outcome over a two-parameter grid. The colour scale is centred on the ``anchor`` cell (the base
+    scenario's point when the grid holds it, else the grid's lowest corner), each cell shows its value and
+    its change from the anchor, and the title gives the seeds per cell."""
     xs, ys = sorted(means[x].unique().to_list()), sorted(means[y].unique().to_list())
     grid = np.full((len(ys), len(xs)), np.nan)
     for xv, yv, value in means.select(x, y, outcome).iter_rows():
         grid[ys.index(yv), xs.index(xv)] = value
-    fig, axes = new_figure(width=5.5, height=4.2)
+    if anchor is None or anchor[0] not in xs or anchor[1] not in ys:
+        anchor, anchor_name = (xs[0], ys[0]), "the grid's lowest corner"
+    i0, j0 = ys.index(anchor[1]), xs.index(anchor[0])
+    centre = grid[i0, j0]
+    finite = grid[np.isfinite(grid)]
+    spread = float(np.nanmax(np.abs(finite - centre))) if finite.size and np.isfinite(centre) else 0.0
+    fig, axes = new_figure(width=6.0, height=4.6)
     ax = axes[0, 0]
-    image = ax.imshow(grid, origin="lower", cmap="Greys", aspect="auto")
+    norm = Normalize(vmin=centre - spread, vmax=centre + spread) if spread > 0 else None
+    image = ax.imshow(grid, origin="lower", cmap="PuOr_r" if worse != "lower" else "PuOr", aspect="auto", norm=norm)
     ax.set_xticks(range(len(xs)), [f"{v:.3g}" if isinstance(v, float) else str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [f"{v:.3g}" if isinstance(v, float) else str(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.grid(False)
-    finite = grid[np.isfinite(grid)]
-    middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+    ax.add_patch(Rectangle((j0 - 0.5, i0 - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.0))
     for (i, j), value in np.ndenumerate(grid):
         if np.isfinite(value):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8,
-                    color="white" if value > middle else "black")
-    fig.colorbar(image, ax=ax, label=outcome)
-    ax.set_title(f"{outcome}: mean over seeds")
+            change = "anchor" if (i, j) == (i0, j0) else f"{value - centre:+.2g}"
+            strong = spread > 0 and abs(value - centre) > 0.6 * spread
+            ax.text(j, i, f"{value:.3g}\n({change})", ha="center", va="center", fontsize=7,
+                    color="white" if strong else "black")
+    name = label or outcome
+    fig.colorbar(image, ax=ax, label=_wrapped(f"{name} (centred on {anchor_name})", 50))
+    runs = means["runs"] if "runs" in means.columns else None
+    seeds = "" if runs is None else (f", {int(runs.min())} seed(s) per cell" if runs.min() == runs.max()
+                                     else f", {int(runs.min())}-{int(runs.max())} seeds per cell")
+    direction = f"; {worse} is worse" if worse else ""
+    ax.set_title(_wrapped(f"{name}: mean over seeds{seeds}{direction}", 58), fontsize=9)
     return fig
 
 
@@ -177,12 +218,21 @@ def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str])
 
 
 def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequence[str], means: pl.DataFrame,
-                       sensitivity: pl.DataFrame, folder: Path) -> list[Path]:
-    """Heat maps for a two-parameter grid; index bars for Sobol' (S1, ST) and Morris (mu*)."""
+                       sensitivity: pl.DataFrame, folder: Path, base: dict[str, Any] | None = None,
+                       paths_of: dict[str, str] | None = None,
+                       described: Sequence[Outcome] = ()) -> list[Path]:
+    """Heat maps for a two-parameter grid (anchored on the ``base`` scenario's point when the grid holds
+    it: ``paths_of`` maps parameter names to their dotted paths); index bars for Sobol' (S1, ST) and
+    Morris (mu*). ``described`` outcomes lend their plain words and direction."""
     paths: list[Path] = []
+    infos = {o.name: info_of(o) for o in described}
     for outcome in outcomes:
         if kind == "grid" and len(parameters) == 2:
-            figure = heatmap_figure(means, x=parameters[0], y=parameters[1], outcome=outcome)
+            anchor = tuple(base_value(base, (paths_of or {}).get(p, p)) for p in parameters) if base else None
+            info = infos.get(outcome)
+            figure = heatmap_figure(means, x=parameters[0], y=parameters[1], outcome=outcome, anchor=anchor,
+                                    anchor_name="the base scenario", label=info.label if info else "",
+                                    worse=(info.worse or "") if info else "")
             paths += save(figure, folder, f"heatmap_{stem_of(outcome)}")
         elif kind in ("sobol", "morris") and not sensitivity.is_empty():
             indices = ["S1", "ST"] if kind == "sobol" else ["mu_star"]

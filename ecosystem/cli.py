@@ -300,7 +300,9 @@ def sweep(
                          soft_wrap=True)
         draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
                            outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
-                           sensitivity=tables.sensitivity, folder=folder / "figures")
+                           sensitivity=tables.sensitivity, folder=folder / "figures", base=loaded.base_raw,
+                           paths_of={p.label: p.path for p in loaded.file.parameters},
+                           described=loaded.file.outcomes)
         if not tables.sensitivity.is_empty():
             title = "Sensitivity indices (conf: 95% half-width)"
             console.print(_frame_table(tables.sensitivity, title=title))
