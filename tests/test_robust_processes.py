@@ -56,37 +56,70 @@ def test_killing_one_local_worker_loses_only_its_run(tmp_path):
 SWEEP = """\
 name: orphans
 base: {base}
-overrides: {{end: 2021-12}}
 parameters:
-  - {{path: farms.fixed_cost, levels: [10, 20, 30, 40, 50, 60]}}
+  - {{path: end, levels: [2020-02, 2020-03, 2035-12, 2035-11, 2035-10, 2035-09, 2035-08, 2035-07]}}
 design: {{kind: grid}}
 outcomes:
-  - {{name: share, metric: web.synthetic_share_new, at: 2021-12}}
+  - {{name: share, metric: web.synthetic_share_new, at: 2020-02}}
 """
+GONE_WITHIN = 4.0  # seconds; a long run (2035) takes several times longer, so its worker must have quit
 
 
-def test_killing_the_sweep_driver_leaves_no_process_of_the_sweep(tmp_path):
-    sweep = tmp_path / "orphans.yaml"
-    sweep.write_text(SWEEP.format(base=Path(__file__).parent / "data" / "tiny.yaml"))
-    driver = subprocess.Popen([sys.executable, "-m", "ecosystem", "sweep", str(sweep), "--out", str(tmp_path / "o"),
-                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_sweep(sweep: Path, out: Path) -> subprocess.Popen:
+    """The sweep command in its own process group, as a terminal would start it."""
+    return subprocess.Popen([sys.executable, "-m", "ecosystem", "sweep", str(sweep), "--out", str(out),
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def wait_for_workers(driver: subprocess.Popen, *, runs_done: int, out: Path) -> set:
+    """Every process below the driver, once two workers are simulating and ``runs_done`` runs are saved."""
     family: set = set()
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and driver.poll() is None:  # until two workers run simulations
+    while time.monotonic() < deadline and driver.poll() is None:
         try:
             family |= set(psutil.Process(driver.pid).children(recursive=True))
         except psutil.NoSuchProcess:
             break
-        workers = [p for p in family if _parent(p) not in (None, driver.pid)]
-        if len(workers) >= 2:
-            break
-        time.sleep(0.1)
-    assert driver.poll() is None, "the sweep finished before it could be killed"
-    assert len(workers) >= 2  # the fork server's children: the processes doing runs
+        workers = [p for p in family if _parent(p) not in (None, driver.pid) and p.is_running()]
+        if len(workers) >= 2 and len(list(out.glob("runs/*.json"))) >= runs_done:
+            return family
+        time.sleep(0.05)
+    raise AssertionError(f"the sweep ended or stalled before it could be stopped: {driver.poll()}")
+
+
+def test_ctrl_c_or_kill_of_the_sweep_driver_leaves_no_process_and_loses_no_finished_run(tmp_path):
+    sweep = tmp_path / "orphans.yaml"
+    sweep.write_text(SWEEP.format(base=Path(__file__).parent / "data" / "tiny.yaml"))
+    out = tmp_path / "o"
+    # Ctrl-C: the terminal interrupts the whole process group
+    driver = start_sweep(sweep, out)
+    family = wait_for_workers(driver, runs_done=1, out=out)
+    os.killpg(driver.pid, signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = driver.communicate(timeout=30)
+    assert time.monotonic() - interrupted < 10  # stops promptly, without running the queued runs
+    assert driver.returncode == 130
+    finished = len(list(out.glob("runs/*.json")))
+    assert f"interrupted: {finished} of 8 runs are finished and saved in {out}/; run the same command again " \
+           "to resume (finished runs are skipped)" in " ".join(stderr.split())
+    _, alive = psutil.wait_procs(list(family), timeout=GONE_WITHIN)
+    assert alive == [], f"left running after Ctrl-C: {[p.pid for p in alive]}"
+    # kill -9 of the driver (or its terminal closing): its workers notice and exit
+    driver = start_sweep(sweep, out)
+    family = wait_for_workers(driver, runs_done=finished, out=out)
     driver.kill()
     driver.wait()
-    _, alive = psutil.wait_procs(list(family), timeout=15)
+    _, alive = psutil.wait_procs(list(family), timeout=GONE_WITHIN)
     assert alive == [], f"left running after the driver died: {[p.pid for p in alive]}"
+    # what finished before each stop is kept and skipped on resume
+    from typer.testing import CliRunner
+
+    from ecosystem.cli import app
+
+    dry = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(out), "--dry-run"])
+    saved = len(list(out.glob("runs/*.json")))
+    assert saved >= finished and f"8 runs (8 grid points x 1 seeds): {saved} already done" in dry.output
 
 
 def _parent(process) -> int | None:
