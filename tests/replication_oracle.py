@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 Z = 4.0
+NEGATIVE_Z = np.sqrt(2.0) * Z  # for gap_z between cells that may be negatively correlated
 
 
 def z_scores(table: pl.DataFrame, quantity: str, *, arm: str | None = None, theory=None) -> np.ndarray:
@@ -41,18 +42,32 @@ def rejects(table: pl.DataFrame, quantity: str, wrong, *, arm: str | None = None
 
 
 def change_z(table: pl.DataFrame, quantity: str, *, arm: str | None = None) -> np.ndarray:
-    """z of (mean at generation n - mean at generation 0) for n >= 1, with both standard errors over seeds.
+    """z of (mean at generation n - mean at generation 0) for each n >= 1 (see ``gap_z``)."""
+    mean, se_sq = _mean_and_se_sq(table, quantity, arm)
+    return (mean[1:] - mean[0]) / np.sqrt(se_sq[1:] + se_sq[0])
 
-    Adding the two variances ignores their covariance across generations; chains that start alike are
-    positively correlated, so this over-states the standard error of the change: the test is conservative.
+
+def gap_z(table: pl.DataFrame, high: tuple[str, str | None, int], low: tuple[str, str | None, int]) -> float:
+    """z of mean(high) - mean(low); each cell is (quantity, arm, generation), generation -1 the last.
+
+    The two squared standard errors over seeds are added as if the cells were independent. Cells of the same
+    chains at two generations, or of two arms started from the same data, are positively correlated, and
+    then this over-states the standard error (the test is conservative). Cells that may be negatively
+    correlated (two shares of one fixed-size sample) can have up to twice that variance: compare with
+    ``NEGATIVE_Z`` = sqrt(2) Z there.
     """
+    (mean_hi, se_hi), (mean_lo, se_lo) = (_mean_and_se_sq(table, q, arm) for q, arm, _ in (high, low))
+    g_hi, g_lo = high[2], low[2]
+    return float((mean_hi[g_hi] - mean_lo[g_lo]) / np.sqrt(se_hi[g_hi] + se_lo[g_lo]))
+
+
+def _mean_and_se_sq(table: pl.DataFrame, quantity: str, arm: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per generation: the mean over seeds and its squared standard error."""
     rows = table.filter(pl.col("quantity") == quantity)
     if arm is not None:
         rows = rows.filter(pl.col("arm") == arm)
     rows = rows.sort("generation")
-    mean, n = rows["mean"].to_numpy(), rows["n_seeds"].to_numpy()
-    se_sq = rows["std"].fill_null(0.0).to_numpy() ** 2 / n
-    return (mean[1:] - mean[0]) / np.sqrt(se_sq[1:] + se_sq[0])
+    return rows["mean"].to_numpy(), rows["std"].fill_null(0.0).to_numpy() ** 2 / rows["n_seeds"].to_numpy()
 
 
 def series(table: pl.DataFrame, quantity: str, arm: str | None = None, column: str = "mean") -> np.ndarray:
