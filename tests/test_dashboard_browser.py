@@ -1,0 +1,134 @@
+"""End to end in a real browser: ``ecosim dashboard`` serves the page, the system Chromium (driven by
+Playwright, no browser download) changes a lever, steps, plays and pauses, and sees the plots change.
+
+Set ECOSIM_DASHBOARD_SCREENSHOT=docs/figures/dashboard.png to keep the final screenshot there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("solara", reason="the dashboard extra is not installed")
+sync_api = pytest.importorskip("playwright.sync_api", reason="the dashboard extra is not installed")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TINY = Path(__file__).parent / "data" / "tiny.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``ecosim dashboard tests/data/tiny.yaml`` on a free local port, stopped after the tests."""
+    port = free_port()
+    command = [sys.executable, "-m", "ecosystem", "dashboard", str(TINY), "--port", str(port), "--no-open"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the dashboard did not start: {process.communicate()[0][-2000:]}")
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make system` to install Chromium (CI installs it)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url, timeout=90_000)
+    sync_api.expect(page.locator(".ecosim-month")).to_contain_text("not started", timeout=90_000)
+    sync_api.expect(page.locator(".ecosim-busy")).to_have_count(0, timeout=60_000)
+    return page
+
+
+def month(page) -> str:
+    return page.locator(".ecosim-month").inner_text()
+
+
+def plot(page, key: str) -> bytes:
+    return page.locator(f"img.ecosim-plot-{key}").screenshot()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a Vuetify select by its label."""
+    page.locator(".v-select", has_text=label).click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).click()
+
+
+def test_lever_step_play_pause_in_a_real_browser(server, browser, tmp_path):
+    page = open_page(browser, server)
+    other = open_page(browser, server)  # a second tab: its own run
+    before = plot(page, "synthetic_share")
+
+    choose(page, "Late: training data", "archive")
+    sync_api.expect(page.locator(".v-select", has_text="Late: training data")).to_contain_text("archive")
+    for expected in ("2020-01 (1 of 36)", "2020-02 (2 of 36)"):
+        page.get_by_role("button", name="Step").click()
+        sync_api.expect(page.locator(".ecosim-month")).to_contain_text(expected, timeout=60_000)
+    sync_api.expect(page.locator(".ecosim-busy")).to_have_count(0, timeout=60_000)
+    assert plot(page, "synthetic_share") != before  # the plots follow the run
+
+    page.get_by_role("button", name="▶").click()
+    sync_api.expect(page.locator(".ecosim-month")).to_contain_text("2021-0", timeout=120_000)
+    page.get_by_role("button", name="❚❚").click()
+    sync_api.expect(page.locator(".ecosim-busy")).to_have_count(0, timeout=60_000)
+    paused = month(page)
+    time.sleep(1.0)
+    assert month(page) == paused  # pause holds the month
+
+    assert "not started" in month(other)  # the other tab's run did not move
+    sync_api.expect(other.locator(".v-select", has_text="Late: training data")).to_contain_text("accumulate")
+
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("ECOSIM_DASHBOARD_SCREENSHOT"):  # how docs/figures/dashboard.png is made
+        shutil.copyfile(shot, os.environ["ECOSIM_DASHBOARD_SCREENSHOT"])
+
+    page.get_by_role("button", name="Reset").click()
+    sync_api.expect(page.locator(".ecosim-month")).to_contain_text("not started", timeout=60_000)
+    sync_api.expect(page.locator(".v-select", has_text="Late: training data")).to_contain_text("archive")
+
+
+def test_rejected_value_shows_its_one_line_error_in_the_page(server, browser):
+    page = open_page(browser, server)
+    seed = page.get_by_label("Seed")
+    seed.fill("minus one")
+    seed.press("Enter")
+    sync_api.expect(page.locator(".ecosim-error")).to_contain_text("seed: Input should be a valid integer")
+    assert "Traceback" not in page.locator("body").inner_text()
