@@ -6,8 +6,8 @@ by the last model plus noise of variance s^2. Replacing the data makes the test 
 s^2 d n / (T-d-1); accumulating it keeps the error below pi^2/6 times the first generation's,
 s^2 d/(T-d-1) sum_{i<=n} 1/i^2. The rows each generation trains on are chosen by the vendors' data
 policy (``training_indices``). The fit is ordinary least squares solved by ``numpy.linalg.lstsq``: what
-scikit-learn's ``LinearRegression(fit_intercept=False)`` computes, without its input checks, which cost
-ten times the solve.
+scikit-learn's ``LinearRegression(fit_intercept=False)`` computes, without its per-call input checks,
+which dominated the run time (the power tests fit thousands of chains).
 """
 
 from __future__ import annotations
