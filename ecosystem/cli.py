@@ -321,7 +321,7 @@ def _frame_table(frame, *, title: str) -> Table:
 
 @app.command()
 def brief(
-    results: Annotated[Path, typer.Argument(help="A comparison's results folder (ecosim compare --out).")],
+    results: Annotated[Path, typer.Argument(help="A comparison's or sweep's results folder (their --out).")],
     out: Annotated[Path, typer.Option(help="Folder for brief.html, brief.pdf and figures/.")],
     claims: Annotated[Path | None, typer.Option(
         help="Claims ledger (Parquet) whose conditions the limitations list (default: docs/claims.parquet).")]
@@ -330,15 +330,14 @@ def brief(
                                                       "outcome and scenario).")] = None,
     pdf: Annotated[bool, typer.Option(help="Also print brief.pdf with the system Chromium.")] = True,
 ) -> None:
-    """Write a policy brief (self-contained HTML and PDF) from a comparison's results.
+    """Write a policy brief (self-contained HTML and PDF) from a comparison's or a sweep's results.
 
     Example: ecosim brief results/watermark --out results/watermark/brief
     """
     from analysis.brief import write_brief
-    from analysis.results import read_compare
 
     try:
-        written = write_brief(read_compare(results), out, claims=claims, question=question, pdf=pdf)
+        written = write_brief(results, out, claims=claims, question=question, pdf=pdf)
     except ScenarioError as err:
         fail(str(err))
     console.print(f"Brief in {written.html}", highlight=False, soft_wrap=True)
@@ -402,6 +401,46 @@ def replicate(
 
 # ----------------------------------------------------------------------------------------------
 # Text reality: embed a corpus ahead of time, and read what a model writes
+
+
+@app.command()
+def claims(
+    quick: Annotated[bool, typer.Option("--quick", help="Two seeds and short runs: checks every entry runs.")] = False,
+    docs: Annotated[Path | None, typer.Option(help="Folder for claims.md and claims.parquet (default: docs/; "
+                                                   "with --quick, results/claims_quick/).")] = None,
+    readme: Annotated[Path | None, typer.Option(help="README whose claims block is regenerated.")]
+    = Path("README.md"),
+    runs: Annotated[Path | None, typer.Option(help="Folder of the ledger's runs (resumable).")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
+) -> None:
+    """Run every claim's experiment on fresh seeds and write the claims ledger (docs/claims.md).
+
+    Example: ecosim claims --workers 2
+    """
+    import time
+
+    from analysis.claims import REPO, check_readme, measure, plan, write_ledger
+
+    started = time.perf_counter()
+    if not quick and readme is not None:
+        try:
+            check_readme(readme)
+        except ValueError as err:
+            fail(str(err))
+    base = REPO / "results" / ("claims_quick" if quick else "claims")
+    folder = runs or base / "runs"
+    docs = docs or (base if quick else REPO / "docs")
+    specs = plan(quick=quick, folder=folder)
+    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    report = _run_all(specs, what="claims", executor=executor, out=folder)
+    _exit_if_failed(report)
+    frame = write_ledger(measure(specs), docs=docs, readme=None if quick else readme,
+                         wall_seconds=None if quick else time.perf_counter() - started)
+    console.print(_frame_table(frame.select("id", "effect", "ci_low", "ci_high", "n", "verdict"),
+                               title="Claims ledger (95% intervals over seeds)"))
+    console.print(f"Ledger in {docs}/claims.md")
 
 
 @app.command()

@@ -1,0 +1,424 @@
+"""The claims ledger: every finding the project states, measured by one command on seeds never used while
+developing, with its 95% interval and the conditions under which it holds.
+
+A claim is an effect over seeds. Each claim names its arms (a scenario file and overrides), and a
+measure that turns the runs of one seed into one number (a difference between vendors of the same run,
+between two arms of the same seed, or a value at a date); the ledger reports the mean over seeds with
+its Student t interval. Arms are shared between claims and run once through the resumable batch runner,
+so an interrupted ledger resumes where it stopped. ``ecosim claims`` writes ``docs/claims.md``,
+``docs/claims.parquet`` and the block of README.md between its markers; README.md and docs/ quote these
+numbers and no hand-typed one. ``quick=True`` runs a reduced version of every entry (two seeds, short
+runs) for the test suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from ecosystem.config import load_scenario
+from ecosystem.experiments.batch import RunSpec
+from ecosystem.experiments.stats import mean_ci
+from ecosystem.io import write_text, write_with
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = REPO / "scenarios"
+LEDGER_SEEDS = range(2000, 2020)  # disjoint from every seed used while developing (0-99) and in tests
+QUICK_SEEDS = range(2000, 2002)
+README_START, README_END = "<!-- claims:start -->", "<!-- claims:end -->"
+
+Runs = dict[str, pl.DataFrame]  # arm name -> one run's wide metrics (one row per month)
+
+
+@dataclass(frozen=True)
+class Arm:
+    scenario: str  # file under scenarios/
+    overrides: dict[str, Any] = field(default_factory=dict)
+    quick: dict[str, Any] = field(default_factory=dict)  # extra overrides for the reduced test version
+
+    def resolved(self, *, quick: bool) -> dict[str, Any]:
+        overrides = {**self.overrides, **(self.quick if quick else {})}
+        return load_scenario(SCENARIOS / self.scenario, overrides=overrides).model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str  # one sentence; {effect} is replaced by the measured effect with its interval
+    arms: tuple[str, ...]
+    measure: Callable[[Runs], float]
+    unit: str
+    holds: str  # the conditions of the experiment (temperature, capacity, data policy, drift...)
+    fails: str  # where it does not hold, or has not been shown
+    direction: int = 0  # +1 / -1: the claim is that the effect is above / below 0; 0: a measured value
+    published: str = ""  # a published figure to compare with, with its source
+    digits: int = 2
+
+
+@dataclass(frozen=True)
+class Entry:
+    claim: Claim
+    values: np.ndarray  # one per seed
+    seeds: range
+
+    @property
+    def estimate(self):
+        return mean_ci(self.values)
+
+    @property
+    def verdict(self) -> str:
+        est = self.estimate
+        if self.claim.direction == 0:
+            return "measured"
+        if math.isnan(est.low):
+            return "too few seeds"
+        shown = est.low > 0 if self.claim.direction > 0 else est.high < 0
+        return "holds" if shown else "not shown"
+
+    def effect_text(self) -> str:
+        est, d = self.estimate, self.claim.digits
+        sign = "+" if self.claim.direction != 0 else ""
+        return f"{est.mean:{sign}.{d}f} [{est.low:{sign}.{d}f}, {est.high:{sign}.{d}f}] {self.claim.unit}".strip()
+
+    def sentence(self) -> str:
+        return self.claim.statement.format(effect=self.effect_text())
+
+
+# ----------------------------------------------------------------------------------------------
+# Measures: small functions of one seed's runs
+
+
+def at(frame: pl.DataFrame, column: str, date: str) -> float:
+    """A metric's value in one month (NaN if the run does not have it)."""
+    rows = frame.filter(pl.col("date") == dt.date.fromisoformat(date + "-01"))
+    return float(rows[column][0]) if column in frame.columns and rows.height and rows[column][0] is not None \
+        else math.nan
+
+
+def window_mean(frame: pl.DataFrame, column: str, first: str, last: str) -> float:
+    rows = frame.filter(pl.col("date").is_between(dt.date.fromisoformat(first + "-01"),
+                                                   dt.date.fromisoformat(last + "-01")))
+    return float(rows[column].mean()) if column in frame.columns and rows.height else math.nan
+
+
+def at_retrains(frame: pl.DataFrame, vendor: str, metric: str) -> np.ndarray:
+    """A vendor's metric in each month it retrained, oldest first."""
+    rows = frame.filter(pl.col(f"vendor.{vendor}.retrained") == 1.0).sort("step")
+    return rows[f"vendor.{vendor}.{metric}"].to_numpy()
+
+
+def at_age(frame: pl.DataFrame, vendor: str, metric: str, age: int) -> float:
+    rows = frame.filter(pl.col(f"vendor.{vendor}.age_months") == age)
+    return float(rows[f"vendor.{vendor}.{metric}"][0]) if rows.height else math.nan
+
+
+def first_to_last(arm: str, vendor: str, metric: str, *, log10_ratio: bool = False) -> Callable[[Runs], float]:
+    def measure(runs: Runs) -> float:
+        series = at_retrains(runs[arm], vendor, metric)
+        if log10_ratio:
+            return float(np.log10(series[-1] / series[0]))
+        return float(series[-1] - series[0])
+    return measure
+
+
+def late_minus_first(arm: str, metric: str, age: int) -> Callable[[Runs], float]:
+    """LateEntrant's metric minus FirstMover's, each at the same age (months since its first model)."""
+    def measure(runs: Runs) -> float:
+        frame = runs[arm]
+        return at_age(frame, "LateEntrant", metric, age) - at_age(frame, "FirstMover", metric, age)
+    return measure
+
+
+def share_gap(arm: str, age: int) -> Callable[[Runs], float]:
+    """FirstMover's share of users minus LateEntrant's, when LateEntrant's model is ``age`` months old."""
+    def measure(runs: Runs) -> float:
+        rows = runs[arm].filter(pl.col("vendor.LateEntrant.age_months") == age)
+        if not rows.height:
+            return math.nan
+        return float(rows["vendor.FirstMover.market_share"][0] - rows["vendor.LateEntrant.market_share"][0])
+    return measure
+
+
+def difference(a: Callable[[Runs], float], b: Callable[[Runs], float]) -> Callable[[Runs], float]:
+    return lambda runs: a(runs) - b(runs)
+
+
+def value_at(arm: str, column: str, date: str) -> Callable[[Runs], float]:
+    return lambda runs: at(runs[arm], column, date)
+
+
+def fpr_gap(arm: str) -> Callable[[Runs], float]:
+    """Detector false-positive rate on common-topic human pages minus rare-topic ones, 2024-2026."""
+    def measure(runs: Runs) -> float:
+        frame = runs[arm]
+        return (window_mean(frame, "detector.Sentinel.fpr_common", "2024-01", "2026-06")
+                - window_mean(frame, "detector.Sentinel.fpr_tail", "2024-01", "2026-06"))
+    return measure
+
+
+# ----------------------------------------------------------------------------------------------
+# The arms and the claims
+
+_CLOSED = {"end": "2025-12"}  # 18 generations of Solo
+_CLOSED_QUICK = {"end": "2021-12"}
+_CLEAN_WEB = {  # nothing synthetic is ever published: no farms, no assistants, no vendor output
+    "farms.candidates_per_month": 0, "humans.assistant.innovation": 0.0, "humans.assistant.imitation": 0.0,
+    "vendors.Pioneer.publish_per_month": 0,
+}
+_NO_DRIFT = {"reality.drift.new_topics_per_year": 0}
+_NO_MARKET = {"market.users": 0}
+# The reduced version moves the late entrant to 2021 so that ages 0, 12 and 24 fit in five short years.
+_FM_QUICK = {"humans.writers": 60, "reality.test_per_topic": 40, "metrics.model_samples": 1000,
+             "vendors.LateEntrant.entry": "2021-01", "end": "2023-01"}
+_DETECTOR_END = {"end": "2026-06"}
+_DETECTOR_QUICK = {"humans.writers": 60, "reality.test_per_topic": 40, "metrics.model_samples": 1000,
+                   "end": "2024-06"}
+_VENDORS = ["Pioneer", "Meta", "Anthropic", "Mistral", "DeepSeek"]
+
+
+def _all_vendors(**fields: Any) -> dict[str, Any]:
+    return {f"vendors.{v}.{k}": value for v in _VENDORS for k, value in fields.items()}
+
+
+ARMS: dict[str, Arm] = {
+    "closed_replace": Arm("closed_loop.yaml", _CLOSED, _CLOSED_QUICK),
+    "closed_accumulate": Arm("closed_loop.yaml", {**_CLOSED, "vendors.Solo.data_policy": "accumulate"}, _CLOSED_QUICK),
+    "closed_archive": Arm("closed_loop.yaml", {**_CLOSED, "vendors.Solo.data_policy": "archive"}, _CLOSED_QUICK),
+    "closed_tau1": Arm("closed_loop.yaml", {**_CLOSED, "vendors.Solo.temperature": 1.0}, _CLOSED_QUICK),
+    "closed_tau09": Arm("closed_loop.yaml", {**_CLOSED, "vendors.Solo.temperature": 0.9}, _CLOSED_QUICK),
+    "fm_polluted": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, "end": "2029-01"}, _FM_QUICK),
+    "fm_clean": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
+    "fm_clean_drift": Arm("first_mover.yaml", {**_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
+    "fm_market": Arm("first_mover.yaml", {"end": "2030-01"}, _FM_QUICK),
+    "fm_market_equal": Arm("first_mover.yaml", {"end": "2030-01", "market.quality_sensitivity": 0.0}, _FM_QUICK),
+    "baseline": Arm("baseline.yaml", {"end": "2025-06"}, {"humans.writers": 60, "end": "2025-05",
+                                                        "reality.test_per_topic": 40, "metrics.model_samples": 1000}),
+    "detector_cold": Arm("policies/detector_filtering.yaml", {**_DETECTOR_END, **_all_vendors(temperature=0.5)},
+                         _DETECTOR_QUICK),
+    "detector_warm": Arm("policies/detector_filtering.yaml", {**_DETECTOR_END, **_all_vendors(temperature=0.9)},
+                         _DETECTOR_QUICK),
+}
+
+_CLOSED_HOLDS = "closed_loop.yaml: one vendor, K_v = 20 components for 30 topics, humans stop when it enters"
+CLAIMS: tuple[Claim, ...] = (
+    Claim("collapse_excess_replace",
+          "Retraining only on its own latest crawl (replace), a vendor's excess NLL grows by {effect} over 18 "
+          "retrains: collapse emerges from refitting.",
+          ("closed_replace",), first_to_last("closed_replace", "Solo", "excess_nll", log10_ratio=True),
+          "orders of magnitude (log10 of last / first)", f"{_CLOSED_HOLDS}; replace; tau = 0.95; no drift",
+          "see the tau = 1 and accumulate entries", direction=+1),
+    Claim("collapse_coverage_replace",
+          "Under replace the share of topics the model still covers changes by {effect} over 18 retrains.",
+          ("closed_replace",), first_to_last("closed_replace", "Solo", "topic_coverage"),
+          "(share of topics)", f"{_CLOSED_HOLDS}; replace; tau = 0.95", "", direction=-1),
+    Claim("collapse_tail_replace",
+          "Under replace the rare topics' mass ratio (Q / P inside P's support) changes by {effect} over 18 "
+          "retrains.",
+          ("closed_replace",), first_to_last("closed_replace", "Solo", "tail_mass_ratio"),
+          "", f"{_CLOSED_HOLDS}; replace; tau = 0.95",
+          "at tau = 1 see collapse_tail_tau1; the collapsed model's few narrow components may sit on rare "
+          "topics, so the tail ratio can also rise on a seed", direction=-1),
+    Claim("collapse_excess_tau1",
+          "Without temperature (tau = 1), excess NLL still grows by {effect} over 18 retrains under replace.",
+          ("closed_tau1",), first_to_last("closed_tau1", "Solo", "excess_nll", log10_ratio=True),
+          "orders of magnitude (log10 of last / first)", f"{_CLOSED_HOLDS}; replace; tau = 1", "", direction=+1),
+    Claim("collapse_tail_tau1",
+          "At tau = 1 the rare topics' mass ratio changes by {effect} over 18 retrains under replace.",
+          ("closed_tau1",), first_to_last("closed_tau1", "Solo", "tail_mass_ratio"),
+          "", f"{_CLOSED_HOLDS}; replace; tau = 1",
+          "with tau = 1 and K_v = K a topic's expected mass is a martingale: tails die only by absorption",
+          direction=-1),
+    Claim("collapse_tail_tau09",
+          "At tau = 0.9 the rare topics' mass ratio changes by {effect} over 18 retrains under replace.",
+          ("closed_tau09",), first_to_last("closed_tau09", "Solo", "tail_mass_ratio"),
+          "", f"{_CLOSED_HOLDS}; replace; tau = 0.9", "", direction=-1),
+    Claim("accumulate_excess",
+          "Keeping everything ever crawled (accumulate), excess NLL changes by {effect} over 18 retrains, against "
+          "its own start.",
+          ("closed_accumulate",), first_to_last("closed_accumulate", "Solo", "excess_nll"),
+          "nats", f"{_CLOSED_HOLDS}; accumulate (subsampled to 1,500); tau = 0.95", ""),
+    Claim("accumulate_tail",
+          "Under accumulate the rare topics' mass ratio changes by {effect} over 18 retrains.",
+          ("closed_accumulate",), first_to_last("closed_accumulate", "Solo", "tail_mass_ratio"),
+          "", f"{_CLOSED_HOLDS}; accumulate; tau = 0.95",
+          "tempered output accumulates in the pool too, so the tail still thins, more slowly than under replace"),
+    Claim("archive_excess",
+          "Training on half pre-AI archive (archive), excess NLL changes by {effect} over 18 retrains.",
+          ("closed_archive",), first_to_last("closed_archive", "Solo", "excess_nll"),
+          "nats", f"{_CLOSED_HOLDS}; archive share 0.5; tau = 0.95", ""),
+    Claim("first_mover_pollution_age0",
+          "On a polluted web, a late entrant's first model is worse than the first mover's first model by "
+          "{effect} of excess NLL (same age, equal training size, same reality).",
+          ("fm_polluted",), late_minus_first("fm_polluted", "excess_nll", 0),
+          "nats", "first_mover.yaml, entries 2020-01 and 2028-01; drift off (same reality); no user market "
+          "(no revenue, no licences); equal train_size 4,000; tau = 0.9; replace",
+          "a clean web gives no gap (first_mover_clean_age0); with drift on the gap also carries new topics "
+          "(first_mover_drift_age0)", direction=+1),
+    Claim("first_mover_pollution_age12",
+          "A year later (age 12 months, second model) the late entrant is still worse by {effect} of excess NLL.",
+          ("fm_polluted",), late_minus_first("fm_polluted", "excess_nll", 12),
+          "nats", "as first_mover_pollution_age0", "", direction=+1),
+    Claim("first_mover_clean_age0",
+          "On a web where nothing synthetic is published, the late entrant's first model differs from the first "
+          "mover's by {effect} of excess NLL (the counterfactual control).",
+          ("fm_clean",), late_minus_first("fm_clean", "excess_nll", 0),
+          "nats", "as first_mover_pollution_age0, with no farms, no assistants and no vendor output", ""),
+    Claim("first_mover_drift_age0",
+          "Drift alone (new topics, a clean web) makes the late entrant's first model differ by {effect} of "
+          "excess NLL.",
+          ("fm_clean_drift",), late_minus_first("fm_clean_drift", "excess_nll", 0),
+          "nats", "clean web; one new topic a year from 2019; no user market", ""),
+    Claim("entrant_first_crawl_synthetic",
+          "The late entrant's first training set is {effect} synthetic.",
+          ("fm_polluted",), lambda runs: at_age(runs["fm_polluted"], "LateEntrant", "train_synthetic_share", 0),
+          "(share)", "as first_mover_pollution_age0", "", digits=2),
+    Claim("user_share_gap_24",
+          "Two years after the late entrant arrives, the first mover leads in users by {effect}.",
+          ("fm_market",), share_gap("fm_market", 24),
+          "(share of users)", "first_mover.yaml as shipped: users re-choose 10% a month by quality with a "
+          "switching cost 1.5; revenue buys crawl pages and licences; drift on", "", direction=+1),
+    Claim("user_share_inertia_24",
+          "With users blind to quality (equal-quality counterfactual) the lead two years on is {effect}: inertia "
+          "alone.",
+          ("fm_market_equal",), share_gap("fm_market_equal", 24),
+          "(share of users)", "as user_share_gap_24 with quality_sensitivity 0", "", direction=+1),
+    Claim("user_share_quality_24",
+          "The part of the first mover's user lead that quality earns, net of inertia on the same seeds, is "
+          "{effect}.",
+          ("fm_market", "fm_market_equal"),
+          difference(share_gap("fm_market", 24), share_gap("fm_market_equal", 24)),
+          "(share of users)", "user_share_gap_24 minus user_share_inertia_24, seed by seed", "", direction=+1),
+    Claim("detector_fpr_common_tau05",
+          "With vendors at tau = 0.5, a detector wrongly flags common-topic human pages more often than rare-topic "
+          "ones, by {effect} of false-positive rate.",
+          ("detector_cold",), fpr_gap("detector_cold"),
+          "(FPR, common minus rare)", "policies/detector_filtering.yaml with every vendor at tau = 0.5; "
+          "2024-01 to 2026-06", "at tau = 0.9 see detector_fpr_common_tau09", direction=+1),
+    Claim("detector_fpr_common_tau09",
+          "With vendors at tau = 0.9, the same difference is {effect}.",
+          ("detector_warm",), fpr_gap("detector_warm"),
+          "(FPR, common minus rare)", "as detector_fpr_common_tau05 at tau = 0.9", "", direction=+1),
+    Claim("calibration_ai_written_2023_11",
+          "Pages more than half AI-written make up {effect} of new pages in Nov 2023.",
+          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2023-11"),
+          "(share)", "baseline.yaml", "", published="~39% (Graphite 2025)"),
+    Claim("calibration_ai_written_2024_11",
+          "Pages more than half AI-written make up {effect} of new pages in Nov 2024.",
+          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2024-11"),
+          "(share)", "baseline.yaml", "", published="~50% (Graphite 2025)"),
+    Claim("calibration_ai_written_2025_05",
+          "Pages more than half AI-written make up {effect} of new pages in May 2025.",
+          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2025-05"),
+          "(share)", "baseline.yaml", "", published="~52%, flat since mid-2024 (Graphite 2025)"),
+    Claim("calibration_ai_any_2025_04",
+          "Pages with any AI-written text make up {effect} of new pages in April 2025.",
+          ("baseline",), value_at("baseline", "web.ai_any_share_new", "2025-04"),
+          "(share)", "baseline.yaml", "", published="74% mixed + 2.5% pure AI = 76.5% (Ahrefs 2025)"),
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Running
+
+
+def plan(*, quick: bool, folder: Path, claims: Sequence[Claim] = CLAIMS) -> list[RunSpec]:
+    """One run per arm the claims use and per seed."""
+    seeds = QUICK_SEEDS if quick else LEDGER_SEEDS
+    arms = list(dict.fromkeys(a for c in claims for a in c.arms))
+    return [RunSpec(label=arm, scenario=ARMS[arm].resolved(quick=quick), seed=seed, folder=str(folder),
+                    tags={"arm": arm}) for arm in arms for seed in seeds]
+
+
+def measure(specs: Sequence[RunSpec], *, claims: Sequence[Claim] = CLAIMS) -> list[Entry]:
+    by_seed: dict[int, Runs] = {}
+    for spec in specs:
+        by_seed.setdefault(spec.seed, {})[spec.label] = pl.read_parquet(spec.metrics_path)
+    seeds = sorted(by_seed)
+    return [Entry(c, np.array([c.measure(by_seed[s]) for s in seeds], dtype=float), range(seeds[0], seeds[-1] + 1))
+            for c in claims]
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing
+
+
+def table(entries: Sequence[Entry]) -> pl.DataFrame:
+    rows = []
+    for e in entries:
+        est = e.estimate
+        rows.append({"id": e.claim.id, "statement": e.sentence(), "experiment": ", ".join(
+            f"{ARMS[a].scenario} {_overrides_text(ARMS[a].overrides)}".strip() for a in e.claim.arms),
+            "seeds": f"{e.seeds.start}-{e.seeds.stop - 1}", "n": est.n, "effect": est.mean, "ci_low": est.low,
+            "ci_high": est.high, "unit": e.claim.unit, "holds": e.claim.holds, "fails": e.claim.fails,
+            "verdict": e.verdict, "published": e.claim.published})
+    return pl.DataFrame(rows)
+
+
+def _overrides_text(overrides: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in overrides.items())
+
+
+def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None) -> str:
+    lines = ["# Claims ledger", "",
+             "Generated by `ecosim claims` (analysis/claims.py); do not edit by hand. Each entry is the mean over "
+             "seeds with its 95% Student t interval; seeds are disjoint from every seed used while developing. "
+             "`verdict`: *holds* when the interval excludes zero in the claimed direction, *not shown* when it "
+             "does not, *measured* for values with no claimed direction.", ""]
+    if wall_seconds is not None:
+        lines += [f"Last full run: {dt.date.today():%Y-%m-%d}, {wall_seconds / 60:.0f} minutes.", ""]
+    for row in frame.iter_rows(named=True):
+        lines += [f"## `{row['id']}`: {row['verdict']}", "", row["statement"], "",
+                  f"- effect: {row['effect']:.4g} [{row['ci_low']:.4g}, {row['ci_high']:.4g}] {row['unit']}, "
+                  f"n = {row['n']} seeds ({row['seeds']})",
+                  f"- experiment: {row['experiment']}", f"- holds under: {row['holds']}"]
+        if row["fails"]:
+            lines.append(f"- does not hold / not shown: {row['fails']}")
+        if row["published"]:
+            lines.append(f"- published: {row['published']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_tail_replace", "accumulate_excess",
+                 "first_mover_pollution_age0", "first_mover_clean_age0", "user_share_gap_24",
+                 "user_share_quality_24", "detector_fpr_common_tau05", "detector_fpr_common_tau09",
+                 "calibration_ai_written_2024_11", "calibration_ai_any_2025_04")
+
+
+def readme_block(frame: pl.DataFrame) -> str:
+    by_id = {row["id"]: row for row in frame.iter_rows(named=True)}
+    lines = [README_START, "<!-- generated by `ecosim claims` from docs/claims.parquet: do not edit -->"]
+    for claim_id in README_CLAIMS:
+        if claim_id in by_id:
+            row = by_id[claim_id]
+            lines.append(f"- {row['statement']} *({row['verdict']}; n = {row['n']}; "
+                         f"[`{claim_id}`](docs/claims.md))*")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def check_readme(readme: Path) -> None:
+    """Refuse, before any run, a README without the block the ledger fills."""
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    if README_START not in text or README_END not in text:
+        raise ValueError(f"{readme}: no {README_START} ... {README_END} block for the ledger to fill")
+
+
+def write_ledger(entries: Sequence[Entry], *, docs: Path, readme: Path | None,
+                 wall_seconds: float | None = None) -> pl.DataFrame:
+    frame = table(entries)
+    write_with(docs / "claims.parquet", frame.write_parquet)
+    write_text(docs / "claims.md", markdown(frame, wall_seconds=wall_seconds))
+    if readme is not None:
+        check_readme(readme)
+        text = readme.read_text(encoding="utf-8")
+        start, end = text.find(README_START), text.find(README_END)
+        write_text(readme, text[:start] + readme_block(frame) + text[end + len(README_END):])
+    return frame
