@@ -1,7 +1,8 @@
-"""A comparison's results folder, read back whole: what was compared, the tables and the scenarios.
+"""A comparison's (or a sweep's) results folder, read back whole: what was run, the tables and the
+scenarios.
 
-``ecosim compare`` writes the folder (``ecosystem.experiments.compare.finish_compare``); its figures
-and the brief are both drawn from this one reading of it, so they cannot disagree.
+``ecosim compare`` and ``ecosim sweep`` write the folders; their figures and the brief are both drawn
+from this one reading of them, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 from analysis.assumptions import policy_starts
 from ecosystem.config import ScenarioError
 from ecosystem.experiments.compare import scenario_file_stem
-from ecosystem.experiments.schema import Outcome
+from ecosystem.experiments.schema import Outcome, SweepFile
 
 NEEDED = ["compare.json", "summary.parquet", "outcomes.parquet", "bands.parquet"]
 
@@ -84,4 +85,64 @@ def read_compare(folder: str | Path) -> CompareResults:
             bands=pl.read_parquet(folder / "bands.parquet"), scenarios=scenarios)
     except (OSError, KeyError, ValueError, yaml.YAMLError, pl.exceptions.PolarsError) as err:
         raise ScenarioError(f"{folder}: unreadable comparison results: {type(err).__name__}: "
+                            f"{str(err).splitlines()[0] if str(err) else ''}") from None
+
+
+def is_sweep(folder: Path) -> bool:
+    """A sweep's results folder (``ecosim sweep --out``), rather than a comparison's."""
+    return (folder / "sweep.yaml").is_file() and not (folder / "compare.json").is_file()
+
+
+@dataclass(frozen=True)
+class SweepResults:
+    folder: Path
+    file: SweepFile
+    base: dict[str, Any]  # the resolved base scenario
+    table: pl.DataFrame  # one row per run: point, seed, parameters, outcomes
+    means: pl.DataFrame  # one row per point: parameters, outcome means, runs
+    sensitivity: pl.DataFrame
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return list(self.file.outcomes)
+
+    @property
+    def parameters(self) -> list[str]:
+        return [p.label for p in self.file.parameters]
+
+    @property
+    def seeds(self) -> int:
+        return self.file.seeds
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        start, end = (str(self.base[k]).split("-") for k in ("start", "end"))
+        return dt.date(int(start[0]), int(start[1]), 1), dt.date(int(end[0]), int(end[1]), 1)
+
+    def note(self) -> str:
+        first, last = self.dates
+        return (f"sweep {self.name}: {self.file.design.kind} design, {self.means.height} points x {self.seeds} "
+                f"seed(s) from {self.file.first_seed}; {first:%Y-%m} to {last:%Y-%m}")
+
+
+def read_sweep(folder: str | Path) -> SweepResults:
+    """Read a finished sweep folder; a folder that is not one raises ``ScenarioError`` naming what is missing."""
+    folder = Path(folder)
+    missing = [n for n in ("sweep.yaml", "outcomes.parquet", "point_means.parquet") if not (folder / n).is_file()]
+    if missing:
+        raise ScenarioError(f"{folder}: not a finished sweep (missing {', '.join(missing)}); run ecosim sweep ... "
+                            f"--out {folder} first")
+    try:
+        record = yaml.safe_load((folder / "sweep.yaml").read_text(encoding="utf-8"))
+        sensitivity = folder / "sensitivity.parquet"
+        return SweepResults(
+            folder=folder, file=SweepFile.model_validate(record["sweep"]), base=record["base"],
+            table=pl.read_parquet(folder / "outcomes.parquet"), means=pl.read_parquet(folder / "point_means.parquet"),
+            sensitivity=pl.read_parquet(sensitivity) if sensitivity.is_file() else pl.DataFrame())
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError, pl.exceptions.PolarsError) as err:
+        raise ScenarioError(f"{folder}: unreadable sweep results: {type(err).__name__}: "
                             f"{str(err).splitlines()[0] if str(err) else ''}") from None

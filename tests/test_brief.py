@@ -194,3 +194,20 @@ def _ink(path: Path) -> float:
     assert magic == b"P5"
     image = np.frombuffer(pixels[: int(width) * int(height)], dtype=np.uint8)
     return float((image < 200).mean())
+
+
+def test_a_sweep_folder_gets_a_brief_with_its_point_means(tmp_path):
+    out = tmp_path / "sweep"
+    result = runner.invoke(app, ["sweep", str(DATA / "sweep_grid.yaml"), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["brief", str(out), "--out", str(tmp_path / "b"), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    parser = Tables()
+    parser.feed((tmp_path / "b" / "brief.html").read_text(encoding="utf-8"))
+    header, *rows = parser.tables["key-numbers"]
+    assert header[:3] == ["point", "fixed_cost", "temperature"]
+    means = pl.read_parquet(out / "point_means.parquet").sort("point")
+    assert len(rows) == means.height == 4
+    for cells, mean in zip(rows, means.iter_rows(named=True), strict=True):
+        assert cells[3].split(" ")[0] == number(mean["synthetic_new_end"])
+        assert cells[4].split(" ")[0] == number(mean["early_nll_mean"])

@@ -1,0 +1,153 @@
+"""The brief of a comparison: the question, the one-sentence answer with its interval, the key numbers
+(formatted as the terminal summary formats them), figures, assumptions in words and the calibration check."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from analysis.assumptions import differences
+from analysis.brief_sections import BriefError, capital, embedded
+from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
+from analysis.results import CompareResults
+from analysis.summary import interval, number, percent
+from ecosystem.experiments.registry import info_of
+
+# Published machine-made share of new English web articles (Graphite 2025; docs/calibration.md).
+PUBLISHED_SHARE = [("2023-11", "~39%"), ("2024-11", "~50%"), ("2025-05", "~52%")]
+MAX_FIGURES = 4
+
+
+def compare_context(results: CompareResults, *, figures_folder: Path, question: str | None) -> dict[str, Any]:
+    """Everything the comparison template shows, besides the shared methods and limitations."""
+    if len(results.order) < 2:
+        raise BriefError(f"{results.folder}: a brief compares scenarios; this comparison has only {results.order[0]}")
+    reference = results.scenarios[results.reference]
+    overrides = [*(results.about.get("set") or []), *([f"end {results.about['end']}"] if results.about.get("end")
+                                                      else [])]
+    return {
+        "title": f"{', '.join(results.order[1:])} against {results.reference}: a brief from ecosim",
+        "note": results.note(),
+        "question": question or default_question(results),
+        "answer": answer(results),
+        "reference": results.reference,
+        "reference_description": reference.get("description", ""),
+        "groups": key_groups(results.summary, reference=results.reference),
+        "figures": figures(results, figures_folder),
+        "assumptions": [{"name": name, "differences": differences(reference, results.scenarios[name])}
+                        for name in results.order[1:]],
+        "overrides": "; ".join(overrides),
+        "calibration": calibration(results),
+    }
+
+
+def _first(results: CompareResults) -> tuple[Any, dict]:
+    """The headline: the first outcome, for the first scenario after the reference."""
+    outcome = results.outcomes[0]
+    row = results.summary.filter(pl.col("outcome") == outcome.name, pl.col("scenario") == results.order[1])
+    return outcome, row.row(0, named=True)
+
+
+def default_question(results: CompareResults) -> str:
+    outcome, _ = _first(results)
+    info = info_of(outcome)
+    return (f"Does {results.order[1]} change the {info.label} compared with {results.reference}, by how much, "
+            f"and how sure can we be?")
+
+
+def answer(results: CompareResults) -> str:
+    """One sentence: the direction, the paired difference with its 95% interval and the relative change."""
+    outcome, row = _first(results)
+    info = info_of(outcome)
+    unit = f" {info.unit}" if info.unit else ""
+    diff, low, high = row["diff"], row["diff_low"], row["diff_high"]
+    if diff is None or low is None or not math.isfinite(low):
+        return (f"Not enough seeds to answer: {row['n']} seed(s) give {results.order[1]} a difference of "
+                f"{number(diff)}{unit} from {results.reference}, without an interval.")
+    rel = f" ({percent(row['rel'])} of the reference's {number(_reference_mean(results, outcome.name))}{unit})" \
+        if row["rel"] is not None else ""
+    said = f"{number(diff)} {interval(low, high)}{unit}{rel}, over {row['n']} seeds"
+    if low <= 0 <= high:
+        return (f"No clear change: with {results.order[1]}, the {info.label} differs from {results.reference} by "
+                f"{said}; the 95% interval includes zero.")
+    better = (diff < 0) == (info.worse == "higher") if info.worse else None
+    verdict = "" if better is None else (" (better)" if better else " (worse)")
+    direction = "lower" if diff < 0 else "higher"
+    return (f"Yes: with {results.order[1]}, the {info.label} is {direction}{verdict} than with {results.reference} "
+            f"by {said}.")
+
+
+def _reference_mean(results: CompareResults, outcome: str) -> float:
+    row = results.summary.filter(pl.col("outcome") == outcome, pl.col("scenario") == results.reference)
+    return row["mean"].item()
+
+
+def key_groups(summary: pl.DataFrame, *, reference: str) -> list[dict[str, Any]]:
+    """The key-numbers table, one group of rows per outcome, every number formatted as the terminal
+    summary formats it."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in summary.iter_rows(named=True):
+        group = groups.setdefault(row["outcome"], {"label": row["label"], "unit": row["unit"], "worse": row["worse"],
+                                                   "rows": []})
+        is_reference = row["scenario"] == reference
+        group["rows"].append({
+            "scenario": row["scenario"],
+            "value": f"{number(row['mean'])} {interval(row['ci_low'], row['ci_high'])}",
+            "diff": "reference" if is_reference else (f"{number(row['diff'])} "
+                                                      f"{interval(row['diff_low'], row['diff_high'])}"),
+            "rel": "" if is_reference else (f"{percent(row['rel'])} [{percent(row['rel_low'])}, "
+                                            f"{percent(row['rel_high'])}]"),
+            "n": str(row["n"]),
+        })
+    return list(groups.values())
+
+
+# ----------------------------------------------------------------------------------------------
+# Figures, calibration
+
+
+def figures(results: CompareResults, folder: Path) -> list[dict[str, str]]:
+    """The forest plot, then each outcome over time (and the web's machine-made share), at most four."""
+    drawn = draw_compare_results(results, folder)
+    chosen = [("differences", "Each scenario's change from the reference, in percent of the reference's "
+                              "mean; bars are 95% intervals of the seed-paired difference")]
+    for name in drawn:
+        if name != "differences":
+            chosen.append((name, "Mean over seeds with 95% bands; dotted lines mark each policy's start, the "
+                                 "shaded span is the window the outcome averages"))
+    listed = []
+    for name, text in chosen[:MAX_FIGURES]:
+        if name not in drawn:
+            continue
+        listed.append({"uri": embedded(drawn[name]), "title": _figure_title(results, name),
+                       "caption": f"{text}. {results.note()}."})
+    return listed
+
+
+def _figure_title(results: CompareResults, name: str) -> str:
+    if name == "differences":
+        return f"Change from {results.reference} in each outcome"
+    for outcome in results.outcomes:
+        if name == f"over_time_{stem_of(outcome.name)}":
+            return capital(describe_monthly(outcome))
+    return "Machine-made share of new pages on the web"
+
+
+def calibration(results: CompareResults) -> list[dict[str, str]]:
+    """The reference's machine-made share of new pages at the months with a published figure."""
+    runs_path = results.folder / "runs.parquet"
+    if not runs_path.is_file():
+        return []
+    runs = (pl.scan_parquet(runs_path).filter(pl.col("scenario") == results.reference)
+            .select("date", "web.synthetic_share_new").collect())
+    rows = []
+    for month, published in PUBLISHED_SHARE:
+        values = runs.filter(pl.col("date").dt.strftime("%Y-%m") == month)["web.synthetic_share_new"].drop_nulls()
+        if values.is_empty():
+            continue
+        rows.append({"month": month, "published": published,
+                     "simulated": f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})"})
+    return rows
