@@ -44,8 +44,12 @@ class Arm:
     quick: dict[str, Any] = field(default_factory=dict)  # extra overrides for the reduced test version
 
     def resolved(self, *, quick: bool) -> dict[str, Any]:
+        """The validated scenario's fields that differ from the schema's defaults: a run is keyed by these
+        and its seed, so adding a field to the schema does not invalidate the ledger's finished runs (a
+        change to the engine or to a default does not either: run ``ecosim claims --fresh`` after one)."""
         overrides = {**self.overrides, **(self.quick if quick else {})}
-        return load_scenario(SCENARIOS / self.scenario, overrides=overrides).model_dump(mode="json")
+        return load_scenario(SCENARIOS / self.scenario, overrides=overrides).model_dump(mode="json",
+                                                                                       exclude_defaults=True)
 
 
 @dataclass(frozen=True)
