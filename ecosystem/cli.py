@@ -411,6 +411,8 @@ def claims(
     readme: Annotated[Path | None, typer.Option(help="README whose claims block is regenerated.")]
     = Path("README.md"),
     runs: Annotated[Path | None, typer.Option(help="Folder of the ledger's runs (resumable).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Delete the ledger's finished runs first (after a "
+                                                        "change to the engine).")] = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
@@ -432,6 +434,10 @@ def claims(
     base = REPO / "results" / ("claims_quick" if quick else "claims")
     folder = runs or base / "runs"
     docs = docs or (base if quick else REPO / "docs")
+    if fresh and folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
     specs = plan(quick=quick, folder=folder)
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     report = _run_all(specs, what="claims", executor=executor, out=folder)
