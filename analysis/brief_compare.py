@@ -14,9 +14,12 @@ from analysis.brief_sections import BriefError, capital, embedded
 from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
 from analysis.results import CompareResults
 from analysis.summary import interval, number, percent
+from ecosystem.experiments.catalogue import plain_label
 from ecosystem.experiments.registry import info_of
 
-# Published machine-made share of new English web articles (Graphite 2025; docs/calibration.md).
+# Published AI-written share of new English web articles (Graphite 2025; docs/calibration.md), and the
+# metrics that measure it, the closest first.
+CALIBRATED = ["web.ai_written_share_new", "web.synthetic_share_new"]
 PUBLISHED_SHARE = [("2023-11", "~39%"), ("2024-11", "~50%"), ("2025-05", "~52%")]
 MAX_FIGURES = 4
 
@@ -136,18 +139,23 @@ def _figure_title(results: CompareResults, name: str) -> str:
     return "Machine-made share of new pages on the web"
 
 
-def calibration(results: CompareResults) -> list[dict[str, str]]:
-    """The reference's machine-made share of new pages at the months with a published figure."""
+def calibration(results: CompareResults) -> dict[str, Any]:
+    """The reference's AI-written share of new pages (Graphite's measure; the machine-made share in runs
+    that lack it) at the months with a published figure: mean over seeds and range."""
     runs_path = results.folder / "runs.parquet"
     if not runs_path.is_file():
-        return []
-    runs = (pl.scan_parquet(runs_path).filter(pl.col("scenario") == results.reference)
-            .select("date", "web.synthetic_share_new").collect())
+        return {"rows": [], "metric": ""}
+    runs = pl.scan_parquet(runs_path)
+    names = runs.collect_schema().names()
+    metric = next((m for m in CALIBRATED if m in names), None)
+    if metric is None:
+        return {"rows": [], "metric": ""}
+    frame = runs.filter(pl.col("scenario") == results.reference).select("date", metric).collect()
     rows = []
     for month, published in PUBLISHED_SHARE:
-        values = runs.filter(pl.col("date").dt.strftime("%Y-%m") == month)["web.synthetic_share_new"].drop_nulls()
+        values = frame.filter(pl.col("date").dt.strftime("%Y-%m") == month)[metric].drop_nulls()
         if values.is_empty():
             continue
         rows.append({"month": month, "published": published,
                      "simulated": f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})"})
-    return rows
+    return {"rows": rows, "metric": metric, "label": plain_label(metric)}

@@ -154,3 +154,22 @@ def test_a_sweep_file_outcome_is_refused_naming_the_file(tmp_path):
     sweep["outcomes"][0]["end"] = "2022-06"
     path.write_text(yaml.safe_dump(sweep))
     assert load_sweep(path).file.outcomes[0].across == "worst"
+
+
+def test_every_metric_a_run_writes_has_plain_words_and_can_be_asked_for():
+    """A metric the engine writes but the catalogue lacks would be refused as an outcome and drawn with its
+    dotted name: run a small web with a detector, a licence and a user market, and check every name."""
+    from ecosystem.config import validate_scenario
+    from ecosystem.experiments.batch import wide_metrics
+    from ecosystem.experiments.catalogue import describe
+    from ecosystem.experiments.registry import produced_metrics
+    from ecosystem.experiments.run import simulate
+
+    raw = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    raw.update(end="2021-12", market={"users": 1000},
+               detectors=[{"name": "Sentinel", "start": "2021-06", "retrain_every": 3, "samples": 100}],
+               policies=[{"kind": "human_data_license", "start": "2021-06", "budget_per_month": 50}])
+    scenario = validate_scenario(raw)
+    written = {c for c in wide_metrics(simulate(scenario, seed=0).metrics).columns if "." in c}
+    assert written and not {name for name in written if describe(name) is None}
+    assert written <= produced_metrics(scenario)
