@@ -1,15 +1,22 @@
-"""One figure per replication: simulated mean per arm with its 95% interval over seeds (the band the
-tests compare theory against), the exact theory as a thick pale line beneath it, and the published
-limit as a thin dash-dot line."""
+"""One figure per replication: simulated mean per arm with its 95% interval over seeds (the tests accept
+theory within 4 standard errors, about twice this band), the exact theory as a thick pale line beneath
+it, and the published limit as a thin dash-dot line.
+
+``python -m analysis.replication_figures [FOLDER] [NAME ...]`` reruns experiments at their default
+options and writes the ``replication_NAME.png`` figures docs/science.md shows (FOLDER: docs/figures).
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from analysis.style import line_styles, new_figure, save
+from ecosystem.replication import EXPERIMENTS, run_experiment
 
 # Per experiment: the quantities shown, their axis label, and whether the axis is logarithmic.
 PANELS: dict[str, list[tuple[str, str, bool]]] = {
@@ -77,7 +84,25 @@ def _draw_arm(ax, rows: pl.DataFrame, arm: str, style: dict, *, log: bool) -> No
                    label=_once(ax, "published limit"))
 
 
-
 def _once(ax, label: str) -> str | None:
     """The label the first time it is used on this axis, then None (one legend entry each)."""
     return None if label in ax.get_legend_handles_labels()[1] else label
+
+
+def draw_docs_figures(folder: str | Path = "docs/figures", names: Sequence[str] = tuple(EXPERIMENTS)) -> list[Path]:
+    """Run each experiment at its default options (seed 0) and keep ``replication_NAME.png`` in ``folder``."""
+    written = []
+    for name in names:
+        paths = draw_replication_figure(name, run_experiment(name), folder, stem=f"replication_{name}")
+        for path in paths:
+            if path.suffix == ".png":
+                written.append(path)
+            else:
+                path.unlink()  # the docs embed the PNG only
+    return written
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    for written in draw_docs_figures(*args[:1], *([args[1:]] if len(args) > 1 else [])):
+        print(written)
