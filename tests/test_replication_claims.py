@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from ecosystem.replication import ReplicationError, resolve_options
-from ecosystem.replication.claims import CLAIMS, measure
+from ecosystem.replication.claims import CLAIMS, measure, seed_values
 
 
 @pytest.mark.parametrize("name", sorted(CLAIMS))
@@ -26,6 +26,13 @@ def test_measure_reports_mean_interval_and_theory():
     se = half / stats.t.ppf(0.975, df=5)
     assert abs(result["simulated"] - result["theory"]) < 4 * se  # the same oracle as the tests, at 6 seeds
     assert measure("regression", seeds=range(3, 9)) == result  # the seeds fix the result
+
+
+def test_seed_values_are_what_measure_summarises():
+    values, theory = seed_values("regression", seeds=range(3, 6))
+    assert values.shape == (3,) and len(set(values)) == 3  # each seed is its own replicate
+    result = measure("regression", seeds=range(3, 6))
+    assert result["simulated"] == pytest.approx(values.mean()) and result["theory"] == theory
 
 
 def test_the_interval_narrows_with_more_seeds():

@@ -60,18 +60,12 @@ CLAIMS: dict[str, Claim] = {
 
 def measure(name: str, *, seeds: range) -> dict[str, Any]:
     """The claim's simulated value over ``seeds`` (mean and 95% t interval) beside its closed form."""
-    if name not in CLAIMS:
-        raise ReplicationError(f"unknown claim {name!r}; choose one of {', '.join(CLAIMS)}")
-    if len(seeds) < 2:
+    if name in CLAIMS and len(seeds) < 2:
         raise ReplicationError(f"an interval needs at least 2 seeds, got {len(seeds)}")
-    claim = CLAIMS[name]
-    values, theory = [], float("nan")
-    for seed in seeds:
-        value, theory = _last_generation(claim, seed)
-        values.append(value)
-    values = np.asarray(values)
+    values, theory = seed_values(name, seeds=seeds)
     mean, se = float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values)))
     half = float(stats.t.ppf(0.975, df=len(values) - 1)) * se
+    claim = CLAIMS[name]
     return {
         "quantity": claim.quantity,
         "simulated": mean,
@@ -83,6 +77,16 @@ def measure(name: str, *, seeds: range) -> dict[str, Any]:
         "experiment": claim.experiment,
         "options": {k: list(v) if isinstance(v, tuple) else v for k, v in claim.options.items()},
     }
+
+
+def seed_values(name: str, *, seeds: range) -> tuple[np.ndarray, float]:
+    """One simulated value per seed (for a ledger that builds its own interval), and the closed form."""
+    if name not in CLAIMS:
+        raise ReplicationError(f"unknown claim {name!r}; choose one of {', '.join(CLAIMS)}")
+    if len(seeds) == 0:
+        raise ReplicationError("seeds is empty")
+    pairs = [_last_generation(CLAIMS[name], seed) for seed in seeds]
+    return np.array([value for value, _ in pairs]), pairs[0][1]
 
 
 def _last_generation(claim: Claim, seed: int) -> tuple[float, float]:
