@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # One entry per lever: what it does in plain words, and the source its numbers come from
-# (the README's lever table and docs/policies.md; sources in CALIBRATION.md).
+# (the README's lever table and docs/policies.md; sources in docs/calibration.md).
 LEVERS: dict[str, tuple[str, str]] = {
     "watermark_mandate": ("vendors mark their API output with a watermark that edits weaken; open weights may "
                           "be exempt", "Kirchenbauer et al. 2023, 2024; Piet et al. 2025"),

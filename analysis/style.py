@@ -32,6 +32,7 @@ KNOWN = {
     "Pioneer": 0, "Meta": 1, "Anthropic": 2, "Mistral": 3, "DeepSeek": 4,
     "Solo": 0, "FirstMover": 0, "LateEntrant": 1, "Early": 0, "Late": 1,
     "Sentinel": 0, "Guard": 1,
+    "Google": 5, "OpenAI": 6, "xAI": 7, "Cohere": 5, "Qwen": 6,
 }
 
 
