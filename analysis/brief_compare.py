@@ -37,7 +37,7 @@ def compare_context(results: CompareResults, *, figures_folder: Path, question: 
         "question": question or default_question(results),
         "answer": answer(results),
         "reference": results.reference,
-        "reference_description": reference.get("description", ""),
+        "reference_description": reference.get("description", "").strip().rstrip("."),
         "groups": key_groups(results.summary, reference=results.reference),
         "figures": figures(results, figures_folder),
         "assumptions": [{"name": name, "differences": differences(reference, results.scenarios[name])}
@@ -79,8 +79,8 @@ def answer(results: CompareResults) -> str:
     better = (diff < 0) == (info.worse == "higher") if info.worse else None
     verdict = "" if better is None else (" (better)" if better else " (worse)")
     direction = "lower" if diff < 0 else "higher"
-    return (f"Yes: with {results.order[1]}, the {info.label} is {direction}{verdict} than with {results.reference} "
-            f"by {said}.")
+    return (f"Yes: with {results.order[1]}, the {info.label} is {direction}{verdict} than with {results.reference}: "
+            f"a difference of {said}.")
 
 
 def _reference_mean(results: CompareResults, outcome: str) -> float:
@@ -117,10 +117,11 @@ def figures(results: CompareResults, folder: Path) -> list[dict[str, str]]:
     drawn = draw_compare_results(results, folder)
     chosen = [("differences", "Each scenario's change from the reference, in percent of the reference's "
                               "mean; bars are 95% intervals of the seed-paired difference")]
+    outcome_figures = {f"over_time_{stem_of(o.name)}" for o in results.outcomes}
     for name in drawn:
         if name != "differences":
-            chosen.append((name, "Mean over seeds with 95% bands; dotted lines mark each policy's start, the "
-                                 "shaded span is the window the outcome averages"))
+            window = ", the shaded span is the window the outcome averages" if name in outcome_figures else ""
+            chosen.append((name, f"Mean over seeds with 95% bands; dotted lines mark each policy's start{window}"))
     listed = []
     for name, text in chosen[:MAX_FIGURES]:
         if name not in drawn:

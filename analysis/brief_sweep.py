@@ -41,7 +41,7 @@ def sweep_context(results: SweepResults, *, figures_folder: Path, question: str 
         "indices": index_rows(results),
         "figures": figures(results, figures_folder),
         "base_name": results.base.get("name", "base"),
-        "base_description": results.base.get("description", ""),
+        "base_description": results.base.get("description", "").strip().rstrip("."),
         "assumptions": assumptions(results),
     }
 
