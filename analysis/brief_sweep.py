@@ -121,7 +121,7 @@ def figures(results: SweepResults, folder: Path) -> list[dict[str, str]]:
                                outcomes=[o.name for o in results.outcomes], means=results.means,
                                sensitivity=results.sensitivity, folder=folder, base=results.base,
                                paths_of={p.label: p.path for p in results.file.parameters},
-                               described=results.outcomes)
+                               described=results.outcomes, note=results.note())
     pngs = [path for path in drawn if path.suffix == ".png"][:MAX_FIGURES]
     what = {"heatmap": "Mean over seeds at each point of the grid; the colour scale is centred on the boxed cell",
             "sobol": "Sobol' indices with 95% bootstrap intervals", "morris": "Morris mu* with 95% intervals"}

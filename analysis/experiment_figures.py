@@ -220,10 +220,11 @@ def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str])
 def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequence[str], means: pl.DataFrame,
                        sensitivity: pl.DataFrame, folder: Path, base: dict[str, Any] | None = None,
                        paths_of: dict[str, str] | None = None,
-                       described: Sequence[Outcome] = ()) -> list[Path]:
+                       described: Sequence[Outcome] = (), note: str = "") -> list[Path]:
     """Heat maps for a two-parameter grid (anchored on the ``base`` scenario's point when the grid holds
     it: ``paths_of`` maps parameter names to their dotted paths); index bars for Sobol' (S1, ST) and
-    Morris (mu*). ``described`` outcomes lend their plain words and direction."""
+    Morris (mu*). ``described`` outcomes lend their plain words and direction; ``note`` (sweep, design,
+    seeds, dates) is each figure's caption line."""
     paths: list[Path] = []
     infos = {o.name: info_of(o) for o in described}
     for outcome in outcomes:
@@ -233,10 +234,14 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
             figure = heatmap_figure(means, x=parameters[0], y=parameters[1], outcome=outcome, anchor=anchor,
                                     anchor_name="the base scenario", label=info.label if info else "",
                                     worse=(info.worse or "") if info else "")
+            if note:
+                caption(figure, note)
             paths += save(figure, folder, f"heatmap_{stem_of(outcome)}")
         elif kind in ("sobol", "morris") and not sensitivity.is_empty():
             indices = ["S1", "ST"] if kind == "sobol" else ["mu_star"]
             figure = indices_figure(sensitivity, outcome=outcome, indices=indices)
+            if note:
+                caption(figure, note)
             paths += save(figure, folder, f"{kind}_{stem_of(outcome)}")
     return paths
 
