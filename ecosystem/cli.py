@@ -302,7 +302,9 @@ def sweep(
                            outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
                            sensitivity=tables.sensitivity, folder=folder / "figures", base=loaded.base_raw,
                            paths_of={p.label: p.path for p in loaded.file.parameters},
-                           described=loaded.file.outcomes)
+                           described=loaded.file.outcomes,
+                           note=f"sweep {loaded.file.name}: {loaded.file.design.kind} design, {design.height} points "
+                                f"x {loaded.file.seeds} seed(s); {loaded.base.start:%Y-%m} to {loaded.base.end:%Y-%m}")
         if not tables.sensitivity.is_empty():
             title = "Sensitivity indices (conf: 95% half-width)"
             console.print(_frame_table(tables.sensitivity, title=title))
