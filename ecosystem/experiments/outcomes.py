@@ -98,22 +98,7 @@ def _over_window(value: pl.Expr, outcome: Outcome) -> pl.Expr:
     return getattr(value, outcome.agg)()
 
 
-def metric_over_time(files: Sequence[Path], metric: str, *, keys: Sequence[str]) -> pl.DataFrame:
-    """``keys``, seed, date and one metric, for every month of every run."""
-    runs = scan_runs(files)
-    _require_metrics(runs, {metric})
-    return runs.select(*keys, "seed", "date", pl.col(metric).cast(pl.Float64).alias("value")).collect()
-
-
 def write_tidy_table(files: Sequence[Path], target: Path) -> None:
     """Every run's months in one Parquet table, streamed from the run files."""
     runs = scan_runs(files)
     write_with(target, lambda tmp: runs.sink_parquet(tmp))
-
-
-def _require_metrics(runs: pl.LazyFrame, metrics: set[str]) -> None:
-    available = set(runs.collect_schema().names())
-    missing = sorted(metrics - available)
-    if missing:
-        known = sorted(n for n in available if "." in n)
-        raise SweepError(f"unknown metric {', '.join(missing)}; the runs have: {', '.join(known)}")

@@ -156,8 +156,3 @@ def _unknown_metric(metric: str, produced: Iterable[str]) -> str:
     close = difflib.get_close_matches(metric, sorted(produced), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; see the metric names in DESIGN.md"
     return f"unknown metric {metric}{hint}"
-
-
-def window_text(outcome: Outcome) -> str:
-    first, last = outcome.months
-    return f"{first:%Y-%m}" if first == last else f"{first:%Y-%m} to {last:%Y-%m}"
