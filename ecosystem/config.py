@@ -153,6 +153,9 @@ class RealityConfig(Section):
         if self.kind == "text":
             from ecosystem.content.text_reality import check_text_config
 
+            if self.drift.new_topics_per_year > 0:
+                raise ValueError("drift.new_topics_per_year: a text reality drifts by its corpus's dates "
+                                 "(date_column); set it to 0")
             check_text_config(self)
         return self
 
