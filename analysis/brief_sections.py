@@ -109,25 +109,35 @@ def read_claims(path: Path) -> pl.DataFrame | None:
 
 
 def relevant_claims(ledger: pl.DataFrame, *, outcomes: Sequence[Outcome],
-                    scenarios: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
-    """Claims whose statement or experiment names an outcome's metric, or a scenario or a lever of
-    ``scenarios`` (the variants, by name)."""
-    words = set()
-    for outcome in outcomes:
-        metric = outcome.metric.rsplit(".", 1)[-1]
-        words |= {metric, metric.replace("_", " ")}
+                    scenarios: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ledger's claims that bear on this brief, in two groups: those naming a lever or a scenario of
+    ``scenarios`` (the variants, by name), then those about an outcome's metric in other set-ups (whose
+    conditions bound how far its mechanisms carry). Empty groups are left out."""
+    levers, metrics = set(), set()
     for name, scenario in scenarios.items():
-        words.add(name)
+        levers.add(name)
         for policy in scenario.get("policies", []):
             kind = str(policy.get("kind", ""))
-            words |= {kind, kind.split("_")[0]}
-    words = {w.lower() for w in words if len(w) > 3}
-    listed = []
+            levers |= {kind, kind.replace("_", " "), kind.split("_")[0]}
+    for outcome in outcomes:
+        metric = outcome.metric.rsplit(".", 1)[-1]
+        metrics |= {metric, metric.replace("_", " ")}
+    groups = [("Claims about these levers or scenarios", _words(levers), []),
+              ("Claims about the same outcome metric in other set-ups", _words(metrics), [])]
     for claim in ledger.iter_rows(named=True):
         text = f"{claim['statement']} {claim['experiment']}".lower()
-        if any(word in text for word in words):
-            unit = f" {claim['unit']}" if claim["unit"] else ""
-            listed.append({**{k: str(claim[k]) for k in ("id", "statement", "experiment", "seeds", "n", "holds",
-                                                          "fails")},
-                           "effect": f"{number(claim['effect'])} {interval(claim['ci_low'], claim['ci_high'])}{unit}"})
-    return listed
+        for _, words, listed in groups:
+            if any(word in text for word in words):
+                listed.append(_claim_row(claim))
+                break
+    return [{"title": title, "claims": listed} for title, _, listed in groups if listed]
+
+
+def _words(words: set[str]) -> set[str]:
+    return {w.lower() for w in words if len(w) > 3}
+
+
+def _claim_row(claim: dict[str, Any]) -> dict[str, str]:
+    unit = f" {claim['unit']}" if claim["unit"] else ""
+    return {**{k: str(claim[k]) for k in ("id", "statement", "experiment", "seeds", "n", "holds", "fails")},
+            "effect": f"{number(claim['effect'])} {interval(claim['ci_low'], claim['ci_high'])}{unit}"}

@@ -38,15 +38,17 @@ def compared(tmp_path_factory) -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def claims(tmp_path_factory) -> Path:
-    """A claims ledger with one claim on watermarks and one on something else."""
+    """A claims ledger with a claim on watermarks, one on the outcome's metric elsewhere, one on neither."""
     path = tmp_path_factory.mktemp("ledger") / "claims.parquet"
     pl.DataFrame({
-        "id": ["C1", "C2"],
-        "statement": ["A watermark mandate lowers vendors' excess NLL.", "First movers keep an edge in users."],
-        "experiment": ["watermark_half vs baseline", "first_mover"], "seeds": ["0-9", "0-9"], "n": [10, 10],
-        "effect": [-0.1, 0.4], "ci_low": [-0.2, 0.3], "ci_high": [-0.01, 0.5], "unit": ["nats", "share"],
-        "holds": ["crawlers filter marked pages they can detect", "users switch slowly"],
-        "fails": ["when farms paraphrase most pages", "with no switching cost"],
+        "id": ["C1", "C2", "C3"],
+        "statement": ["A watermark mandate lowers vendors' excess NLL.", "First movers keep an edge in users.",
+                      "Under replace, excess NLL grows by 2 orders of magnitude."],
+        "experiment": ["watermark_half vs baseline", "first_mover", "closed_loop"], "seeds": ["0-9"] * 3,
+        "n": [10] * 3, "effect": [-0.1, 0.4, 2.0], "ci_low": [-0.2, 0.3, 1.5], "ci_high": [-0.01, 0.5, 2.5],
+        "unit": ["nats", "share", "orders"],
+        "holds": ["crawlers filter marked pages they can detect", "users switch slowly", "one vendor, replace"],
+        "fails": ["when farms paraphrase most pages", "with no switching cost", "under accumulate"],
     }).write_parquet(path)
     return path
 
@@ -158,9 +160,11 @@ def test_the_brief_is_self_contained_and_says_what_was_assumed(brief):
 
 
 def test_limitations_list_the_ledgers_relevant_conditions(brief, compared, tmp_path):
-    text = " ".join(re.sub(r"<[^>]+>", " ", (brief / "brief.html").read_text(encoding="utf-8")).split())
-    assert "crawlers filter marked pages they can detect" in text and "when farms paraphrase most pages" in text
-    assert "users switch slowly" not in text
+    html = (brief / "brief.html").read_text(encoding="utf-8")
+    levers, metric = html.index("Claims about these levers or scenarios"), html.index("Claims about the same outcome")
+    assert levers < html.index("crawlers filter marked pages they can detect") < metric
+    assert metric < html.index("one vendor, replace") and "under accumulate" in html
+    assert "users switch slowly" not in html
     result = runner.invoke(app, ["brief", str(compared[0]), "--out", str(tmp_path / "b"), "--no-pdf",
                                  "--claims", str(tmp_path / "absent.parquet")])
     assert result.exit_code == 0, result.output
