@@ -33,7 +33,7 @@ ACROSS_WORDS = {"mean": "mean over vendors", "weighted": "market-share-weighted 
                 "worst": "worst vendor"}
 _OUTCOME = re.compile(r"^(?:(?P<across>mean|weighted|worst)\((?P<inner>[^()]+)\)|(?P<metric>[^@()]+))"
                       r"@(?P<when>.+)$")
-# Metrics that only exist in some scenarios: the condition, and the reason given when it fails.
+# Vendor metrics recorded only when a user market runs (market.users > 0).
 _MARKET_ONLY = {"market_share", "revenue"}
 
 
@@ -68,7 +68,7 @@ def info_of(outcome: Outcome) -> MetricInfo:
 
 
 def describe_outcome(outcome: Outcome, base: MetricInfo | None = None) -> str:
-    """Plain words: "mean over vendors of model's distance from human text (excess NLL), mean of
+    """Plain words: "mean over vendors: model's distance from human text (excess NLL), mean of
     2030-01 to 2030-12"."""
     base = base or describe(outcome.metric) or MetricInfo(outcome.metric, "")
     parts = split_name(outcome.metric)
