@@ -89,10 +89,11 @@ def _once(ax, label: str) -> str | None:
     return None if label in ax.get_legend_handles_labels()[1] else label
 
 
-def draw_docs_figures(folder: str | Path = "docs/figures", names: Sequence[str] = tuple(EXPERIMENTS)) -> list[Path]:
-    """Run each experiment at its default options (seed 0) and keep ``replication_NAME.png`` in ``folder``."""
+def draw_docs_figures(folder: str | Path = "docs/figures", names: Sequence[str] | None = None) -> list[Path]:
+    """Run each experiment (all when ``names`` is None) at its default options (seed 0) and keep
+    ``replication_NAME.png`` in ``folder``."""
     written = []
-    for name in names:
+    for name in names or list(EXPERIMENTS):
         paths = draw_replication_figure(name, run_experiment(name), folder, stem=f"replication_{name}")
         for path in paths:
             if path.suffix == ".png":
