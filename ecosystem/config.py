@@ -21,6 +21,7 @@ or index (``vendors.Pioneer.components=12``), and ``PATH+=VALUE`` appends to a l
 from __future__ import annotations
 
 import datetime as dt
+import math
 import types
 import typing
 from pathlib import Path
@@ -47,6 +48,7 @@ MAX_MONTHS = 1200  # a hundred years of monthly steps
 MAX_YAML_BYTES = 2_000_000  # a scenario or sweep file; real ones are a few kilobytes
 MAX_YAML_NODES = 100_000  # values in a file once its aliases are expanded (an alias "bomb" has billions)
 MAX_EXTENDS = 20  # levels of extends: a scenario may stack
+MAX_SCORING_VALUES = 50_000_000  # numbers in the held-out scoring set (400 MB as float64)
 
 
 class ScenarioError(ValueError):
@@ -457,6 +459,7 @@ class Scenario(Section):
         if self.months > MAX_MONTHS:
             raise ValueError(f"start {self.start:%Y-%m} to end {self.end:%Y-%m} is {self.months} months; "
                              f"at most {MAX_MONTHS} (a hundred years) can be simulated")
+        self._check_scoring_set()
         names = [v.name for v in self.vendors]
         if len(set(names)) != len(names):
             raise ValueError(f"vendor names must be unique, got {names}")
@@ -470,6 +473,17 @@ class Scenario(Section):
             raise ValueError(f"detector names must be unique, got {detectors}")
         self._check_references(set(names), set(detectors))
         return self
+
+    def _check_scoring_set(self) -> None:
+        """The held-out human set every model is scored on is held in memory: topics (with those drift
+        adds by the end) x test_per_topic x dim numbers."""
+        reality = self.reality
+        topics = reality.topics + math.ceil(reality.drift.new_topics_per_year * self.months / 12)
+        values = topics * reality.test_per_topic * reality.dim
+        if values > MAX_SCORING_VALUES:
+            raise ValueError(f"reality: {topics} topics x test_per_topic {reality.test_per_topic} x dim {reality.dim}"
+                             f" = {values:,} held-out values; at most {MAX_SCORING_VALUES:,} fit in memory "
+                             "(lower test_per_topic)")
 
     def _check_references(self, vendors: set[str], detectors: set[str]) -> None:
         def check(where: str, name: str | None, known: set[str], what: str) -> None:
