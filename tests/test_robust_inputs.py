@@ -13,6 +13,9 @@ REFUSED = {
                 "humans.writers: Input should be less than or equal to 100000 (got 1000000000000000000000000000000)"),
     "test_per_topic": ("reality: {test_per_topic: 100000000000}",
                        "reality.test_per_topic: Input should be less than or equal to 10000"),
+    "scoring_set": ("reality: {topics: 500, dim: 64, test_per_topic: 10000}",
+                    "reality: 500 topics x test_per_topic 10000 x dim 64 = 320,000,000 held-out values; at most "
+                    "50,000,000 fit in memory (lower test_per_topic)"),
     "model_samples": ("metrics: {model_samples: 2000000000}",
                       "metrics.model_samples: Input should be less than or equal to 1000000"),
     "publish_per_month": ("vendors: [{name: Early, entry: 2020-09, publish_per_month: 50000000000}]",
