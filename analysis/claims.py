@@ -67,10 +67,22 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Replication:
+    """A published closed form reproduced with the engine's own models (ecosystem.replication.claims): the
+    simulated value over seeds against the theory. Runs in this process, not through the batch runner."""
+
+    id: str
+    experiment: str  # a name in ecosystem.replication.claims.CLAIMS
+    holds: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Entry:
     claim: Claim
     values: np.ndarray  # one per seed
     seeds: range
+    theory: float | None = None  # the closed form, for a replication
 
     @property
     def estimate(self):
@@ -79,6 +91,8 @@ class Entry:
     @property
     def verdict(self) -> str:
         est = self.estimate
+        if self.theory is not None:
+            return "matches theory" if est.low <= self.theory <= est.high else "differs from theory"
         if self.claim.direction == 0:
             return "measured"
         if math.isnan(est.low):
@@ -92,7 +106,8 @@ class Entry:
         return f"{est.mean:{sign}.{d}f} [{est.low:{sign}.{d}f}, {est.high:{sign}.{d}f}] {self.claim.unit}".strip()
 
     def sentence(self) -> str:
-        return self.claim.statement.format(effect=self.effect_text())
+        theory = "" if self.theory is None else f"{self.theory:.{self.claim.digits}f}"
+        return self.claim.statement.format(effect=self.effect_text(), theory=theory)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -326,6 +341,40 @@ CLAIMS: tuple[Claim, ...] = (
           ("baseline",), value_at("baseline", "web.ai_any_share_new", "2025-04"),
           "(share)", "baseline.yaml", "", published="74% mixed + 2.5% pure AI = 76.5% (Ahrefs 2025)"),
 )
+
+
+REPLICATIONS: tuple[Replication, ...] = (
+    Replication("replication_gaussian", "gaussian", "MLE refits on 20 samples, 10 generations, 200 chains a seed",
+                "Shumailov et al., Nature 2024"),
+    Replication("replication_gmm", "gmm", "EM refits of a two-component mixture on 50 samples, 25 generations",
+                "Shumailov et al., Nature 2024"),
+    Replication("replication_categorical", "categorical", "Zipf vocabulary of 1,000 words, 100 samples, 50 "
+                "generations", "genetic drift (heterozygosity loss); Shumailov et al. 2024"),
+    Replication("replication_regression", "regression", "linear model, T = 20, d = 3, 10 generations on its own "
+                "labels", "Dohmatob, Feng & Kempe 2024"),
+    Replication("replication_mixing", "mixing", "25% fresh real data, synthetic sampled at 0.6x variance, 20 "
+                "generations", "Bertrand et al. 2024; Gerstgrasser et al. 2024"),
+)
+
+
+def _replication_claim(rep: Replication) -> Claim:
+    from ecosystem.replication.claims import CLAIMS as REPLICATION_CLAIMS
+
+    spec = REPLICATION_CLAIMS[rep.experiment]
+    return Claim(rep.id, f"Replication ({rep.source}): the {spec.quantity} is {{effect}}; the closed form gives "
+                 "{theory}.", (), lambda runs: math.nan, spec.unit, rep.holds, "", digits=3)
+
+
+def measure_replications(*, quick: bool) -> list[Entry]:
+    """Each replication over the ledger's seeds (two in the quick version), in this process."""
+    from ecosystem.replication.claims import seed_values
+
+    seeds = QUICK_SEEDS if quick else LEDGER_SEEDS
+    entries = []
+    for rep in REPLICATIONS:
+        values, theory = seed_values(rep.experiment, seeds=seeds)
+        entries.append(Entry(_replication_claim(rep), values, seeds, theory=theory))
+    return entries
 
 
 # ----------------------------------------------------------------------------------------------

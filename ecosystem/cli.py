@@ -425,7 +425,7 @@ def claims(
     """
     import time
 
-    from analysis.claims import REPO, check_readme, measure, plan, write_ledger
+    from analysis.claims import REPO, check_readme, measure, measure_replications, plan, write_ledger
 
     started = time.perf_counter()
     if not quick and readme is not None:
@@ -444,7 +444,9 @@ def claims(
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     report = _run_all(specs, what="claims", executor=executor, out=folder)
     _exit_if_failed(report)
-    frame = write_ledger(measure(specs), docs=docs, readme=None if quick else readme,
+    with console.status("replications..."):
+        replications = measure_replications(quick=quick)
+    frame = write_ledger([*measure(specs), *replications], docs=docs, readme=None if quick else readme,
                          wall_seconds=None if quick else time.perf_counter() - started)
     console.print(_frame_table(frame.select("id", "effect", "ci_low", "ci_high", "n", "verdict"),
                                title="Claims ledger (95% intervals over seeds)"))

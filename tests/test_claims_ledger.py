@@ -1,0 +1,73 @@
+"""The claims ledger: every entry runs (reduced), the docs and README are generated from it, and README's
+numbers are the ledger's."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analysis.claims import (
+    ARMS,
+    CLAIMS,
+    LEDGER_SEEDS,
+    README_END,
+    README_START,
+    REPLICATIONS,
+    Entry,
+    measure,
+    measure_replications,
+    plan,
+    readme_block,
+    write_ledger,
+)
+from ecosystem.experiments.batch import run_batch
+from ecosystem.experiments.executors import LocalProcesses
+
+REPO = Path(__file__).parents[1]
+COLUMNS = {"id", "statement", "experiment", "seeds", "n", "effect", "ci_low", "ci_high", "unit", "holds", "fails"}
+
+
+@pytest.fixture(scope="module")
+def quick_entries(tmp_path_factory) -> list[Entry]:
+    specs = plan(quick=True, folder=tmp_path_factory.mktemp("runs"))
+    with LocalProcesses(workers=2) as executor:
+        report = run_batch(specs, executor=executor)
+    assert not report.failures, [f.describe() for f in report.failures]
+    return [*measure(specs), *measure_replications(quick=True)]
+
+
+def test_every_claim_is_measured_on_its_reduced_runs(quick_entries):
+    assert [e.claim.id for e in quick_entries] == [c.id for c in CLAIMS] + [r.id for r in REPLICATIONS]
+    for entry in quick_entries:
+        assert len(entry.values) == 2 and all(math.isfinite(v) for v in entry.values), entry.claim.id
+        assert entry.verdict in {"holds", "not shown", "measured", "matches theory", "differs from theory"}
+        assert "{effect}" not in entry.sentence() and entry.effect_text() in entry.sentence()
+
+
+def test_the_ledger_writes_its_table_docs_and_readme_block(quick_entries, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\nbefore\n{README_START}\nstale\n{README_END}\nafter\n", encoding="utf-8")
+    frame = write_ledger(quick_entries, docs=tmp_path, readme=readme)
+    table = pl.read_parquet(tmp_path / "claims.parquet")
+    assert COLUMNS <= set(table.columns) and table.height == len(CLAIMS) + len(REPLICATIONS)
+    text = readme.read_text(encoding="utf-8")
+    assert "stale" not in text and text.startswith("# x\n\nbefore\n") and text.endswith("after\n")
+    assert readme_block(frame) in text
+    assert "## `collapse_excess_replace`" in (tmp_path / "claims.md").read_text(encoding="utf-8")
+
+
+def test_ledger_seeds_are_disjoint_from_every_seed_the_tests_use():
+    assert min(LEDGER_SEEDS) >= 1000 and len(LEDGER_SEEDS) >= 20
+    for arm in ARMS.values():
+        assert "seed" not in arm.overrides
+
+
+def test_readme_numbers_are_the_ledgers():
+    """README.md's claims block is exactly what the committed ledger (docs/claims.parquet) generates."""
+    ledger = REPO / "docs" / "claims.parquet"
+    assert ledger.is_file(), "docs/claims.parquet is missing: run `ecosim claims`"
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme_block(pl.read_parquet(ledger)) in text
