@@ -48,6 +48,12 @@ COLLISIONS = {
     "name too long for a figure file": (
         {"outcomes": [{"name": "s" * 300, "metric": "web.docs", "at": "2021-12"}]},
         "outcomes.0.name: 300 characters; names of columns and figures are limited to 80 (set a shorter name:)"),
+    "infinite range": (
+        {"parameters": [{"path": "humans.writers", "low": 20, "high": float("inf"), "integer": True}]},
+        "parameters.0.high: Input should be a finite number (got inf)"),
+    "boolean seeds": ({"seeds": True}, "seeds: Input should be a valid integer (got true)"),
+    "seeds past 2**63-1": ({"first_seed": 2**63 - 1, "seeds": 2},
+                           "first_seed + seeds - 1 = 9223372036854775808; seeds go up to 2**63-1"),
 }
 
 

@@ -12,17 +12,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ecosystem.config import Month, ScenarioError, describe_errors, read_yaml_mapping
+from ecosystem.config import Section as ScenarioSection
 
 
 class SweepError(ScenarioError):
     """A sweep file (or an outcome) that cannot be used; the message is one line for the user."""
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+class Section(ScenarioSection):
+    """As in scenarios: unknown keys, infinities, NaN and true/false for numbers are refused."""
 
 
 class Outcome(Section):

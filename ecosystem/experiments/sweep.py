@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from ecosystem.config import Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
+from ecosystem.config import MAX_SEED, Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
 from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
 from ecosystem.experiments.designs import design_table, runs_in, value_of
 from ecosystem.experiments.outcomes import check_outcomes, outcome_table
@@ -43,6 +43,9 @@ def load_sweep(path: str | Path, *, overrides: dict[str, Any] | None = None) -> 
         check_run_count(runs_in(file), what=f"{path}: {file.design.kind} design x {file.seeds} seeds")
     except ScenarioError as err:
         raise SweepError(str(err)) from None
+    if file.first_seed + file.seeds - 1 > MAX_SEED:
+        raise SweepError(f"{path}: first_seed + seeds - 1 = {file.first_seed + file.seeds - 1}; seeds go up to "
+                         "2**63-1")
     try:
         base = load_scenario(path.parent / file.base, overrides={**file.overrides, **(overrides or {})})
     except ScenarioError as err:
