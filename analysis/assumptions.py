@@ -44,17 +44,41 @@ class Difference:
 
 
 def differences(reference: dict[str, Any], other: dict[str, Any]) -> list[Difference]:
-    """Every way ``other`` differs from ``reference``: policies added or removed, then changed fields."""
-    found = [Difference(f"adds {describe_policy(p)}", LEVERS.get(p.get("kind"), ("", ""))[1])
-             for p in other.get("policies", []) if p not in reference.get("policies", [])]
-    found += [Difference(f"drops {describe_policy(p)}", LEVERS.get(p.get("kind"), ("", ""))[1])
-              for p in reference.get("policies", []) if p not in other.get("policies", [])]
+    """Every way ``other`` differs from ``reference``: policies added, dropped or changed (a policy kind
+    that appears once in each is the same policy, changed), then changed fields."""
+    found = []
+    for old, new in _paired_policies(reference.get("policies", []), other.get("policies", [])):
+        source = LEVERS.get((new or old).get("kind"), ("", ""))[1]
+        if old is None:
+            found.append(Difference(f"adds {describe_policy(new)}", source))
+        elif new is None:
+            found.append(Difference(f"drops {describe_policy(old)}", source))
+        elif old != new:
+            changes = ", ".join(f"{key.replace('_', ' ')} {_show(old.get(key))} -> {_show(new.get(key))}"
+                                for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key))
+            found.append(Difference(f"changes the {str(new['kind']).replace('_', ' ')} ({changes}): "
+                                    f"{describe_policy(new)}", source))
     for path, old, new in _changed(reference, other, ""):
         if path.split(".")[0] in _SKIPPED or path.startswith("policies"):
             continue
         source = SECTION_SOURCES.get(path.split(".")[0], "")
         found.append(Difference(f"sets {path} to {_show(new)} (reference: {_show(old)})", source))
     return found
+
+
+def _paired_policies(old: list[dict], new: list[dict]) -> list[tuple[dict | None, dict | None]]:
+    """(reference policy, other policy) pairs: equal policies pair up, then a kind found once on each side."""
+    old_left = [p for p in old if p not in new]
+    new_left = [p for p in new if p not in old]
+    pairs: list[tuple[dict | None, dict | None]] = [(p, p) for p in old if p in new]
+    for policy in list(new_left):
+        kind = policy.get("kind")
+        same = [p for p in old_left if p.get("kind") == kind]
+        if len(same) == 1 and sum(p.get("kind") == kind for p in new_left) == 1:
+            pairs.append((same[0], policy))
+            old_left.remove(same[0])
+            new_left.remove(policy)
+    return pairs + [(p, None) for p in old_left] + [(None, p) for p in new_left]
 
 
 def describe_policy(policy: dict[str, Any]) -> str:
@@ -69,12 +93,12 @@ def describe_policy(policy: dict[str, Any]) -> str:
 
 
 def policy_starts(reference: dict[str, Any], other: dict[str, Any]) -> list[tuple[dt.date, str]]:
-    """The start month and kind of each policy ``other`` has and the reference lacks."""
+    """The start month and kind of each policy ``other`` adds or changes against the reference."""
     starts = []
-    for policy in other.get("policies", []):
-        if policy not in reference.get("policies", []) and policy.get("start"):
-            year, month = (int(x) for x in str(policy["start"]).split("-")[:2])
-            starts.append((dt.date(year, month, 1), str(policy.get("kind", "policy")).replace("_", " ")))
+    for old, new in _paired_policies(reference.get("policies", []), other.get("policies", [])):
+        if new is not None and old != new and new.get("start"):
+            year, month = (int(x) for x in str(new["start"]).split("-")[:2])
+            starts.append((dt.date(year, month, 1), str(new.get("kind", "policy")).replace("_", " ")))
     return starts
 
 
