@@ -387,12 +387,13 @@ def replicate(
              "estimator": estimator, "real_share": real_share, "temperature": temperature}
     try:
         options = resolve_options(name, options_from_cli(name, given=given, extra=option or []))
+        out = out or Path("results") / "replication" / name
+        _check_out(out)  # a folder that cannot be written fails now, not after the experiment
         started = time.perf_counter()
         with console.status(f"replicating {name}..."):
             result = run_experiment(name, **options)
     except ReplicationError as err:
         fail(str(err))
-    out = out or Path("results") / "replication" / name
     write_replication(name, result, options, out, wall_seconds=time.perf_counter() - started)
     if figures:
         from analysis.replication_figures import draw_replication_figure

@@ -64,6 +64,14 @@ def test_compare_into_a_file_fails_before_any_run(tmp_path):
     assert "runs" not in result.output
 
 
+def test_replicate_into_a_file_fails_before_the_experiment(tmp_path):
+    target = tmp_path / "table.txt"
+    target.write_text("x")
+    result = runner.invoke(app, ["replicate", "gaussian", "--samples", "10", "--generations", "2", "--seeds", "3",
+                                 "--out", str(target)])
+    assert one_line_error(result) == f"error: {target}: exists and is not a folder; choose another --out"
+
+
 # ---------------------------------------------------------------------------------------------------
 # Kind 2: names that become file names
 
