@@ -195,8 +195,12 @@ def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str, anchor:
     return fig
 
 
-def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str]):
-    """Bars per parameter, one hatch per index, with the confidence half-width as error bars."""
+INDEX_NAMES = {"S1": "first-order Sobol' index (alone)", "ST": "total Sobol' index (with interactions)",
+               "mu_star": "Morris mu* (mean absolute effect)"}
+
+
+def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str], label: str = ""):
+    """Bars per parameter, one hatch per index, with the 95% confidence half-width as error bars."""
     part = table.filter(pl.col("outcome") == outcome)
     parameters = list(dict.fromkeys(part["parameter"].to_list()))
     fig, axes = new_figure(width=6.5, height=3.6)
@@ -208,11 +212,13 @@ def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str])
         values = [rows.filter(pl.col("parameter") == p)["value"].item() for p in parameters]
         confs = [rows.filter(pl.col("parameter") == p)["conf"].item() for p in parameters]
         positions = np.arange(len(parameters)) + (k - (len(indices) - 1) / 2) * width
-        ax.bar(positions, values, width, label=index, color=shade, hatch=hatch, edgecolor="black",
+        ax.bar(positions, values, width, label=INDEX_NAMES.get(index, index), color=shade, hatch=hatch,
+               edgecolor="black",
                yerr=[c if c is not None else 0.0 for c in confs], capsize=3)
     ax.set_xticks(range(len(parameters)), parameters, rotation=20, ha="right")
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_title(f"Sensitivity of {outcome} (95% intervals)")
+    ax.set_ylabel("share of the outcome's variance" if "S1" in indices or "ST" in indices else "effect size")
+    ax.set_title(_wrapped(f"What drives the {label or outcome} (95% intervals)", 70), fontsize=9)
     ax.legend(frameon=False)
     return fig
 
@@ -239,7 +245,8 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
             paths += save(figure, folder, f"heatmap_{stem_of(outcome)}")
         elif kind in ("sobol", "morris") and not sensitivity.is_empty():
             indices = ["S1", "ST"] if kind == "sobol" else ["mu_star"]
-            figure = indices_figure(sensitivity, outcome=outcome, indices=indices)
+            info = infos.get(outcome)
+            figure = indices_figure(sensitivity, outcome=outcome, indices=indices, label=info.label if info else "")
             if note:
                 caption(figure, note)
             paths += save(figure, folder, f"{kind}_{stem_of(outcome)}")
