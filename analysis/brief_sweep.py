@@ -11,7 +11,7 @@ import polars as pl
 
 from analysis.assumptions import LEVERS, Difference, describe_policy
 from analysis.brief_sections import capital, embedded
-from analysis.experiment_figures import draw_sweep_figures, stem_of
+from analysis.experiment_figures import INDEX_NAMES, draw_sweep_figures, stem_of
 from analysis.results import SweepResults
 from analysis.summary import interval, number
 from ecosystem.experiments.registry import info_of
@@ -19,7 +19,6 @@ from ecosystem.experiments.stats import mean_ci
 
 MAX_POINTS = 40
 MAX_FIGURES = 4
-INDEX_WORDS = {"ST": "total-order Sobol' index", "S1": "first-order Sobol' index", "mu_star": "Morris mu*"}
 
 
 def sweep_context(results: SweepResults, *, figures_folder: Path, question: str | None) -> dict[str, Any]:
@@ -59,7 +58,7 @@ def answer(results: SweepResults) -> str:
             f"({_at(results, low)}) to {number(high[outcome.name])}{unit} ({_at(results, high)})")
     top = _top_index(results, outcome.name)
     if top is not None:
-        text += (f"; {top['parameter']} matters most ({INDEX_WORDS.get(top['index'], top['index'])} "
+        text += (f"; {top['parameter']} matters most ({INDEX_NAMES.get(top['index'], top['index'])} "
                  f"{number(top['value'])} {_conf(top)})")
     return text + f", over {results.seeds} seed(s) per point."
 
@@ -110,7 +109,7 @@ def index_rows(results: SweepResults) -> list[dict[str, str]]:
     table = results.sensitivity
     if table.is_empty() or "outcome" not in table.columns:
         return []
-    return [{"outcome": row["outcome"], "parameter": row["parameter"], "index": INDEX_WORDS.get(row["index"],
+    return [{"outcome": row["outcome"], "parameter": row["parameter"], "index": INDEX_NAMES.get(row["index"],
                                                                                               row["index"]),
              "value": f"{number(row['value'])} {_conf(row)}"} for row in table.iter_rows(named=True)]
 
