@@ -250,8 +250,8 @@ def compare(
         except ScenarioError as err:
             fail(str(err))
         typer.echo(format_summary(summary, reference=order[0], width=min(80, console.width)))
-        console.print(f"Results in {out}/; a brief from them: ecosim brief {out} --out {out / 'brief'}",
-                      highlight=False, soft_wrap=True)
+        console.print(f"Results in {out}/", highlight=False)
+        console.print(f"A brief from them: ecosim brief {out} --out {out / 'brief'}", highlight=False)
     _exit_if_failed(report)
 
 
