@@ -339,6 +339,7 @@ def brief(
     """
     from analysis.brief import write_brief
 
+    _check_out(out)
     try:
         written = write_brief(results, out, claims=claims, question=question, pdf=pdf)
     except ScenarioError as err:

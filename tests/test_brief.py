@@ -215,3 +215,11 @@ def test_a_sweep_folder_gets_a_brief_with_its_point_means(tmp_path):
     for cells, mean in zip(rows, means.iter_rows(named=True), strict=True):
         assert cells[3].split(" ")[0] == number(mean["synthetic_new_end"])
         assert cells[4].split(" ")[0] == number(mean["early_nll_mean"])
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_first(compared, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    result = runner.invoke(app, ["brief", str(compared[0]), "--out", str(blocker / "brief")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert str(blocker) in result.output.replace("\n", "")
