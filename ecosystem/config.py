@@ -273,6 +273,15 @@ class CrawlerConfig(Section):
     filters: FilterConfig = FilterConfig()
 
 
+class VerifierConfig(Section):
+    """A verifier that judges every page of the vendor's training pool before the training set is drawn
+    (Feng et al. 2024; ecosystem/learning/verifier.py): a page is correct when it lies inside reality's
+    support; the verdict is right with probability ``accuracy`` (0.5: a coin), and the vendor trains
+    only on the pages it accepts."""
+
+    accuracy: Annotated[float, Field(ge=0.0, le=1.0, title="probability a verdict is right")] = 1.0
+
+
 class VendorConfig(Section):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     entry: Month
@@ -286,6 +295,7 @@ class VendorConfig(Section):
     archive_share: Share = 0.5
     publish_per_month: Annotated[int, Field(ge=0, le=1_000_000, title="documents the vendor publishes itself")] = 0
     open_weights: Month | None = None  # from this month its model is also released as open weights
+    verifier: VerifierConfig | None = None  # prune the training pool with a verifier (None: no verifier)
     crawler: CrawlerConfig = CrawlerConfig()
 
 

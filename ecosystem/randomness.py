@@ -15,7 +15,7 @@ _NAMED = {
     "evasion": 7,  # farms' candidates and paraphrases once they evade
     "archive": 8,  # the pre-AI archive crawl
 }
-_VENDOR, _CRAWLER, _DETECTOR, _FILTER = 100, 101, 102, 103
+_VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER = 100, 101, 102, 103, 104
 
 
 class RandomStreams:
@@ -47,6 +47,10 @@ class RandomStreams:
     def crawl_filter(self, index: int) -> np.random.Generator:
         """A crawler's checks (watermark tests), apart from its page choice."""
         return self._filters.setdefault(index, self._child(_FILTER, index))
+
+    def verifier(self, index: int) -> np.random.Generator:
+        """A vendor's verifier (its density estimate and decisions), apart from the vendor's own draws."""
+        return self._child(_VERIFIER, index)
 
     def mesa_seed(self) -> int:
         """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""

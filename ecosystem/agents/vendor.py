@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -13,6 +14,7 @@ from ecosystem.content.documents import Origin
 from ecosystem.learning.data_policy import training_indices
 from ecosystem.learning.generative import GaussianMixtureModel
 from ecosystem.learning.scoring import ModelScores
+from ecosystem.learning.verifier import Verifier
 from ecosystem.web.graph import SiteKind
 
 if TYPE_CHECKING:
@@ -46,6 +48,10 @@ class ModelVendor(mesa.Agent):
         self.licensed: list[np.ndarray] = []  # human data bought since the last training (vectors)
         self.market_share = 0.0
         self.revenue = 0.0  # this month's revenue from the user market, $
+        verifier = config.verifier
+        self.verifier = None if verifier is None else Verifier(verifier.accuracy)
+        self.verifier_stream = None if verifier is None else model.rngs.verifier(index)
+        self.verifier_kept_share = 1.0  # share of the last training pool the verifier accepted
 
     @property
     def open_weights_released(self) -> bool:
@@ -80,8 +86,8 @@ class ModelVendor(mesa.Agent):
         # train on equal numbers of documents whatever they bought.
         rows = training_indices(
             self.config.data_policy,
-            latest=self.crawler.latest,
-            history=self.crawler.history,
+            latest=self._verified(self.crawler.latest),
+            history=self._verified(self.crawler.history),
             archive=self.model.pre_ai_rows,
             size=None if size is None else size - len(licensed),
             archive_share=self.config.archive_share,
@@ -90,12 +96,29 @@ class ModelVendor(mesa.Agent):
         if len(rows) + len(licensed) < MIN_TRAINING_DOCS:
             return  # nothing worth training on yet; try again next month
         self._fit(rows, licensed)
+        if self.verifier is not None:
+            self.training["verifier_kept_share"] = self.verifier_kept_share
         self.licensed = []
         self.trained_at.append(month)
         self.crawler.start_new_collection()
         if self.site is None:
             self.site = self.model.web.add_site(SiteKind.VENDOR, self.estimator.distribution_.means.mean(axis=0))
         self.scores = None  # scored afresh by the data collector
+
+    def _verified(self, pool: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
+        """A crawler's pool as the vendor's verifier leaves it (unchanged without a verifier)."""
+        if self.verifier is None:
+            return pool
+
+        def verified() -> np.ndarray:
+            rows = pool()
+            model = self.model
+            kept = self.verifier.accept(model.store.vectors[rows], reality=model.reality.mixture(model.month),
+                                        support=model.scorer.support_log_density(model.month),
+                                        rng=self.verifier_stream)
+            self.verifier_kept_share = float(kept.mean()) if len(kept) else 1.0
+            return rows[kept]
+        return verified
 
     def _fit(self, rows: np.ndarray, licensed: np.ndarray) -> None:
         store = self.model.store

@@ -74,6 +74,11 @@ class RealityScorer:
         per_topic = resp.reshape(*self.test.shape[:2], -1).mean(axis=1)  # (K_active test topic, K_active)
         self.p_inside_mass = self.weights @ per_topic
 
+    def support_log_density(self, step: int) -> float:
+        """The log-density above which a point lies inside reality's support at ``step``."""
+        self._prepare(step)
+        return self.support_threshold
+
     def score(self, q: Mixture, *, step: int, rng: np.random.Generator) -> ModelScores:
         self._prepare(step)
         flat = self.test.reshape(-1, self.test.shape[-1])
