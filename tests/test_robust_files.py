@@ -173,3 +173,49 @@ def test_a_compare_reports_a_damaged_run_file_by_path(tmp_path):
            "recorded (23 bytes" in text
     assert "1 runs, 0 already done, 1 to do" in text
     assert pl.read_parquet(run_file).height == 4
+
+
+@pytest.fixture(scope="module")
+def finished_runs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("finished")
+    scenario = load_scenario(TINY, overrides={"end": "2020-03"}).model_dump(mode="json")
+    specs = [RunSpec(label="t", scenario=scenario, seed=seed, folder=str(folder)) for seed in (0, 1)]
+    with InProcess() as executor:
+        assert run_batch(specs, executor=executor).done == 2
+    return folder
+
+
+def flip_one_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[100] ^= 1
+    path.write_bytes(bytes(data))
+
+
+DAMAGES = {
+    "manifest missing": (lambda own, other: own.manifest_path.unlink(), "t-s0-{h}.json is missing"),
+    "manifest not JSON": (lambda own, other: own.manifest_path.write_text("{not json"),
+                          "t-s0-{h}.json is unreadable or incomplete"),
+    "another run's manifest": (lambda own, other: own.manifest_path.write_bytes(other.manifest_path.read_bytes()),
+                               "t-s0-{h}.json belongs to another run"),
+    "one byte changed": (lambda own, other: flip_one_byte(own.metrics_path),
+                         "t-s0-{h}.parquet does not match its manifest's SHA-256: changed on disk"),
+    "older manifest": (lambda own, other: own.manifest_path.write_text(json.dumps({"run_id": own.run_id})),
+                       "t-s0-{h}.json records no checksum of t-s0-{h}.parquet (an older format)"),
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGES), ids=list(DAMAGES))
+def test_every_kind_of_damage_is_named_and_the_run_redone(tmp_path, finished_runs, case):
+    import shutil
+
+    folder = shutil.copytree(finished_runs, tmp_path / "runs")
+    scenario = load_scenario(TINY, overrides={"end": "2020-03"}).model_dump(mode="json")
+    own, other = (RunSpec(label="t", scenario=scenario, seed=seed, folder=str(folder)) for seed in (0, 1))
+    damage, expected = DAMAGES[case]
+    damage(own, other)
+    digest = own.run_id.rsplit("-", 1)[1]
+    assert damaged_runs([own, other]) == [f"{own.metrics_path}: {expected.format(h=digest)}"]
+    with InProcess() as executor:
+        report = run_batch([own, other], executor=executor)
+    assert (report.done, report.skipped, report.failures) == (1, 1, [])
+    assert own.is_done() and damaged_runs([own, other]) == []

@@ -25,7 +25,7 @@ import polars as pl
 from ecosystem.config import MAX_SEED, ScenarioError, validate_scenario
 from ecosystem.experiments.executors import Completed, Executor
 from ecosystem.experiments.run import manifest, simulate
-from ecosystem.io import safe_file_name, write_text, write_with
+from ecosystem.io import safe_file_name, shorten, write_text, write_with
 
 Tag = str | int | float
 MAX_RUNS = 10_000  # runs in one comparison or sweep: about a week of baseline runs on two cores
@@ -195,15 +195,24 @@ def _verify(metrics: Path, manifest_path: Path, run_id: str) -> str | None:
 def _check_files(metrics: Path, manifest_path: Path, run_id: str) -> str | None:
     try:
         record = json.loads(manifest_path.read_text(encoding="utf-8"))
-        expected = record["metrics_file"]
         if record.get("run_id") != run_id:
             return f"{manifest_path.name} belongs to another run"
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
         return f"{manifest_path.name} is unreadable or incomplete"
-    size, digest = _file_digest(metrics)
-    if size != expected.get("bytes") or digest != expected.get("sha256"):
-        return (f"{metrics.name} is not the file its manifest recorded ({size:,} bytes, expected "
-                f"{expected.get('bytes', 0):,}): truncated or changed")
+    expected = record.get("metrics_file")
+    if not isinstance(expected, dict):
+        return f"{manifest_path.name} records no checksum of {metrics.name} (an older format)"
+    try:
+        size, digest = _file_digest(metrics)
+    except OSError as err:
+        return f"{metrics.name} cannot be read ({err.strerror or err})"
+    recorded = expected.get("bytes")
+    if size != recorded:
+        recorded = f"{recorded:,}" if isinstance(recorded, int) else shorten(recorded)
+        return (f"{metrics.name} is not the file its manifest recorded ({size:,} bytes, expected {recorded}): "
+                "truncated or changed")
+    if digest != expected.get("sha256"):
+        return f"{metrics.name} does not match its manifest's SHA-256: changed on disk"
     return None
 
 
