@@ -19,13 +19,13 @@ from dashboard.snapshot import Snapshot
 from ecosystem.experiments.catalogue import METRICS
 from ecosystem.web.graph import SiteKind
 
-WIDTH, HEIGHT, DPI = 5.6, 3.3, 80
+WIDTH, HEIGHT, DPI = 5.6, 4.2, 80  # about the size of a SolaraViz grid card
 KIND_COLOURS = {SiteKind.HUMAN: "#0072B2", SiteKind.FARM: "#D55E00", SiteKind.VENDOR: "#009E73"}
 
 
 def png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})  # a page, not an archive
     return buffer.getvalue()
 
 
@@ -34,16 +34,24 @@ def draw_all(snapshot: Snapshot) -> dict[str, bytes]:
     return {key: png(draw(snapshot)) for key, draw in FIGURES.items()}
 
 
-def _figure(rows: int = 1) -> tuple[Figure, list]:
-    fig = Figure(figsize=(WIDTH, HEIGHT))  # fixed margins: a layout engine costs more than the drawing
-    fig.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.1, hspace=0.25)
+def _figure(title: str, rows: int = 1) -> tuple[Figure, list]:
+    fig = Figure(figsize=(WIDTH, HEIGHT))
+    fig.suptitle(title, fontsize=10, x=0.02, ha="left")
+    # fixed margins: a layout engine costs more than the drawing
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.86 if rows == 1 else 0.84, bottom=0.08, hspace=0.35)
     axes = fig.subplots(rows, 1, squeeze=False, sharex=True)[:, 0]
     for ax in axes:
         ax.grid(True, color="0.88")
         ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(labelsize=7)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.tick_params(labelsize=8)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     return fig, list(axes)
+
+
+def _panel(ax, kind: str, metric: str) -> None:
+    """The panel's plain-language label and unit, from the metric catalogue the run figures use."""
+    info = METRICS[(kind, metric)]
+    ax.set_title(f"{info.label} [{info.unit}]", fontsize=8, loc="left")
 
 
 def _year(date: dt.date) -> float:
@@ -55,36 +63,30 @@ def _months(snapshot: Snapshot) -> np.ndarray:
     return np.array([_year(d) for d in snapshot.dates])
 
 
-def _axis_label(kind: str, metric: str) -> str:
-    info = METRICS[(kind, metric)]
-    return f"{info.label} [{info.unit}]"
-
-
-def _finish(ax, snapshot: Snapshot) -> None:
+def _finish(ax, snapshot: Snapshot, *, legend: bool = True) -> None:
     """The whole scenario on the x axis (lines grow to the right), a hint before the first month."""
     ax.set_xlim(_year(snapshot.start), _year(snapshot.end) + 1 / 12)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     if not snapshot.dates:
         ax.text(0.5, 0.5, "press Step or Play", transform=ax.transAxes, ha="center", color="0.4")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=6, ncol=3)
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=7, ncol=3, loc="upper left")
 
 
 def synthetic_share_figure(snapshot: Snapshot) -> Figure:
-    fig, (ax,) = _figure()
+    fig, (ax,) = _figure("Machine-made share of the web")
     styles = line_styles()
     for name in ("web.synthetic_share_new", "web.synthetic_share"):
         ax.plot(_months(snapshot), snapshot.get(name), label=metric_label(name, unit=False), **next(styles))
     ax.set_ylim(0, 1)
-    ax.set_ylabel("share (0-1)", fontsize=7)
-    ax.set_title("Machine-made share of the web", fontsize=9)
+    ax.set_title("share (0-1)", fontsize=8, loc="left")
     _finish(ax, snapshot)
     return fig
 
 
 def vendor_figure(snapshot: Snapshot) -> Figure:
     """Each vendor's excess NLL and tail-mass ratio; a tick marks each retraining."""
-    fig, axes = _figure(2)
+    fig, axes = _figure("Vendor models against reality (| = retraining)", rows=2)
     months = _months(snapshot)
     for ax, metric in zip(axes, ("excess_nll", "tail_mass_ratio"), strict=True):
         for vendor in snapshot.vendors:
@@ -96,32 +98,33 @@ def vendor_figure(snapshot: Snapshot) -> Figure:
             retrained = snapshot.get(f"vendor.{vendor}.retrained") > 0
             ax.plot(months[retrained], values[retrained], linestyle="none", marker="|", markersize=9,
                     color=style["color"])
-        ax.set_ylabel(_axis_label("vendor", metric), fontsize=6)
+        _panel(ax, "vendor", metric)
     axes[1].axhline(1.0, color="0.5", linewidth=0.8)
-    axes[0].set_title("Vendor models against reality (| = retraining)", fontsize=9)
     for ax in axes:
-        _finish(ax, snapshot)
+        _finish(ax, snapshot, legend=ax is axes[0])
     return fig
 
 
 def farm_figure(snapshot: Snapshot) -> Figure:
-    fig, axes = _figure(2)
+    fig, axes = _figure("Content farms and their pages", rows=2)
     months = _months(snapshot)
     styles = line_styles()
     axes[0].plot(months, snapshot.get("farms.count"), **next(styles))
-    axes[0].set_ylabel(_axis_label("farms", "count"), fontsize=6)
+    _panel(axes[0], "farms", "count")
     axes[1].step(months, snapshot.get("farms.pages_new"), where="mid", **next(styles))
-    axes[1].set_ylabel("farm pages published [pages / month]", fontsize=6)
-    axes[0].set_title("Content farms and their pages", fontsize=9)
+    axes[1].set_title("pages the farms published this month [pages]", fontsize=8, loc="left")
     for ax in axes:
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         _finish(ax, snapshot)
     return fig
 
 
 def web_graph_figure(snapshot: Snapshot) -> Figure:
     """The top-ranked sites placed by topic, coloured by kind, sized by search rank, with their links."""
-    fig, (ax,) = _figure()
     graph = snapshot.graph
+    fig, (ax,) = _figure(f"The web: top {len(graph.rank)} of {graph.total_sites} sites by rank")
+    ax.set_title("placed by topic, sized by rank", fontsize=8, loc="left")
     ax.grid(False)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -133,10 +136,8 @@ def web_graph_figure(snapshot: Snapshot) -> Figure:
         if mine.any():
             ax.scatter(graph.xy[mine, 0], graph.xy[mine, 1], s=size[mine], color=colour, alpha=0.75,
                        edgecolors="white", linewidths=0.4, label=f"{kind.name.lower()} sites", zorder=2)
-    ax.set_title(f"The web: top {len(graph.rank)} of {graph.total_sites} sites by rank, placed by topic",
-                 fontsize=9)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=6, loc="upper right")
+        ax.legend(frameon=False, fontsize=7, loc="upper right", markerscale=0.5)
     return fig
 
 

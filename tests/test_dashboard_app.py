@@ -41,6 +41,17 @@ def settle(rc, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def eventually(condition, timeout: float = 30.0) -> bool:
+    """True once ``condition()`` holds: the worker redraws the page from its own thread, so a test can
+    look at the widgets half-way through a redraw."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def busy(rc) -> bool:
     return bool(rc.find(v.Html, class_="ecosim-busy").widgets)
 
@@ -84,12 +95,11 @@ def test_step_advances_one_month_and_redraws_the_plots(render):
     before = plots(rc)
     click(rc, "Step")
     settle(rc)
-    assert month(rc) == "Month: 2020-01 (1 of 36)"
-    after = plots(rc)
-    assert all(after[key] != before[key] for key in ("synthetic_share", "vendors", "farms"))
+    assert eventually(lambda: month(rc) == "Month: 2020-01 (1 of 36)")
+    assert eventually(lambda: all(plots(rc)[key] != before[key] for key in ("synthetic_share", "vendors", "farms")))
     click(rc, "Step")
     settle(rc)
-    assert month(rc) == "Month: 2020-02 (2 of 36)"
+    assert eventually(lambda: month(rc) == "Month: 2020-02 (2 of 36)")
 
 
 def test_lever_change_rebuilds_the_run_with_the_new_value(render):
@@ -111,7 +121,7 @@ def test_rejected_value_shows_the_one_line_error_and_keeps_the_run(render):
     (alert,) = rc.find(v.Alert).widgets
     message = alert.children[0]
     assert message.startswith(f"{TINY}: seed: Input should be a valid integer") and "\n" not in message
-    assert month(rc) == "Month: 2020-01 (1 of 36)"  # the run goes on unchanged
+    assert eventually(lambda: month(rc) == "Month: 2020-01 (1 of 36)")  # the run goes on unchanged
     type_text(rc, "Seed", "3")
     settle(rc)
     assert not rc.find(v.Alert).widgets and month(rc).startswith("Month: not started")
@@ -121,7 +131,7 @@ def test_two_tabs_do_not_share_a_run(render):
     first, second = render(), render()
     click(first, "Step")
     settle(first)
-    assert month(first) == "Month: 2020-01 (1 of 36)"
+    assert eventually(lambda: month(first) == "Month: 2020-01 (1 of 36)")
     assert month(second).startswith("Month: not started")
     first.find(v.Select, label="Early: training data").widget.v_model = "accumulate"
     settle(first)
