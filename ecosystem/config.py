@@ -439,6 +439,8 @@ class MetricsConfig(Section):
     model_samples: Annotated[int, Field(ge=100, le=1_000_000)] = 8000  # points per score, spread over components
     coverage_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
     support_quantile: Annotated[float, Field(gt=0.0, lt=0.5)] = 0.01
+    # Each vendor's mass ratio and excess NLL per topic, in the months it retrains (vendor.<v>.topic_<k>_*)
+    per_topic: bool = False
 
 
 class Scenario(Section):
@@ -589,7 +591,11 @@ def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]
     parent_path = path.parent / parent
     if not parent_path.is_file():
         raise ScenarioError(f"{path}: extends: file not found: {clip(str(parent_path))}")
-    return merge(_read_with_parents(parent_path, chain=(*chain, resolved)), raw)
+    parent_raw = _read_with_parents(parent_path, chain=(*chain, resolved))
+    try:
+        return merge(parent_raw, raw)
+    except ScenarioError as err:
+        raise ScenarioError(f"{path}: {err}") from None
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -630,6 +636,8 @@ def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError)
         raise error(f"{path}: unreadable YAML{where}: {problem}") from None
     except RecursionError:
         raise error(f"{path}: unreadable YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
+        raise error(f"{path}: unreadable YAML: {clip(str(err))}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise error(f"{path}: cannot read file: {err}") from None
     if data is None:
@@ -670,6 +678,11 @@ def merge(base: Any, override: Any) -> Any:
                     value, dict) else value
         return merged
     if _named_list(base) and _named_list(override):
+        names = [item["name"] for item in override]
+        twice = sorted({shorten(n) for n in names if names.count(n) > 1})
+        if twice:
+            raise ScenarioError(f"the name {', '.join(twice)} appears twice in one list; each item of a list "
+                                "merged with its parent's needs its own name")
         by_name = {item["name"]: item for item in base}
         for item in override:
             by_name[item["name"]] = merge(by_name.get(item["name"], {}), item)
@@ -685,7 +698,8 @@ def _appended(base: Any, items: Any, key: str) -> list[Any]:
 
 
 def _named_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(i, dict) and "name" in i for i in value) and bool(value)
+    return isinstance(value, list) and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in value) \
+        and bool(value)
 
 
 def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from ecosystem.config import Scenario
@@ -77,8 +78,14 @@ def collect_metrics(model: EcosystemModel) -> None:
                 record(step, "crawler", crawler.name, name, value)
         if not vendor.released:
             continue
-        for name, value in model.vendor_scores(vendor).as_dict().items():
+        scores = model.vendor_scores(vendor)
+        for name, value in scores.as_dict().items():
             record(step, "vendor", vendor.name, name, value)
+        if model.scenario.metrics.per_topic and vendor.trained_at[-1] == step:
+            topics = np.flatnonzero(model.reality.active(step))
+            for k, ratio, excess in zip(topics, scores.topic_mass_ratio, scores.topic_excess_nll, strict=True):
+                record(step, "vendor", vendor.name, f"topic_{k}_mass_ratio", ratio)
+                record(step, "vendor", vendor.name, f"topic_{k}_excess_nll", excess)
         for name, value in vendor.training.items():
             record(step, "vendor", vendor.name, name, value)
         record(step, "vendor", vendor.name, "retrained", float(vendor.trained_at[-1] == step))

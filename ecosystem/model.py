@@ -34,7 +34,7 @@ class EcosystemModel(mesa.Model):
             streams=self.rngs.reality_block,
             start=scenario.start,
         )
-        self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump()))
+        self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
         self.store = DocumentStore(scenario.reality.dim)
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
         self.drafts = DraftBuffer()

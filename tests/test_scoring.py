@@ -85,6 +85,10 @@ def test_scores_are_reproducible_with_the_same_generator(reality, scorer):
         "topic_coverage",
         "variance_ratio",
         "precision",
+        "worst_topic_excess_nll",
+        "worst_topic",
+        "tail_excess_nll",
+        "topics_lost",
     }
 
 

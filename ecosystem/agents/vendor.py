@@ -139,6 +139,11 @@ class ModelVendor(mesa.Agent):
             "train_synthetic_share": float(store.synthetic_mask(rows).sum() / len(vectors)),
             "lineage_depth": float(lineage.mean()),
         }
+        # Who trains on whose output: its own model's (published, or written through farms and assistants)
+        # against other vendors' models'.
+        source = store.column("vendor")[rows]
+        self.training["train_share_own"] = float((source == self.index).sum() / len(vectors))
+        self.training["train_share_others"] = float(((source >= 0) & (source != self.index)).sum() / len(vectors))
         if len(licensed):
             self.training["train_licensed"] = float(len(licensed))
 

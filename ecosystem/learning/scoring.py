@@ -30,11 +30,18 @@ class ModelScores:
     topic_coverage: float  # share of existing topics to which Q gives a fair share of mass
     variance_ratio: float  # total variance of Q over that of P
     precision: float  # share of Q's samples inside P's support (1 - hallucination rate)
-    # Q-mass / P-mass inside P's support, per topic that exists (not a metric row: per-topic reports use it)
+    # Who loses: the stratified test set gives each topic's own excess NLL, E_{P_k}[log p - log q].
+    worst_topic_excess_nll: float  # the largest of them
+    worst_topic: float  # which topic that is (its index in reality)
+    tail_excess_nll: float  # their P-weighted mean over the rarest topics (excess_nll is over all topics)
+    topics_lost: float  # existing topics to which Q gives less than coverage_threshold of their mass
+    # Per topic that exists (not metric rows: per-topic reports use them): Q-mass / P-mass inside P's
+    # support, and the topic's excess NLL.
     topic_mass_ratio: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
+    topic_excess_nll: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
 
     def as_dict(self) -> dict[str, float]:
-        return {k: v for k, v in asdict(self).items() if k != "topic_mass_ratio"}
+        return {k: v for k, v in asdict(self).items() if k not in ("topic_mass_ratio", "topic_excess_nll")}
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,10 @@ class RealityScorer:
         flat = self.test.reshape(-1, self.test.shape[-1])
         log_q = q.score_samples(flat).reshape(self.test.shape[:2])
         nll = float(self.weights @ (-log_q).mean(axis=1))
-        excess = float(self.weights @ (self.log_p_test - log_q).mean(axis=1))
+        per_topic = (self.log_p_test - log_q).mean(axis=1)
+        excess = float(self.weights @ per_topic)
+        worst = int(np.argmax(per_topic))
+        tail_excess = float(self.weights[self.tail] @ per_topic[self.tail] / self.weights[self.tail].sum())
 
         weights, inside, resp = self._q_points(q, rng)
         q_inside_mass = weights @ (inside[..., None] * resp).mean(axis=1)  # (K_active,)
@@ -93,7 +103,9 @@ class RealityScorer:
         covered = q_inside_mass >= self.settings.coverage_threshold * self.p_inside_mass
         precision = float(weights @ inside.mean(axis=1))
         variance_ratio = float(np.trace(q.total_covariance()) / self.p_trace)
-        return ModelScores(nll, excess, tail_ratio, float(covered.mean()), variance_ratio, precision, ratio)
+        return ModelScores(nll, excess, tail_ratio, float(covered.mean()), variance_ratio, precision,
+                           float(per_topic[worst]), float(np.flatnonzero(self.active)[worst]), tail_excess,
+                           float((~covered).sum()), ratio, per_topic)
 
     def _q_points(self, q: Mixture, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Q integrated component by component on the same scrambled Sobol normals: each component's

@@ -1,0 +1,74 @@
+"""Who loses: each topic's excess NLL (exact, from the stratified test set), the worst-off topic, the topics
+lost, per-topic rows at retrainings, and who trains on whose output."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from ecosystem.config import RealityConfig, load_scenario
+from ecosystem.content.reality import build_reality
+from ecosystem.experiments.run import simulate
+from ecosystem.learning.mixture import Mixture
+from ecosystem.learning.scoring import RealityScorer, ScoringSettings
+
+
+@pytest.fixture(scope="module")
+def reality():
+    config = RealityConfig(dim=6, topics=12, topic_spread=6.0, test_per_topic=200)
+    return build_reality(config, months=12, drift_start_step=0, streams=lambda i: np.random.default_rng([4, i]))
+
+
+def _score(reality, q):
+    scorer = RealityScorer(reality, ScoringSettings(model_samples=2000))
+    return scorer.score(q, step=0, rng=np.random.default_rng(0))
+
+
+def test_a_model_that_drops_one_topic_names_it_as_the_worst_off_and_lost(reality):
+    p = reality.mixture(0)
+    dropped = int(np.argsort(p.weights)[len(p.weights) // 2])  # a middling topic, neither head nor tail
+    weights = p.weights.copy()
+    weights[dropped] = 0.0
+    s = _score(reality, Mixture(weights / weights.sum(), p.means, p.covariances))
+    assert s.worst_topic == dropped and s.topics_lost == 1
+    assert s.worst_topic_excess_nll > 5 * s.excess_nll
+    # the topics' excess NLLs, weighted by P, are the model's excess NLL
+    assert p.weights @ s.topic_excess_nll == pytest.approx(s.excess_nll)
+
+
+def test_a_model_that_thins_the_tail_loses_more_on_rare_topics_than_on_average(reality):
+    p = reality.mixture(0)
+    weights = np.where(reality.tail, 0.2 * p.weights, p.weights)
+    s = _score(reality, Mixture(weights / weights.sum(), p.means, p.covariances))
+    assert s.tail_excess_nll > 2 * s.excess_nll > 0 and s.topics_lost == 0
+
+
+def test_a_faithful_model_loses_nothing(reality):
+    s = _score(reality, reality.mixture(0))
+    assert s.topics_lost == 0 and abs(s.worst_topic_excess_nll) < 1e-9 and abs(s.tail_excess_nll) < 1e-9
+
+
+@pytest.fixture(scope="module")
+def closed_loop():
+    overrides = {"end": "2021-04", "humans.writers": 60, "reality.test_per_topic": 40,
+                 "metrics.model_samples": 1000, "metrics.per_topic": True}
+    scenario = load_scenario("scenarios/closed_loop.yaml", overrides=overrides)
+    wide = simulate(scenario, seed=5).metrics.filter(pl.col("entity") == "Solo", pl.col("kind") == "vendor")
+    return scenario, wide.pivot("metric", index="step", values="value").sort("step")
+
+
+def test_per_topic_rows_are_written_at_retrainings_only(closed_loop):
+    scenario, wide = closed_loop
+    topics = [c for c in wide.columns if c.startswith("topic_") and c.endswith("_mass_ratio")]
+    assert len(topics) == scenario.reality.topics
+    written = wide.filter(pl.col(topics[0]).is_not_null())
+    assert written.height == 4 and (written["retrained"] == 1).all()
+    assert (wide.filter(pl.col("retrained") == 1)["step"] == written["step"]).all()
+
+
+def test_the_closed_loop_vendor_trains_on_its_own_output_after_its_first_model(closed_loop):
+    _, wide = closed_loop
+    retrains = wide.filter(pl.col("retrained") == 1)
+    assert retrains["train_share_own"][0] == 0.0 and (retrains["train_share_own"][1:] == 1.0).all()
+    assert (retrains["train_share_others"] == 0.0).all()
