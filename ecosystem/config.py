@@ -636,10 +636,10 @@ def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError)
         raise error(f"{path}: unreadable YAML{where}: {problem}") from None
     except RecursionError:
         raise error(f"{path}: unreadable YAML: nested too deeply") from None
-    except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
-        raise error(f"{path}: unreadable YAML: {clip(str(err))}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise error(f"{path}: cannot read file: {err}") from None
+    except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
+        raise error(f"{path}: unreadable YAML: {clip(str(err))}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -110,3 +110,18 @@ def test_bad_override_paths_are_named(dotted, expected):
     with pytest.raises(ScenarioError) as err:
         set_by_path(raw, dotted, 1)
     assert str(err.value) == expected
+
+
+def test_a_date_that_does_not_exist_is_one_line(write_yaml):
+    path = write_yaml(f"extends: {TINY}\nstart: 2020-02-30\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == f"{path}: unreadable YAML: day is out of range for month"
+
+
+def test_two_list_items_with_one_name_are_refused_not_merged(write_yaml):
+    path = write_yaml(f"extends: {TINY}\nvendors: [{{name: A, entry: 2020-01}}, {{name: A, entry: 2020-02}}]\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (f"{path}: the name 'A' appears twice in one list; each item of a list merged with "
+                              "its parent's needs its own name")
