@@ -23,7 +23,7 @@ def server_arguments(*, host: str, port: int, open_browser: bool) -> list[str]:
 def prepare(scenario: Path) -> str | None:
     """Set the server's environment (before solara is imported) and return the name of a missing
     dashboard requirement, or None when everything the page needs is installed."""
-    os.environ[SCENARIO_ENV] = str(Path(scenario).resolve())
+    os.environ[SCENARIO_ENV] = str(scenario)  # as the user gave it: the server runs in this directory
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     try:
         import mesa.visualization  # noqa: F401  (needs solara and altair)

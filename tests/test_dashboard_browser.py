@@ -23,7 +23,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the dashboard extr
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-TINY = Path(__file__).parent / "data" / "tiny.yaml"
+TINY = Path(__file__).resolve().parent / "data" / "tiny.yaml"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +37,8 @@ def free_port() -> int:
 def server():
     """``ecosim dashboard tests/data/tiny.yaml`` on a free local port, stopped after the tests."""
     port = free_port()
-    command = [sys.executable, "-m", "ecosystem", "dashboard", str(TINY), "--port", str(port), "--no-open"]
+    command = [sys.executable, "-m", "ecosystem", "dashboard", str(TINY.relative_to(ROOT)), "--port", str(port),
+               "--no-open"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
@@ -104,7 +105,7 @@ def test_lever_step_play_pause_in_a_real_browser(server, browser, tmp_path):
     assert plot(page, "synthetic_share") != before  # the plots follow the run
 
     page.get_by_role("button", name="▶").click()
-    sync_api.expect(page.locator(".ecosim-month")).to_contain_text("2021-0", timeout=120_000)
+    sync_api.expect(page.locator(".ecosim-month")).to_contain_text("2022-0", timeout=180_000)
     page.get_by_role("button", name="❚❚").click()
     sync_api.expect(page.locator(".ecosim-busy")).to_have_count(0, timeout=60_000)
     paused = month(page)
@@ -114,6 +115,7 @@ def test_lever_step_play_pause_in_a_real_browser(server, browser, tmp_path):
     assert "not started" in month(other)  # the other tab's run did not move
     sync_api.expect(other.locator(".v-select", has_text="Late: training data")).to_contain_text("accumulate")
 
+    page.locator(".v-navigation-drawer__content").evaluate("drawer => drawer.scrollTo(0, 0)")
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 20_000
