@@ -2,8 +2,9 @@
 
 The caller validates the scenario first; this module only starts the server. Solara reads its settings
 from the environment when it is imported, so they are set before the import: no telemetry, no version
-check, production mode (no tracebacks in the page, no reloader). The page's JavaScript comes from the
-``solara-assets`` package, so nothing is fetched from the internet.
+check, no hook-linter warnings about Mesa's code, production mode (no tracebacks in the page, no
+reloader). The page's JavaScript comes from the ``solara-assets`` package, so nothing is fetched from
+the internet.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def prepare(scenario: Path) -> str | None:
     dashboard requirement, or None when everything the page needs is installed."""
     os.environ[SCENARIO_ENV] = str(scenario)  # as the user gave it: the server runs in this directory
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    os.environ["SOLARA_CHECK_HOOKS"] = "off"  # Mesa 3.3's SolaraViz trips solara's hook linter on every import
     try:
         import mesa.visualization  # noqa: F401  (needs solara and altair)
         import solara_assets  # noqa: F401  (the page's JavaScript, served locally)
