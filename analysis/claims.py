@@ -475,3 +475,102 @@ def write_ledger(entries: Sequence[Entry], *, docs: Path, readme: Path | None,
         start, end = text.find(README_START), text.find(README_END)
         write_text(readme, text[:start] + readme_block(frame) + text[end + len(README_END):])
     return frame
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 12: what the literature says drives collapse on the real web (docs/mechanisms.md)
+
+_VERIFIER_ACCURACIES = {"verifier_050": 0.5, "verifier_075": 0.75, "verifier_090": 0.9, "verifier_100": 1.0}
+ARMS.update({arm: Arm("verifier.yaml", {**_CLOSED, "vendors.Solo.verifier.accuracy": accuracy}, _CLOSED_QUICK)
+             for arm, accuracy in _VERIFIER_ACCURACIES.items()})
+ARMS.update({
+    "who_closed": Arm("closed_loop.yaml", {**_CLOSED, "metrics.per_topic": True}, _CLOSED_QUICK),
+    "who_baseline": Arm("baseline.yaml", {"end": "2025-06", "metrics.per_topic": True},
+                        {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40,
+                         "metrics.model_samples": 1000}),
+})
+
+TAILS_LOST = 3  # topics lost beyond the first model's: a tenth of reality's 30 topics
+VARIANCE_GONE = 0.75  # variance ratio below which a quarter of reality's spread is gone
+
+
+def first_retrain(arm: str, vendor: str, metric: str, crossed: Callable[[np.ndarray], np.ndarray]) -> Callable[
+        [Runs], float]:
+    """The generation (1 = first model) at which ``crossed`` first holds for a vendor's metric; one past the
+    last generation if it never does."""
+    def measure(runs: Runs) -> float:
+        series = at_retrains(runs[arm], vendor, metric)
+        hit = np.flatnonzero(crossed(series))
+        return float(hit[0] + 1 if len(hit) else len(series) + 1)
+    return measure
+
+
+def vendors_mean_last(arm: str, metric: str, *, minus: str | None = None) -> Callable[[Runs], float]:
+    """The mean over the scenario's vendors of ``metric`` (less ``minus``) in the run's last month."""
+    def measure(runs: Runs) -> float:
+        frame = runs[arm]
+        date = f"{frame['date'].max():%Y-%m}"
+        values = [at(frame, f"vendor.{v}.{metric}", date) - (at(frame, f"vendor.{v}.{minus}", date) if minus else 0)
+                  for v in _VENDORS]
+        return float(np.nanmean(values))
+    return measure
+
+
+_VERIFIER_HOLDS = f"{_CLOSED_HOLDS}; replace; tau = 0.95; the verifier judges every page of the training pool"
+_VERIFIER_RUN = ("verifier.yaml: a page is correct when it lies inside reality's support; the verdict is right "
+                 "with probability accuracy")
+CLAIMS = CLAIMS + tuple(
+    Claim(f"verifier_excess_{arm.removeprefix('verifier_')}",
+          f"With a verifier of accuracy {accuracy:g} pruning its training pool, a closed-loop vendor's excess NLL "
+          "grows by {effect} over 18 retrains.",
+          (arm,), first_to_last(arm, "Solo", "excess_nll", log10_ratio=True),
+          "orders of magnitude (log10 of last / first)", f"{_VERIFIER_HOLDS}; {_VERIFIER_RUN}", "")
+    for arm, accuracy in _VERIFIER_ACCURACIES.items()
+) + (
+    Claim("verifier_transition",
+          "A verifier that is always right (accuracy 1) rather than a coin (0.5) changes the growth of excess NLL "
+          "over 18 retrains by {effect}.",
+          ("verifier_100", "verifier_050"),
+          difference(first_to_last("verifier_100", "Solo", "excess_nll", log10_ratio=True),
+                     first_to_last("verifier_050", "Solo", "excess_nll", log10_ratio=True)),
+          "orders of magnitude", _VERIFIER_HOLDS,
+          "Feng et al. (2024) find a sharp transition in verifier quality; pruning only removes pages, so it "
+          "cannot restore spread lost to temperature nor topics lost to capacity (docs/mechanisms.md)",
+          direction=-1),
+    Claim("verifier_against_none",
+          "Against no verifier at all, an always-right verifier changes the growth of excess NLL by {effect}.",
+          ("verifier_100", "closed_replace"),
+          difference(first_to_last("verifier_100", "Solo", "excess_nll", log10_ratio=True),
+                     first_to_last("closed_replace", "Solo", "excess_nll", log10_ratio=True)),
+          "orders of magnitude", _VERIFIER_HOLDS, "", direction=-1),
+    Claim("who_worst_topic_first_model",
+          "A closed-loop vendor's first model (trained on human pages) is already worse on its worst-off topic "
+          "than on average, by {effect} of excess NLL.",
+          ("who_closed",), lambda runs: float(at_retrains(runs["who_closed"], "Solo", "worst_topic_excess_nll")[0]
+                                              - at_retrains(runs["who_closed"], "Solo", "excess_nll")[0]),
+          "nats", f"{_CLOSED_HOLDS}; K_v = 20 components cannot hold 30 topics; average: weighted by P",
+          "", direction=+1),
+    Claim("who_worst_topic_web_2025",
+          "On the calibrated web in June 2025, the vendors' worst-off topic has an excess NLL higher than their "
+          "average by {effect} (mean over the five vendors).",
+          ("who_baseline",), vendors_mean_last("who_baseline", "worst_topic_excess_nll", minus="excess_nll"),
+          "nats", "baseline.yaml to 2025-06; average: weighted by P", "", direction=+1),
+    Claim("who_tail_web_2025",
+          "On the same web the rare topics' excess NLL exceeds the average by {effect} (mean over the five "
+          "vendors): the tail pays more than its share.",
+          ("who_baseline",), vendors_mean_last("who_baseline", "tail_excess_nll", minus="excess_nll"),
+          "nats", "baseline.yaml to 2025-06; the rarest 30% of topics", "", direction=+1),
+    Claim("who_topics_lost_web_2025",
+          "In June 2025 the vendors have lost {effect} each on average (under a tenth of their mass).",
+          ("who_baseline",), vendors_mean_last("who_baseline", "topics_lost"),
+          "topics", "baseline.yaml to 2025-06, 30 original topics plus drift", ""),
+    Claim("collapse_order_closed",
+          "In the closed loop, the tails go first: three more topics are lost {effect} before a quarter of the "
+          "variance is gone.",
+          ("who_closed",),
+          difference(first_retrain("who_closed", "Solo", "variance_ratio", lambda s: s < VARIANCE_GONE),
+                     first_retrain("who_closed", "Solo", "topics_lost", lambda s: s >= s[0] + TAILS_LOST)),
+          "generations (retrains)", f"{_CLOSED_HOLDS}; replace; tau = 0.95; a run that never crosses a threshold "
+          "counts one generation past its last", "thresholds: 3 topics lost beyond the first model's; variance "
+          "ratio below 0.75", direction=+1),
+)
