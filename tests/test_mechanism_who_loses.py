@@ -72,3 +72,16 @@ def test_the_closed_loop_vendor_trains_on_its_own_output_after_its_first_model(c
     retrains = wide.filter(pl.col("retrained") == 1)
     assert retrains["train_share_own"][0] == 0.0 and (retrains["train_share_own"][1:] == 1.0).all()
     assert (retrains["train_share_others"] == 0.0).all()
+
+
+def test_the_topic_mass_figure_lists_topics_rarest_first(tmp_path):
+    import datetime as dt
+
+    from analysis.topic_figures import draw_topic_mass, topic_mass_figure
+    from ecosystem.experiments.reading import TopicHistory
+
+    history = TopicHistory(("common", "rare", "middle"), np.array([0.6, 0.1, 0.3]),
+                           (dt.date(2020, 1, 1), dt.date(2020, 5, 1)), np.array([[1.0, 0.5, 1.0], [1.2, 0.01, np.nan]]))
+    labels = [t.get_text() for t in topic_mass_figure(history, vendor="Solo").axes[0].get_yticklabels()]
+    assert [label.split()[0] for label in labels] == ["rare", "middle", "common"]
+    assert {p.suffix for p in draw_topic_mass(history, tmp_path, vendor="Solo")} == {".png", ".svg"}
