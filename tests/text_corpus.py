@@ -1,5 +1,5 @@
-"""A small real corpus for the text-reality tests: every third docstring of six standard-library modules,
-whose natural sizes give a long tail (email 90 documents ... json 7), written as JSONL with topics."""
+"""A small real corpus for the text-reality tests: every fourth docstring of sixteen standard-library modules
+whose natural sizes give a long tail (asyncio 71 documents ... gzip 4), written as JSONL with topics."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ecosystem.content.corpus import stdlib_corpus
 
-TOPICS = ("email", "logging", "http", "tarfile", "typing", "datetime", "statistics", "random", "json", "gzip")
-EVERY = 3
+TOPICS = ("asyncio", "logging", "xml", "http", "tarfile", "ipaddress", "pathlib", "datetime", "statistics",
+          "zipfile", "ssl", "random", "socket", "uuid", "json", "gzip")
+EVERY = 4
 
 
 def write_sample_corpus(path: Path) -> Path:
@@ -23,3 +24,20 @@ def write_sample_corpus(path: Path) -> Path:
             seen[topic] += 1
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def sample_corpus(tmp_path_factory) -> tuple[Path, Path]:
+    """The sample corpus and an embedding cache shared by the whole session (embedded once, ~250 docs)."""
+    base = tmp_path_factory.getbasetemp() / "text-sample"
+    corpus = base / "corpus.jsonl"
+    if not corpus.exists():
+        base.mkdir(parents=True, exist_ok=True)
+        write_sample_corpus(corpus)
+    return corpus, base / "cache"
+
+
+def text_reality(corpus: Path, cache: Path, **fields) -> dict:
+    """Scenario overrides that put a small, fast text reality (dim 4, 64 tokens read) on the sample corpus."""
+    reality = {"kind": "text", "corpus": str(corpus), "topic_column": "topic", "cache": str(cache), "dim": 4,
+               "topics": len(TOPICS), "min_docs": 5, "max_tokens": 64, "test_per_topic": 100, **fields}
+    return {f"reality.{k}": v for k, v in reality.items()}

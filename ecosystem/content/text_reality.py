@@ -228,13 +228,18 @@ def _split(topic: np.ndarray, share: float, rng: np.random.Generator) -> np.ndar
 
 
 def _fit_topics(x: np.ndarray, topic: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and Ledoit-Wolf shrunk covariance of each topic's training documents (a small topic in
-    many dimensions still gets a well-conditioned covariance)."""
-    from sklearn.covariance import LedoitWolf
-
+    """Each topic's mean, and its covariance shrunk toward the pooled within-topic covariance with the weight
+    of ``d + 2`` documents (the conjugate inverse-Wishart estimate): a large topic keeps its own shape, a
+    rare one borrows the shape topics share instead of getting a singular or needlessly broad one."""
+    d = x.shape[1]
     means = np.stack([x[topic == c].mean(axis=0) for c in range(k)])
-    covariances = np.stack([LedoitWolf().fit(x[topic == c]).covariance_ for c in range(k)])
-    return means, covariances + 1e-9 * np.eye(x.shape[1])[None]
+    centred = x - means[topic]
+    scatter = np.einsum("ni,nj,nc->cij", centred, centred, np.eye(k)[topic])
+    counts = np.bincount(topic, minlength=k).astype(float)
+    pooled = scatter.sum(axis=0) / max(len(x) - k, 1)
+    prior = d + 2.0
+    covariances = (scatter + prior * pooled[None]) / (counts + prior)[:, None, None]
+    return means, covariances + 1e-9 * np.eye(d)[None]
 
 
 def _fit_report(reality: Reality, vectors: np.ndarray, topic: np.ndarray, heldout: np.ndarray) -> FitReport:
