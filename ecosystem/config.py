@@ -254,6 +254,17 @@ class WebConfig(Section):
     opt_out: OptOutConfig = OptOutConfig()
 
 
+class QualityFilterConfig(Section):
+    """A quality classifier (ecosystem/learning/quality.py) trained each crawl on a reference set of
+    "high-quality" pages against the pages just fetched, keeping the top ``keep_share`` it scores. The
+    reference holds ``model_share`` samples of the released models' output (DCLM's positives are largely
+    model-written instruction data) and the rest pre-AI archive pages."""
+
+    keep_share: Annotated[Share, Field(gt=0.0)] = 0.3
+    model_share: Share = 0.5
+    reference_pages: Annotated[int, Field(ge=20, le=100_000, title="pages in the reference set")] = 1000
+
+
 class FilterConfig(Section):
     """What a crawler discards after fetching a page, and which pages it prefers."""
 
@@ -263,6 +274,7 @@ class FilterConfig(Section):
     signed_weight: Annotated[float, Field(ge=1.0, le=1e6, title="preference for signed pages")] = 1.0
     dedup: bool = False  # discard near-duplicates of pages already in the batch
     dedup_radius: Annotated[float, Field(gt=0.0, le=1e6)] = 0.05
+    quality: QualityFilterConfig | None = None  # a quality classifier keeps the top share (None: no filter)
 
 
 class CrawlerConfig(Section):

@@ -15,7 +15,7 @@ _NAMED = {
     "evasion": 7,  # farms' candidates and paraphrases once they evade
     "archive": 8,  # the pre-AI archive crawl
 }
-_VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER = 100, 101, 102, 103, 104
+_VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER, _QUALITY = 100, 101, 102, 103, 104, 105
 
 
 class RandomStreams:
@@ -51,6 +51,10 @@ class RandomStreams:
     def verifier(self, index: int) -> np.random.Generator:
         """A vendor's verifier (its density estimate and decisions), apart from the vendor's own draws."""
         return self._child(_VERIFIER, index)
+
+    def quality(self, index: int) -> np.random.Generator:
+        """A crawler's quality filter (its reference samples), apart from its page choice and checks."""
+        return self._child(_QUALITY, index)
 
     def mesa_seed(self) -> int:
         """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""

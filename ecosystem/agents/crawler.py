@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ecosystem.config import CrawlerConfig
+from ecosystem.config import CrawlerConfig, QualityFilterConfig
 from ecosystem.content.documents import Origin
+from ecosystem.learning.quality import QualityClassifier
 from ecosystem.learning.watermark import detect_marks
 from ecosystem.web.sampling import weighted_rows
 
@@ -41,6 +42,7 @@ class Crawler(mesa.Agent):
         self.batch_months: list[int] = []
         self.respects_opt_out = config.respects_opt_out
         self.checks = model.rngs.crawl_filter(vendor.index)
+        self.quality_stream = None if config.filters.quality is None else model.rngs.quality(vendor.index)
         self.counts: dict[str, float] = {}
         self._first_latest_batch = 0
         self._last_crawled = -1
@@ -95,14 +97,48 @@ class Crawler(mesa.Agent):
             duplicate[first] = False
             discard |= duplicate
         human = store.column("origin")[batch] == Origin.HUMAN
+        survival = {}
+        if filters.quality is not None:
+            judged = ~discard
+            verdict = self._quality_keep(batch[judged], filters.quality)
+            if verdict is not None:
+                discard[judged] = ~verdict
+                survival = _survival(verdict, human[judged])
         kept = ~discard
         self.counts = {
             "kept": float(kept.sum()),
             "human_discarded": float((human & discard).sum()),
             "synthetic_kept": float((~human & kept).sum()),
             "synthetic_share": float((~human & kept).sum() / max(kept.sum(), 1)),
+            **survival,
         }
         return kept
+
+    def _quality_keep(self, rows: np.ndarray, config: QualityFilterConfig) -> np.ndarray | None:
+        """The quality filter's verdict on pages (True: kept), or None while it cannot build its reference
+        set (no model released yet for its model-written part, no pre-AI archive for the rest)."""
+        reference = self._quality_reference(config)
+        if reference is None or len(rows) < 2:
+            return None
+        vectors = self.model.store.vectors[rows]
+        background = vectors
+        if len(vectors) > config.reference_pages:
+            background = vectors[self.quality_stream.choice(len(vectors), config.reference_pages, replace=False)]
+        return QualityClassifier(keep_share=config.keep_share).fit(reference, background).keep(vectors)
+
+    def _quality_reference(self, config: QualityFilterConfig) -> np.ndarray | None:
+        """"High-quality" pages: samples of the released models' output and pages of the pre-AI archive."""
+        model, rng = self.model, self.quality_stream
+        n_model = int(round(config.model_share * config.reference_pages))
+        n_archive = config.reference_pages - n_model
+        vendors, archive = model.released_vendors(), model.pre_ai_rows()
+        if (n_model and not vendors) or (n_archive and not len(archive)):
+            return None
+        parts = [model.store.vectors[rng.choice(archive, size=n_archive, replace=len(archive) < n_archive)]]
+        if n_model:
+            counts = np.bincount(rng.integers(len(vendors), size=n_model), minlength=len(vendors))
+            parts += [v.estimator.sample(int(k), rng=rng)[0] for v, k in zip(vendors, counts, strict=True) if k]
+        return np.vstack(parts)
 
     def _pick(self, start: int, stop: int, n: int) -> np.ndarray:
         site_weight = self._site_weight()
@@ -141,6 +177,18 @@ class Crawler(mesa.Agent):
 
     def start_new_collection(self) -> None:
         self._first_latest_batch = len(self.batches)
+
+
+def _survival(kept: np.ndarray, human: np.ndarray) -> dict[str, float]:
+    """Shares of the synthetic and of the human pages a filter kept, and their ratio (the audit's measure)."""
+    shares = {}
+    if (~human).any():
+        shares["quality_survival_ai"] = float(kept[~human].mean())
+    if human.any():
+        shares["quality_survival_human"] = float(kept[human].mean())
+    if (~human).any() and shares.get("quality_survival_human", 0.0) > 0:
+        shares["quality_survival_ratio"] = shares["quality_survival_ai"] / shares["quality_survival_human"]
+    return shares
 
 
 def _unique_concat(batches: list[np.ndarray]) -> np.ndarray:

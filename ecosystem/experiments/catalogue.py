@@ -72,6 +72,10 @@ METRICS: dict[tuple[str, str], MetricInfo] = {
     ("crawler", "human_discarded"): MetricInfo("human pages wrongly discarded by the crawler", "pages", "higher"),
     ("crawler", "synthetic_kept"): MetricInfo("machine-made pages kept by the crawler", "pages", "higher"),
     ("crawler", "synthetic_share"): MetricInfo("machine-made share of crawled pages kept", SHARE, "higher"),
+    ("crawler", "quality_survival_ai"): MetricInfo("machine-made pages its quality filter kept", SHARE, "higher"),
+    ("crawler", "quality_survival_human"): MetricInfo("human pages its quality filter kept", SHARE, "lower"),
+    ("crawler", "quality_survival_ratio"): MetricInfo("quality filter's survival, machine-made over human", "ratio",
+                                                      "higher"),
     ("watermark", "coverage"): MetricInfo("new machine-made pages with a surviving watermark", SHARE, "lower"),
     ("watermark", "mean_survival"): MetricInfo("watermark strength left after edits", SHARE, "lower"),
 }
