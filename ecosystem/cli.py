@@ -82,8 +82,15 @@ def run(
         result = simulate(resolved, seed=seed, progress=lambda done, _: bar.update(task, completed=done))
     write_run_files(result, folder.staging)
     if figures:
-        draw_run_figures(result.metrics, note=run_note(resolved.name, result.seed, result.metrics),
-                         folder=folder.staging / "figures")
+        try:
+            draw_run_figures(result.metrics, note=run_note(resolved.name, result.seed, result.metrics),
+                             folder=folder.staging / "figures")
+        except Exception as err:  # noqa: BLE001 - the simulated data is worth keeping without its figures
+            import shutil
+
+            shutil.rmtree(folder.staging / "figures", ignore_errors=True)
+            errors.print(f"[bold yellow]figures not drawn[/] ({type(err).__name__}: {str(err)[:200]}); the run's "
+                         "data is saved", highlight=False, soft_wrap=True)
     folder.commit()
     console.print(summary_table(result))
     console.print(f"Results in {out}/ ({result.wall_seconds:.1f} s)")

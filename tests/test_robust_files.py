@@ -129,6 +129,21 @@ def test_rerunning_into_a_folder_leaves_nothing_of_the_previous_run(tmp_path):
     assert "seed: 2" in (out / "scenario.yaml").read_text()
 
 
+def test_a_figure_that_fails_does_not_lose_the_simulated_run(tmp_path, monkeypatch):
+    import analysis.run_figures
+
+    def broken(*args, **kwargs):
+        raise ValueError("no figure today")
+
+    monkeypatch.setattr(analysis.run_figures, "draw_run_figures", broken)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", str(short(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "figures not drawn (ValueError: no figure today); the run's data is saved" in " ".join(result.output.split())
+    assert sorted(p.name for p in out.iterdir()) == [".ecosim.lock", "manifest.json", "metrics.parquet",
+                                                     "scenario.yaml"]
+
+
 def test_a_folder_with_other_files_is_not_used_for_a_run(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
