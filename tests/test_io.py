@@ -68,3 +68,23 @@ def test_write_with_a_parquet_writer(tmp_path):
     frame = pl.DataFrame({"a": [1.5, 2.5], "b": ["x", "y"]})
     write_with(tmp_path / "out.parquet", frame.write_parquet)
     assert pl.read_parquet(tmp_path / "out.parquet").equals(frame)
+
+
+def test_a_folder_lock_refuses_a_second_owner_and_ends_with_the_first(tmp_path):
+    from ecosystem.io import FolderLock, OutputError
+
+    with FolderLock(tmp_path / "out"):
+        with pytest.raises(OutputError, match=r"another ecosim command \(pid \d+\) is writing into this folder"):
+            FolderLock(tmp_path / "out").__enter__()
+    with FolderLock(tmp_path / "out"):  # released on exit
+        pass
+
+
+def test_an_output_folder_is_checked_without_being_created(tmp_path):
+    from ecosystem.io import OutputError, check_output_folder
+
+    check_output_folder(tmp_path / "new" / "deeper")
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(OutputError, match=r"plain is a file, not a folder"):
+        check_output_folder(tmp_path / "plain" / "sub")
