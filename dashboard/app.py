@@ -124,6 +124,29 @@ PLOTS = [_plot(key) for key in FIGURES]
 
 
 @solara.component
+def TextPanel(model: LiveModel):
+    """With a text reality: a few pages each vendor's current model writes, beside human pages, each read
+    as its nearest real document (topic, title, first line)."""
+    update_counter.get()
+    shelf = model.shelf
+    with solara.Column(style={"height": "100%", "overflow-y": "auto", "padding": "4px 12px"},
+                       classes=["ecosim-pages"]):
+        solara.Text("What each model writes now, beside human pages (nearest real documents)",
+                    style={"font-weight": "bold"})
+        if shelf is None:
+            solara.Text(model.reading_error or "reading the corpus...")
+            return
+        for writer, docs in shelf.pages.items():
+            generation = shelf.generations.get(writer)
+            solara.Text(writer if generation is None else f"{writer}, model {generation}",
+                        classes=["ecosim-writer"], style={"font-weight": "bold", "margin-top": "6px"})
+            for doc in docs:
+                line = (doc.text.strip().splitlines() or [""])[0][:160]
+                solara.Text(f"[{doc.topic}] {doc.title + ': ' if doc.title else ''}{line}",
+                            classes=["ecosim-page"], style={"font-size": "0.85em"})
+
+
+@solara.component
 def Page():
     path = scenario_path()
     notify = solara.use_memo(_notifier, [])
@@ -140,7 +163,8 @@ def Dashboard(session: Session):
     with solara.Sidebar():
         with solara.Card("Run"):
             RunStatus(model)
-    SolaraViz(model, components=[(plot, 0) for plot in PLOTS], model_params={"session": session},
+    panels = PLOTS + ([TextPanel] if session.recipe.base.reality.kind == "text" else [])
+    SolaraViz(model, components=[(panel, 0) for panel in panels], model_params={"session": session},
               name=f"ecosim: {session.recipe.base.name}", play_interval=50)
     LeverSidebar(model, session)
 

@@ -17,6 +17,7 @@ from typing import Any
 import mesa
 
 from dashboard.levers import Recipe
+from dashboard.reading import PageReader, Shelf
 from dashboard.snapshot import SeriesBook, Snapshot, take_snapshot
 from ecosystem.model import EcosystemModel
 
@@ -49,7 +50,10 @@ class LiveModel(mesa.Model):
         self.images: dict[str, bytes] = {}
         self.seconds: dict[str, float] = {}  # the last month's step and drawing times (wall clock)
         self.cpu_seconds: dict[str, float] = {}  # the same in CPU time of the worker (other load excluded)
-        self._start(self._draw)
+        self.shelf: Shelf | None = None  # with a text reality: pages each vendor's model writes, and humans'
+        self._reader: PageReader | None = None
+        self.reading_error: str | None = None
+        self._start(self._begin)
 
     @property
     def busy(self) -> bool:
@@ -81,11 +85,24 @@ class LiveModel(mesa.Model):
         if self._worker is not None:
             self._worker.join(timeout)
 
+    def _begin(self) -> None:
+        """First job of the worker: with a text reality, the page reader (it rebuilds the text world)."""
+        if self.scenario.reality.kind == "text":
+            try:
+                self._reader = PageReader(self.sim)
+                self.shelf = self._reader.read(self.sim, None)
+            except Exception as err:  # the run still works without the panel
+                traceback.print_exc()
+                self.reading_error = f"{type(err).__name__}: {err}"
+        self._draw()
+
     def _advance(self) -> None:
         try:
             started, cpu = time.perf_counter(), time.thread_time()
             self.sim.step()
             self._book.read(self.sim)
+            if self._reader is not None:
+                self.shelf = self._reader.read(self.sim, self.shelf)
             self.snapshot = take_snapshot(self.sim, self._book, months_done=self.sim.month + 1,
                                           version=self.snapshot.version + 1)
             self.seconds = {"step": time.perf_counter() - started}
