@@ -469,11 +469,11 @@ class Scenario(Section):
     humans: HumansConfig = HumansConfig()
     farms: FarmsConfig = FarmsConfig()
     web: WebConfig = WebConfig()
-    vendors: list[VendorConfig] = Field(default_factory=list)
+    vendors: list[VendorConfig] = Field(default_factory=list, max_length=50)  # each one refits a model
     market: MarketConfig = MarketConfig()
     watermark: WatermarkConfig = WatermarkConfig()
-    detectors: list[DetectorConfig] = Field(default_factory=list)
-    policies: list[Policy] = Field(default_factory=list)
+    detectors: list[DetectorConfig] = Field(default_factory=list, max_length=50)
+    policies: list[Policy] = Field(default_factory=list, max_length=500)
     metrics: MetricsConfig = MetricsConfig()
 
     @model_validator(mode="after")

@@ -16,6 +16,8 @@ REFUSED = {
     "scoring_set": ("reality: {topics: 500, dim: 64, test_per_topic: 10000}",
                     "reality: 500 topics x test_per_topic 10000 x dim 64 = 320,000,000 held-out values; at most "
                     "50,000,000 fit in memory (lower test_per_topic)"),
+    "vendors": ("vendors: [" + ", ".join(f"{{name: V{i}, entry: 2020-09}}" for i in range(60)) + "]",
+                "vendors: List should have at most 50 items after validation, not 62"),
     "model_samples": ("metrics: {model_samples: 2000000000}",
                       "metrics.model_samples: Input should be less than or equal to 1000000"),
     "publish_per_month": ("vendors: [{name: Early, entry: 2020-09, publish_per_month: 50000000000}]",
