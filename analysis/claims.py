@@ -615,3 +615,21 @@ CLAIMS = CLAIMS + tuple(
           "nats (mean over the five vendors)", _QUALITY_HOLDS, "", direction=+1 if share > 0 else 0)
     for arm, share in _QUALITY_SHARES.items()
 )
+
+# Published series of AI share of new web text: WildAI (Russell et al. 2026, arXiv 2609.40295: AI share of tokens
+# in a monthly 5,000-document Common Crawl sample; the last two are the paper's forecasts) and Graphite 2025
+# (share of new articles more than half AI-written).
+WILDAI_TOKENS = {"2024-06": 0.101, "2025-06": 0.161, "2026-06": 0.275, "2026-08": 0.311}
+WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
+GRAPHITE_PAGES = {"2022-10": 0.05, "2023-11": 0.39, "2024-11": 0.50, "2025-05": 0.52}
+ARMS["calibration_tokens"] = Arm("baseline.yaml", {"end": "2028-12"},
+                                 {"humans.writers": 40, "reality.test_per_topic": 40, "metrics.model_samples": 1000})
+CLAIMS = CLAIMS + tuple(
+    Claim(f"calibration_ai_tokens_{date.replace('-', '_')}",
+          f"Model-written tokens make up {{effect}} of new pages' tokens in {dt.date.fromisoformat(date + '-01'):%b %Y}"
+          + (" (against a published forecast)." if date in WILDAI_FORECAST else "."),
+          ("calibration_tokens",), value_at("calibration_tokens", "web.ai_token_share_new", date),
+          "(share)", "baseline.yaml (calibrated on page shares, not on tokens); web.ai_token_share_new", "",
+          published=f"{share:.1%} (Russell et al. 2026, WildAI{', forecast' if date in WILDAI_FORECAST else ''})")
+    for date, share in {**WILDAI_TOKENS, **WILDAI_FORECAST}.items()
+)

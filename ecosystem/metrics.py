@@ -64,6 +64,9 @@ def collect_metrics(model: EcosystemModel) -> None:
     ai_share = store.column("ai_share")[new]
     record(step, "web", "web", "ai_written_share_new", float((ai_share > 0.5).mean()) if len(ai_share) else 0.0)
     record(step, "web", "web", "ai_any_share_new", float((ai_share > 0).mean()) if len(ai_share) else 0.0)
+    # The token-weighted share (WildAI's measure, Russell et al. 2026): model-written tokens over all tokens.
+    tokens = store.column("tokens")[new].astype(np.float64)
+    record(step, "web", "web", "ai_token_share_new", float(tokens @ ai_share / tokens.sum()) if tokens.sum() else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
     writers = model.agents_by_type[HumanWriter]

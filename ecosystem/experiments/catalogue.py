@@ -30,6 +30,7 @@ METRICS: dict[tuple[str, str], MetricInfo] = {
     ("web", "ai_written_share_new"): MetricInfo("AI-written share of new pages (writer kept under half)", SHARE,
                                                 "higher"),
     ("web", "ai_any_share_new"): MetricInfo("share of new pages with any AI text", SHARE, "higher"),
+    ("web", "ai_token_share_new"): MetricInfo("AI-written share of new pages' tokens", SHARE, "higher"),
     ("web", "sites"): MetricInfo("sites on the web", "sites"),
     ("farms", "count"): MetricInfo("content farms in business", "farms", "higher"),
     ("humans", "writers"): MetricInfo("human writers", "writers"),
