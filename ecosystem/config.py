@@ -49,6 +49,7 @@ MAX_YAML_BYTES = 2_000_000  # a scenario or sweep file; real ones are a few kilo
 MAX_YAML_NODES = 100_000  # values in a file once its aliases are expanded (an alias "bomb" has billions)
 MAX_EXTENDS = 20  # levels of extends: a scenario may stack
 MAX_SCORING_VALUES = 50_000_000  # numbers in the held-out scoring set (400 MB as float64)
+MAX_WRITERS = 1_000_000  # human writers by the end of a run (each is an agent with a site)
 
 
 class ScenarioError(ValueError):
@@ -484,6 +485,10 @@ class Scenario(Section):
             raise ValueError(f"start {self.start:%Y-%m} to end {self.end:%Y-%m} is {self.months} months; "
                              f"at most {MAX_MONTHS} (a hundred years) can be simulated")
         self._check_scoring_set()
+        final_writers = self.humans.writers * (1.0 + self.humans.growth_per_year) ** (self.months / 12)
+        if final_writers > MAX_WRITERS:
+            raise ValueError(f"humans: {self.humans.writers} writers growing {self.humans.growth_per_year:g} a year "
+                             f"reach about {final_writers:,.0f} by {self.end:%Y-%m}; at most {MAX_WRITERS:,} fit")
         names = [v.name for v in self.vendors]
         if len(set(names)) != len(names):
             raise ValueError(f"vendor names must be unique, got {names}")

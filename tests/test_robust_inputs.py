@@ -18,6 +18,9 @@ REFUSED = {
                     "50,000,000 fit in memory (lower test_per_topic)"),
     "vendors": ("vendors: [" + ", ".join(f"{{name: V{i}, entry: 2020-09}}" for i in range(60)) + "]",
                 "vendors: List should have at most 50 items after validation, not 62"),
+    "writer_growth": ("end: 2035-12\nhumans: {writers: 1000, growth_per_year: 5}",
+                      "humans: 1000 writers growing 5 a year reach about 2,821,109,907,456,000 by 2035-12; at most "
+                      "1,000,000 fit"),
     "model_samples": ("metrics: {model_samples: 2000000000}",
                       "metrics.model_samples: Input should be less than or equal to 1000000"),
     "publish_per_month": ("vendors: [{name: Early, entry: 2020-09, publish_per_month: 50000000000}]",
