@@ -214,9 +214,23 @@ DAMAGES = {
                                "t-s0-{h}.json belongs to another run"),
     "one byte changed": (lambda own, other: flip_one_byte(own.metrics_path),
                          "t-s0-{h}.parquet does not match its manifest's SHA-256: changed on disk"),
-    "older manifest": (lambda own, other: own.manifest_path.write_text(json.dumps({"run_id": own.run_id})),
-                       "t-s0-{h}.json records no checksum of t-s0-{h}.parquet (an older format)"),
+    "older manifest, file cut short": (
+        lambda own, other: (own.manifest_path.write_text(json.dumps({"run_id": own.run_id})),
+                            own.metrics_path.write_bytes(own.metrics_path.read_bytes()[:300])),
+        "t-s0-{h}.parquet is unreadable (ComputeError); its manifest, an older format, has no checksum"),
 }
+
+
+def test_runs_from_before_checksums_still_count_as_done(tmp_path, finished_runs):
+    import shutil
+
+    folder = shutil.copytree(finished_runs, tmp_path / "runs")
+    scenario = load_scenario(TINY, overrides={"end": "2020-03"}).model_dump(mode="json")
+    spec = RunSpec(label="t", scenario=scenario, seed=0, folder=str(folder))
+    record = json.loads(spec.manifest_path.read_text())
+    del record["metrics_file"]
+    spec.manifest_path.write_text(json.dumps(record))
+    assert spec.is_done() and damaged_runs([spec]) == []
 
 
 @pytest.mark.parametrize("case", list(DAMAGES), ids=list(DAMAGES))
