@@ -141,6 +141,14 @@ def _own(resource):
     return owned
 
 
+def _clear_figures(folder: Path) -> None:
+    """Remove the figures of an earlier command in this results folder: they may show other scenarios
+    or outcomes than the tables beside them (the folder is locked by this command)."""
+    import shutil
+
+    shutil.rmtree(folder / "figures", ignore_errors=True)
+
+
 def _check_out(folder: Path) -> None:
     """Refuse an output folder that cannot be written, before anything runs (creates nothing)."""
     from ecosystem.io import OutputError, check_output_folder
@@ -253,6 +261,7 @@ def compare(
         try:
             about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end}
             summary, _ = finish_compare(specs, outcomes, order=order, out=out, about=about)
+            _clear_figures(out)
             draw_compare_results(read_compare(out))
         except ScenarioError as err:
             fail(str(err))
@@ -306,6 +315,7 @@ def sweep(
         if tables.sensitivity_error:
             errors.print(f"no sensitivity indices: {tables.sensitivity_error}", highlight=False,
                          soft_wrap=True)
+        _clear_figures(folder)
         draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
                            outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
                            sensitivity=tables.sensitivity, folder=folder / "figures", base=loaded.base_raw,

@@ -248,3 +248,16 @@ def test_every_kind_of_damage_is_named_and_the_run_redone(tmp_path, finished_run
         report = run_batch([own, other], executor=executor)
     assert (report.done, report.skipped, report.failures) == (1, 1, [])
     assert own.is_done() and damaged_runs([own, other]) == []
+
+
+def test_a_compare_rerun_with_other_outcomes_leaves_no_stale_figure(tmp_path):
+    out = tmp_path / "cmp"
+    base = ["compare", str(short(tmp_path)), "--out", str(out), "--seeds", "1", "--workers", "1"]
+    first = runner.invoke(app, [*base, "--outcome", "web.docs@2020-04"])
+    assert first.exit_code == 0, first.output
+    before = {p.name for p in (out / "figures").iterdir()}
+    assert any("web.docs" in name or "web_docs" in name for name in before)
+    second = runner.invoke(app, [*base, "--outcome", "farms.count@2020-04"])
+    assert second.exit_code == 0, second.output
+    after = {p.name for p in (out / "figures").iterdir()}
+    assert not any("web.docs" in name or "web_docs" in name for name in after), after
