@@ -84,7 +84,7 @@ class LocalProcesses:
     """
 
     def __init__(self, *, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
         self.description = f"{self.workers} local processes"
         self._context: Any = None
         self._alive: tuple[Any, Any] | None = None
