@@ -70,7 +70,8 @@ def RunStatus(model: solara.Reactive[LiveModel]):
         month = f"{snapshot.current_date:%Y-%m} ({snapshot.months_done} of {snapshot.months})"
     solara.Text(f"Month: {month}", classes=["ecosim-month"], style={"font-weight": "bold"})
     if live.busy:
-        doing = f"computing {live.computing:%Y-%m}" if live.computing else "drawing"
+        doing = (f"computing {live.computing:%Y-%m}" if live.computing
+                 else "building the model" if live.sim is None else "drawing")
         solara.Text(f"{doing}...", classes=["ecosim-busy"])
         solara.ProgressLinear(True)
     elif live.seconds:

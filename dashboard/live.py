@@ -18,7 +18,7 @@ import mesa
 
 from dashboard.levers import Recipe
 from dashboard.reading import PageReader, Shelf
-from dashboard.snapshot import SeriesBook, Snapshot, take_snapshot
+from dashboard.snapshot import SeriesBook, Snapshot, empty_snapshot, take_snapshot
 from ecosystem.model import EcosystemModel
 
 Draw = Callable[[Snapshot], dict[str, bytes]]
@@ -40,13 +40,13 @@ class LiveModel(mesa.Model):
         super().__init__(seed=scenario.seed, **kwargs)
         self.session = session
         self.scenario = scenario
-        self.sim = EcosystemModel(scenario)
+        self.sim: EcosystemModel | None = None  # built by the worker: a text reality takes a while
         self._book = SeriesBook()
         self._worker: threading.Thread | None = None
         self._busy = False
         self.months_requested = 0
         self.error: str | None = None
-        self.snapshot: Snapshot = take_snapshot(self.sim, self._book, months_done=0, version=0)
+        self.snapshot: Snapshot = empty_snapshot(scenario)
         self.images: dict[str, bytes] = {}
         self.seconds: dict[str, float] = {}  # the last month's step and drawing times (wall clock)
         self.cpu_seconds: dict[str, float] = {}  # the same in CPU time of the worker (other load excluded)
@@ -86,8 +86,16 @@ class LiveModel(mesa.Model):
             self._worker.join(timeout)
 
     def _begin(self) -> None:
-        """First job of the worker: with a text reality, the page reader (it rebuilds the text world)."""
-        if self.scenario.reality.kind == "text":
+        """First job of the worker: the engine model, and with a text reality the page reader (which
+        rebuilds the text world)."""
+        try:
+            self.sim = EcosystemModel(self.scenario)
+            self.snapshot = take_snapshot(self.sim, self._book, months_done=0, version=1)
+        except Exception as err:  # shown in the page; nothing can be stepped
+            traceback.print_exc()
+            self.error = f"building the model: {type(err).__name__}: {err}"
+            self.running = False
+        if self.sim is not None and self.scenario.reality.kind == "text":
             try:
                 self._reader = PageReader(self.sim)
                 self.shelf = self._reader.read(self.sim, None)

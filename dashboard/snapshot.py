@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
 from ecosystem.model import EcosystemModel
 
@@ -93,6 +94,13 @@ def take_snapshot(model: EcosystemModel, book: SeriesBook, *, months_done: int, 
         graph=sample_graph(model),
         version=version,
     )
+
+
+def empty_snapshot(scenario: Scenario) -> Snapshot:
+    """What the page shows while the model is being built."""
+    graph = GraphSample(np.empty((0, 2)), np.empty(0, dtype=np.int8), np.empty(0), np.empty((0, 2), dtype=int), 0)
+    return Snapshot(0, scenario.months, scenario.start, scenario.end, [], {}, [v.name for v in scenario.vendors],
+                    graph, version=0)
 
 
 def sample_graph(model: EcosystemModel, *, size: int = GRAPH_SITES) -> GraphSample:
