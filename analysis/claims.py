@@ -633,3 +633,26 @@ CLAIMS = CLAIMS + tuple(
           published=f"{share:.1%} (Russell et al. 2026, WildAI{', forecast' if date in WILDAI_FORECAST else ''})")
     for date, share in {**WILDAI_TOKENS, **WILDAI_FORECAST}.items()
 )
+
+ARMS["displacement"] = Arm("displacement.yaml", {"end": "2025-06"}, ARMS["baseline"].quick)
+_DISPLACEMENT_HOLDS = ("displacement.yaml: baseline.yaml with writers leaving documents to assistants by how well "
+                       "the best model answers their topic (immediate 0.17, with_adoption 0.33)")
+CLAIMS = CLAIMS + (
+    Claim("calibration_displaced_2023_05",
+          "Writers leave {effect} of their would-be documents to assistants in May 2023.",
+          ("displacement",), value_at("displacement", "humans.displaced_share", "2023-05"),
+          "(share)", _DISPLACEMENT_HOLDS, "",
+          published="-16% Stack Overflow posts after ChatGPT (del Rio-Chanona et al. 2023)"),
+    Claim("calibration_displaced_2024_06",
+          "Writers leave {effect} of their would-be documents to assistants in June 2024.",
+          ("displacement",), value_at("displacement", "humans.displaced_share", "2024-06"),
+          "(share)", _DISPLACEMENT_HOLDS, "",
+          published="growing to ~25% (del Rio-Chanona et al. 2023)"),
+    Claim("displacement_synthetic_share_2025",
+          "Displaced human writing raises the machine-made share of new pages in May 2025 by {effect} against the "
+          "same web without displacement.",
+          ("displacement", "baseline"),
+          difference(value_at("displacement", "web.synthetic_share_new", "2025-05"),
+                     value_at("baseline", "web.synthetic_share_new", "2025-05")),
+          "(share of new pages)", _DISPLACEMENT_HOLDS, "", direction=+1),
+)

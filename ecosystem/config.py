@@ -177,6 +177,16 @@ class AssistantConfig(Section):
     human_edit_concentration: Annotated[float, Field(gt=0.0, le=1e3, title="Beta concentration of human_edit")] = 2.0
 
 
+class DisplacementConfig(Section):
+    """Human output displaced by assistants (del Rio-Chanona et al. 2023: Stack Overflow posts fell after
+    ChatGPT): from the assistant's start, a writer leaves a document unwritten with probability
+    (``immediate`` + ``with_adoption`` x share of writers using an assistant) x (how well the best released
+    model answers the document's topic: its mass there against reality's, capped at 1)."""
+
+    immediate: Share = 0.0  # left to assistants as soon as one is available
+    with_adoption: Share = 0.5  # added as use of assistants spreads (at full adoption)
+
+
 class HumansConfig(Section):
     writers: Annotated[int, Field(ge=1, le=100_000)] = 300
     growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
@@ -185,6 +195,7 @@ class HumansConfig(Section):
     tokens_mean: Annotated[int, Field(gt=0, le=1_000_000)] = 800
     stop: Month | None = None  # humans stop publishing from this month (closed-loop experiments)
     assistant: AssistantConfig = AssistantConfig()
+    displacement: DisplacementConfig | None = None  # None: assistants displace no human writing
 
 
 class EvasionConfig(Section):

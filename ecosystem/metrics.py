@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from ecosystem.config import Scenario
+from ecosystem.content.documents import Origin
 
 if TYPE_CHECKING:
     from ecosystem.model import EcosystemModel
@@ -72,6 +73,11 @@ def collect_metrics(model: EcosystemModel) -> None:
     writers = model.agents_by_type[HumanWriter]
     record(step, "humans", "humans", "writers", len(writers))
     record(step, "humans", "humans", "assistant_adoption", model.assistant_adoption)
+    if model.scenario.humans.displacement is not None:
+        written = int((store.column("origin")[new] <= Origin.ASSISTED).sum())  # human and assisted pages
+        record(step, "humans", "humans", "displaced", model.displaced_docs)
+        share = model.displaced_docs / max(written + model.displaced_docs, 1)
+        record(step, "humans", "humans", "displaced_share", share)
 
     for vendor in model.vendors:
         crawler = vendor.crawler

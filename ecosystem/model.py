@@ -51,6 +51,8 @@ class EcosystemModel(mesa.Model):
         self._add_writers(scenario.humans.writers)
         self.web.refresh_rank()
         self.assistant_adoption = 0.0
+        self.displaced_docs = 0  # documents writers left unwritten this month because assistants answer them
+        self._answers: tuple[int, np.ndarray] | None = None
         self.active_topics = int(self.reality.active(0).sum())
 
     # ------------------------------------------------------------------------------------------
@@ -81,6 +83,7 @@ class EcosystemModel(mesa.Model):
     def _write_human_documents(self) -> None:
         writers = self.agents_by_type[HumanWriter]
         self.assistant_adoption = sum(w.assistant is not None for w in writers) / len(writers)
+        self.displaced_docs = 0
         writers.do("write")
         self.drafts.publish(
             self.store,
@@ -160,6 +163,18 @@ class EcosystemModel(mesa.Model):
             vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring)
             vendor.scored_topics = self.active_topics
         return vendor.scores
+
+    def assistant_answers(self) -> np.ndarray:
+        """How well the best released model answers each topic this month: its Q-mass over P-mass inside
+        P's support (the scorer's), capped at 1; 0 for topics that do not exist yet or with no model."""
+        if self._answers is None or self._answers[0] != self.month:
+            answers = np.zeros(self.reality.n_topics)
+            active = self.reality.active(self.month)
+            for vendor in self.released_vendors():
+                ratio = np.minimum(self.vendor_scores(vendor).topic_mass_ratio, 1.0)
+                answers[active] = np.maximum(answers[active], ratio)
+            self._answers = (self.month, answers)
+        return self._answers[1]
 
     def drift_topics(self, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Writers' preferences cover the original topics; topics that appeared since take their

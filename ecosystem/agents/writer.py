@@ -11,6 +11,7 @@ from ecosystem.web.graph import NEVER
 
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
+    from ecosystem.config import DisplacementConfig
     from ecosystem.model import EcosystemModel
 
 
@@ -44,11 +45,27 @@ class HumanWriter(mesa.Agent):
         if n == 0:
             return
         topics = rng.choice(len(self.preferences), size=n, p=self.preferences)
+        if config.displacement is not None:
+            topics = self._not_displaced(topics, config.displacement, rng)
+            n = len(topics)
+            if n == 0:
+                return
         assisted = np.zeros(n, dtype=bool)
         if self.assistant is not None:
             assisted = rng.random(n) < config.assistant.assisted_share
         model.drafts.add(site=self.site, topics=topics, assisted=assisted, assistant=self.assistant,
                          signed=model.month >= self.signs_from)
+
+    def _not_displaced(self, topics: np.ndarray, config: DisplacementConfig, rng: np.random.Generator) -> np.ndarray:
+        """The documents still written once assistants answer what some of them would have said."""
+        model = self.model
+        if model.month < model.scenario.month_index(model.scenario.humans.assistant.start):
+            return topics
+        use = min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
+        answered = use * model.assistant_answers()[topics]
+        written = rng.random(len(topics)) >= answered
+        model.displaced_docs += int((~written).sum())
+        return topics[written]
 
     def _consider_assistant(self, rng: np.random.Generator) -> None:
         bass = self.model.scenario.humans.assistant

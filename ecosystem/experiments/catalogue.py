@@ -34,6 +34,8 @@ METRICS: dict[tuple[str, str], MetricInfo] = {
     ("web", "sites"): MetricInfo("sites on the web", "sites"),
     ("farms", "count"): MetricInfo("content farms in business", "farms", "higher"),
     ("humans", "writers"): MetricInfo("human writers", "writers"),
+    ("humans", "displaced"): MetricInfo("documents writers left to assistants this month", "documents", "higher"),
+    ("humans", "displaced_share"): MetricInfo("share of would-be human documents left to assistants", SHARE, "higher"),
     ("humans", "assistant_adoption"): MetricInfo("writers using an AI assistant", SHARE),
     ("vendor", "excess_nll"): MetricInfo("model's distance from human text (excess NLL)", "nats", "higher"),
     ("vendor", "nll"): MetricInfo("model's loss on held-out human text (NLL)", "nats", "higher"),
