@@ -306,6 +306,19 @@ class VerifierConfig(Section):
     accuracy: Annotated[float, Field(ge=0.0, le=1.0, title="probability a verdict is right")] = 1.0
 
 
+class PublicCrawlConfig(Section):
+    """A shared public crawl (a Common Crawl, ecosystem/agents/public_crawler.py): a snapshot of
+    ``budget_per_crawl`` pages every ``every`` months, chosen by rank; the vendors named in ``vendors``
+    (None: every vendor) add its snapshots to the pools their data policy draws from."""
+
+    start: Month = dt.date(2018, 1, 1)
+    every: Annotated[int, Field(gt=0, le=MAX_MONTHS, title="months between snapshots")] = 2
+    budget_per_crawl: Annotated[int, Field(gt=0, le=10_000_000, title="pages per snapshot")] = 5000
+    fresh_share: Share = 0.8  # share of a snapshot spent on pages new since the last one
+    respects_opt_out: bool = True
+    vendors: list[str] | None = None  # vendors that train from it (None: every vendor)
+
+
 class VendorConfig(Section):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     entry: Month
@@ -482,6 +495,7 @@ class Scenario(Section):
     farms: FarmsConfig = FarmsConfig()
     web: WebConfig = WebConfig()
     vendors: list[VendorConfig] = Field(default_factory=list, max_length=50)  # each one refits a model
+    public_crawl: PublicCrawlConfig | None = None  # a shared public crawl (None: vendors crawl alone)
     market: MarketConfig = MarketConfig()
     watermark: WatermarkConfig = WatermarkConfig()
     detectors: list[DetectorConfig] = Field(default_factory=list, max_length=50)
@@ -535,6 +549,8 @@ class Scenario(Section):
             check(where, v.crawler.filters.detector, detectors, "detector")
         for name in self.market.vendors or []:
             check("market.vendors", name, vendors, "vendor")
+        for name in (self.public_crawl.vendors or []) if self.public_crawl else []:
+            check("public_crawl.vendors", name, vendors, "vendor")
         for i, policy in enumerate(self.policies):
             where = f"policies.{i}.{policy.kind}"
             if policy.end is not None and policy.end < policy.start:

@@ -70,6 +70,9 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "web", "web", "ai_token_share_new", float(tokens @ ai_share / tokens.sum()) if tokens.sum() else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
+    if model.public_crawler is not None:
+        record(step, "public_crawl", "public_crawl", "pages", model.public_crawler.pages_this_month)
+        record(step, "public_crawl", "public_crawl", "synthetic_share", model.public_crawler.synthetic_share())
     writers = model.agents_by_type[HumanWriter]
     record(step, "humans", "humans", "writers", len(writers))
     record(step, "humans", "humans", "assistant_adoption", model.assistant_adoption)

@@ -7,6 +7,7 @@ import numpy as np
 
 from ecosystem.agents import ContentFarm, Crawler, DetectorProvider, HumanWriter, ModelVendor
 from ecosystem.agents.farm import FarmEconomics, enter_farms
+from ecosystem.agents.public_crawler import PublicCrawler
 from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
@@ -48,6 +49,8 @@ class EcosystemModel(mesa.Model):
         self.vendors = [ModelVendor(self, config=c, index=i) for i, c in enumerate(scenario.vendors)]
         self.detectors = [DetectorProvider(self, config=c, index=i) for i, c in enumerate(scenario.detectors)]
         self.detectors_by_name = {d.name: d for d in self.detectors}
+        public = scenario.public_crawl
+        self.public_crawler = None if public is None else PublicCrawler(self, config=public)
         self._add_writers(scenario.humans.writers)
         self.web.refresh_rank()
         self.assistant_adoption = 0.0
@@ -72,6 +75,7 @@ class EcosystemModel(mesa.Model):
         self._update_web()  # 5. links and rank
         self._each(DetectorProvider, "retrain_if_due")  # 6. detector providers retrain
         self._each(Crawler, "crawl")  # 7. crawlers collect
+        self._each(PublicCrawler, "crawl")  #    and the shared public crawl, if there is one
         collect_metrics(self)  # 8. data collection
 
     def _each(self, agent_type: type[mesa.Agent], method: str) -> None:

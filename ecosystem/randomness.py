@@ -14,6 +14,7 @@ _NAMED = {
     "policies": 6,  # policy levers: compliance draws, adoption curves, licensed data
     "evasion": 7,  # farms' candidates and paraphrases once they evade
     "archive": 8,  # the pre-AI archive crawl
+    "public_crawl": 10,  # the shared public crawl's page choice
 }
 _VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER, _QUALITY = 100, 101, 102, 103, 104, 105
 

@@ -18,6 +18,7 @@ from ecosystem.learning.verifier import Verifier
 from ecosystem.web.graph import SiteKind
 
 if TYPE_CHECKING:
+    from ecosystem.agents.public_crawler import PublicCrawler
     from ecosystem.model import EcosystemModel
 
 MIN_TRAINING_DOCS = 50
@@ -86,8 +87,8 @@ class ModelVendor(mesa.Agent):
         # train on equal numbers of documents whatever they bought.
         rows = training_indices(
             self.config.data_policy,
-            latest=self._verified(self.crawler.latest),
-            history=self._verified(self.crawler.history),
+            latest=self._verified(self._latest),
+            history=self._verified(self._history),
             archive=self.model.pre_ai_rows,
             size=None if size is None else size - len(licensed),
             archive_share=self.config.archive_share,
@@ -104,6 +105,25 @@ class ModelVendor(mesa.Agent):
         if self.site is None:
             self.site = self.model.web.add_site(SiteKind.VENDOR, self.estimator.distribution_.means.mean(axis=0))
         self.scores = None  # scored afresh by the data collector
+
+    def _latest(self) -> np.ndarray:
+        """Pages collected since it last trained: its crawler's, and the shared crawl's snapshots if it uses it."""
+        own, public = self.crawler.latest(), self._public_crawl()
+        if public is None:
+            return own
+        return np.union1d(own, public.since(self.trained_at[-1] if self.trained_at else -1))
+
+    def _history(self) -> np.ndarray:
+        """Every page collected (that a retention policy lets it keep), the shared crawl's too if it uses it."""
+        own, public = self.crawler.history(), self._public_crawl()
+        if public is None:
+            return own
+        retention = self.model.policies.retention_months()
+        return np.union1d(own, public.since(-1 if retention is None else self.model.month - retention))
+
+    def _public_crawl(self) -> PublicCrawler | None:
+        public = self.model.public_crawler
+        return public if public is not None and public.serves(self.name) else None
 
     def _verified(self, pool: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
         """A crawler's pool as the vendor's verifier leaves it (unchanged without a verifier)."""
@@ -143,6 +163,9 @@ class ModelVendor(mesa.Agent):
         # against other vendors' models'.
         source = store.column("vendor")[rows]
         self.training["train_share_own"] = float((source == self.index).sum() / len(vectors))
+        if self._public_crawl() is not None:
+            self.training["train_public_share"] = float(np.isin(rows, self._public_crawl().since(-1)).sum()
+                                                        / len(vectors))
         self.training["train_share_others"] = float(((source >= 0) & (source != self.index)).sum() / len(vectors))
         if len(licensed):
             self.training["train_licensed"] = float(len(licensed))

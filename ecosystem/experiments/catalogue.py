@@ -79,6 +79,10 @@ METRICS: dict[tuple[str, str], MetricInfo] = {
     ("crawler", "quality_survival_human"): MetricInfo("human pages its quality filter kept", SHARE, "lower"),
     ("crawler", "quality_survival_ratio"): MetricInfo("quality filter's survival, machine-made over human", "ratio",
                                                       "higher"),
+    ("public_crawl", "pages"): MetricInfo("pages the shared public crawl fetched this month", "pages"),
+    ("public_crawl", "synthetic_share"): MetricInfo("machine-made share of the shared crawl's latest snapshot", SHARE,
+                                                    "higher"),
+    ("vendor", "train_public_share"): MetricInfo("share of training data from the shared public crawl", SHARE),
     ("watermark", "coverage"): MetricInfo("new machine-made pages with a surviving watermark", SHARE, "lower"),
     ("watermark", "mean_survival"): MetricInfo("watermark strength left after edits", SHARE, "lower"),
 }
