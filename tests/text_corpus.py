@@ -39,5 +39,5 @@ def sample_corpus(tmp_path_factory) -> tuple[Path, Path]:
 def text_reality(corpus: Path, cache: Path, **fields) -> dict:
     """Scenario overrides that put a small, fast text reality (dim 4, 64 tokens read) on the sample corpus."""
     reality = {"kind": "text", "corpus": str(corpus), "topic_column": "topic", "cache": str(cache), "dim": 4,
-               "topics": len(TOPICS), "min_docs": 5, "max_tokens": 64, "test_per_topic": 100, **fields}
+               "topics": len(TOPICS), "min_docs": 4, "max_tokens": 64, "test_per_topic": 100, **fields}
     return {f"reality.{k}": v for k, v in reality.items()}
