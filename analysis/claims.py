@@ -656,3 +656,32 @@ CLAIMS = CLAIMS + (
                      value_at("baseline", "web.synthetic_share_new", "2025-05")),
           "(share of new pages)", _DISPLACEMENT_HOLDS, "", direction=+1),
 )
+
+ARMS["shared_crawl"] = Arm("shared_crawl.yaml", {"end": "2025-06"}, ARMS["baseline"].quick)
+_SUBSCRIBERS = ("Meta", "Mistral", "DeepSeek")
+
+
+def subscribers_excess_gap(arm: str, reference: str) -> Callable[[Runs], float]:
+    """The shared crawl's subscribers' mean excess NLL in the last month, ``arm`` minus ``reference``."""
+    def mean_excess(frame: pl.DataFrame) -> float:
+        date = f"{frame['date'].max():%Y-%m}"
+        return float(np.nanmean([at(frame, f"vendor.{v}.excess_nll", date) for v in _SUBSCRIBERS]))
+    return lambda runs: mean_excess(runs[arm]) - mean_excess(runs[reference])
+
+
+_SHARED_HOLDS = ("shared_crawl.yaml to 2025-06: a snapshot of 6,000 pages every two months, unfiltered; Meta, "
+                 "Mistral and DeepSeek train from it beside their own crawls; replace policy, train_size 4,000")
+CLAIMS = CLAIMS + (
+    Claim("shared_crawl_train_share",
+          "Vendors that subscribe to the shared public crawl draw {effect} of their training set from it "
+          "(mean of the three at their last retraining before June 2025).",
+          ("shared_crawl",),
+          lambda runs: float(np.nanmean([at_retrains(runs["shared_crawl"], v, "train_public_share")[-1]
+                                         for v in _SUBSCRIBERS])),
+          "(share)", _SHARED_HOLDS, ""),
+    Claim("shared_crawl_excess_effect",
+          "Training from the shared crawl as well changes the subscribers' excess NLL in mid-2025 by {effect} "
+          "against the same web without it.",
+          ("shared_crawl", "baseline"), subscribers_excess_gap("shared_crawl", "baseline"),
+          "nats (mean over the three subscribers)", _SHARED_HOLDS, ""),
+)
