@@ -95,7 +95,9 @@ def main() -> None:  # pragma: no cover - draws the docs figure from the ledger'
         save(calibration_figure(frames, note=f"scenario baseline, seeds {min(seeds)}-{max(seeds)}, "
                                              f"{frames[0]['date'].min():%Y-%m} to {frames[0]['date'].max():%Y-%m}"),
              REPO / "docs" / "figures", "calibration_shares")
-    write_calibration_block(REPO / "docs" / "calibration.md", pl.read_parquet(REPO / "docs" / "claims.parquet"))
+    ledger = REPO / "docs" / "claims.parquet"
+    claims = pl.read_parquet(ledger) if ledger.is_file() else pl.DataFrame(schema={"id": pl.Utf8})
+    write_calibration_block(REPO / "docs" / "calibration.md", claims)
 
 
 if __name__ == "__main__":
