@@ -78,7 +78,7 @@ def RunStatus(model: solara.Reactive[LiveModel]):
         solara.Text("last month: " + ", ".join(f"{k} {v:.2f} s" for k, v in live.seconds.items()),
                     style={"font-size": "0.8em", "color": "#666"})
     if snapshot.months_done == snapshot.months:
-        solara.Text("end of the scenario: Reset to start again")
+        solara.Text("end of the scenario: Reset to start again (with the levers as they are)")
     if live.error:
         solara.Error(f"the run stopped at {live.error}")
 
@@ -98,7 +98,8 @@ def LeverPanel(model: solara.Reactive[LiveModel], session: Session):
         error.set(None)
         model.value = LiveModel(session)
 
-    solara.Text(f"A change restarts the run of {session.recipe.path} from its first month.",
+    solara.Text(f"A change restarts the run of {session.recipe.path} from its first month (once a run has "
+                "reached its end, press Reset to step it).",
                 style={"font-size": "0.85em", "color": "#666"})
     UserInputs({lever.key: _input(lever) for lever in levers(session.recipe)}, on_change=on_change)
     if error.value:

@@ -136,3 +136,25 @@ def test_two_tabs_do_not_share_a_run(render):
     first.find(v.Select, label="Early: training data").widget.v_model = "accumulate"
     settle(first)
     assert second.find(v.Select, label="Early: training data").widget.v_model == "replace"
+
+
+def test_after_the_last_month_reset_starts_again_with_the_levers_as_they_are(monkeypatch, tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {TINY.resolve()}\nname: short\nend: 2020-02\n")
+    monkeypatch.setenv(SCENARIO_ENV, str(short))
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    settle(rc)
+    for _ in range(2):
+        click(rc, "Step")
+        settle(rc)
+    assert eventually(lambda: month(rc) == "Month: 2020-02 (2 of 2)")
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled  # the end of the scenario
+    rc.find(v.Select, label="Early: training data").widget.v_model = "archive"
+    settle(rc)
+    click(rc, "Reset")
+    settle(rc)
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert rc.find(v.Select, label="Early: training data").widget.v_model == "archive"
+    click(rc, "Step")
+    settle(rc)
+    assert eventually(lambda: month(rc) == "Month: 2020-01 (1 of 2)")
