@@ -579,7 +579,7 @@ def read(
 def dashboard(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")] = Path("scenarios/baseline.yaml"),
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open a browser tab.")] = False,
 ) -> None:
     """Explore a scenario in the browser: levers, step/play, live plots (Mesa SolaraViz).
