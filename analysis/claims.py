@@ -381,15 +381,18 @@ def measure_replications(*, quick: bool) -> list[Entry]:
 # Running
 
 
-def plan(*, quick: bool, folder: Path, claims: Sequence[Claim] = CLAIMS) -> list[RunSpec]:
-    """One run per arm the claims use and per seed."""
+def plan(*, quick: bool, folder: Path, claims: Sequence[Claim] | None = None) -> list[RunSpec]:
+    """One run per arm the claims use (default: every claim, looked up when called, so entries appended
+    below count) and per seed."""
+    claims = CLAIMS if claims is None else claims
     seeds = QUICK_SEEDS if quick else LEDGER_SEEDS
     arms = list(dict.fromkeys(a for c in claims for a in c.arms))
     return [RunSpec(label=arm, scenario=ARMS[arm].resolved(quick=quick), seed=seed, folder=str(folder),
                     tags={"arm": arm}) for arm in arms for seed in seeds]
 
 
-def measure(specs: Sequence[RunSpec], *, claims: Sequence[Claim] = CLAIMS) -> list[Entry]:
+def measure(specs: Sequence[RunSpec], *, claims: Sequence[Claim] | None = None) -> list[Entry]:
+    claims = CLAIMS if claims is None else claims
     by_seed: dict[int, Runs] = {}
     for spec in specs:
         by_seed.setdefault(spec.seed, {})[spec.label] = pl.read_parquet(spec.metrics_path)
