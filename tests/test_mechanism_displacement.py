@@ -9,7 +9,6 @@ import polars as pl
 from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
-from ecosystem.model import EcosystemModel
 
 REDUCED = {"humans.writers": 150, "reality.test_per_topic": 40, "metrics.model_samples": 1000, "end": "2024-06"}
 
@@ -28,16 +27,13 @@ def test_writers_leave_about_the_calibrated_share_to_assistants():
     assert 0.12 < early < 0.21 and 0.2 < later < 0.31 and later > early + 0.04
 
 
-def test_topics_no_model_answers_keep_their_writers():
-    scenario = load_scenario("scenarios/displacement.yaml", overrides={**REDUCED, "end": "2023-01",
-                                                                      "humans.displacement.immediate": 1.0})
-    model = EcosystemModel(scenario, seed=3)
-    for _ in range(scenario.months - 1):
-        model.step()
-    answers = model.assistant_answers().copy()
-    lost = answers == 0.0
-    answers[:] = 0.0  # a model that answers nothing: nobody leaves anything to it
-    model._answers = (model.month + 1, answers)
-    model.step()
-    assert model.displaced_docs == 0
-    assert lost.sum() < len(lost)  # the real model answered some topics, so displacement had something to do
+def test_nothing_is_displaced_until_a_model_is_released():
+    """The assistant is "available" from 2021-06, but no model exists before Early enters in 2021-09."""
+    overrides = {"end": "2022-03", "vendors.Early.entry": "2021-09", "vendors.Late.entry": "2022-01",
+                 "humans.displacement": {"immediate": 0.5, "with_adoption": 0.0}}
+    wide = wide_metrics(simulate(load_scenario("tests/data/tiny.yaml", overrides=overrides), seed=7).metrics)
+    before = wide.filter(pl.col("date") < pl.lit("2021-09-01").str.to_date())
+    after = wide.filter(pl.col("date") >= pl.lit("2021-09-01").str.to_date())
+    assert (before["humans.displaced"] == 0).all()
+    # half of what the model answers well: at most half of all documents, and well above nothing
+    assert (after["humans.displaced_share"] > 0.1).all() and (after["humans.displaced_share"] < 0.5).all()
