@@ -51,7 +51,7 @@ def calibration_figure(frames: Sequence[pl.DataFrame], *, note: str = ""):
                     marker="o", markerfacecolor="none", color=style["color"], label="forecast: WildAI 2026")
     ax.set_ylabel("share of new pages (or of their tokens)")
     ax.set_ylim(0, 1)
-    ax.set_title(f"Two measures of AI text on the web: simulated median and 5-95% band over {len(frames)} seeds")
+    ax.set_title(f"AI text in new pages, two measures: median and 5-95% band over {len(frames)} seeds")
     ax.legend(fontsize=7, loc="upper left")
     if note:
         caption(fig, note)
