@@ -114,6 +114,8 @@ def test_outcome_text_forms():
     ("vendor.Late.excess_nll@2021-06", "vendor Late enters 2021-09, after the outcome's months (2021-06)"),
     ("weighted(vendor.*.excess_nll)@2022", "scenario tiny has no user market"),
     ("vendor.Early.market_share@2022-01", "market_share needs a user market"),
+    ("public_crawl.pages@2022-01", "pages needs a shared public crawl (public_crawl:)"),
+    ("humans.displaced_share@2022-01", "displaced_share needs displacement (humans.displacement:)"),
     ("detector.Sentinel.tpr@2022-01", "no detector named 'Sentinel'"),
 ])
 def test_impossible_outcomes_are_refused_with_the_outcome_and_the_file(text, expected):

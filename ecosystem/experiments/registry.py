@@ -33,8 +33,22 @@ ACROSS_WORDS = {"mean": "mean over vendors", "weighted": "market-share-weighted 
                 "worst": "worst vendor"}
 _OUTCOME = re.compile(r"^(?:(?P<across>mean|weighted|worst)\((?P<inner>[^()]+)\)|(?P<metric>[^@()]+))"
                       r"@(?P<when>.+)$")
-# Vendor metrics recorded only when a user market runs (market.users > 0).
-_MARKET_ONLY = {"market_share", "revenue"}
+# Metrics recorded only when a scenario has the feature, with the words that say so.
+_CONDITIONAL = {
+    ("vendor", "market_share"): (lambda s: s.market.users > 0, "a user market (market.users > 0)"),
+    ("vendor", "revenue"): (lambda s: s.market.users > 0, "a user market (market.users > 0)"),
+    ("public_crawl", "pages"): (lambda s: s.public_crawl is not None, "a shared public crawl (public_crawl:)"),
+    ("public_crawl", "synthetic_share"): (lambda s: s.public_crawl is not None,
+                                          "a shared public crawl (public_crawl:)"),
+    ("vendor", "train_public_share"): (lambda s: s.public_crawl is not None, "a shared public crawl (public_crawl:)"),
+    ("humans", "displaced"): (lambda s: s.humans.displacement is not None, "displacement (humans.displacement:)"),
+    ("humans", "displaced_share"): (lambda s: s.humans.displacement is not None,
+                                    "displacement (humans.displacement:)"),
+    ("vendor", "verifier_kept_share"): (lambda s: any(v.verifier is not None for v in s.vendors),
+                                        "a vendor with a verifier (vendors.*.verifier:)"),
+    ("vendor", "train_licensed"): (lambda s: any(p.kind == "human_data_license" for p in s.policies),
+                                   "a human_data_license policy"),
+}
 
 
 def parse_outcome(text: str) -> Outcome:
@@ -88,8 +102,9 @@ def produced_metrics(scenario: Scenario) -> set[str]:
     entities = {"vendor": [v.name for v in scenario.vendors], "crawler": [v.name for v in scenario.vendors],
                 "detector": [d.name for d in scenario.detectors]}
     names = set()
-    for (kind, metric), _ in METRICS.items():
-        if metric in _MARKET_ONLY and scenario.market.users <= 0:
+    for key in METRICS:
+        kind, metric = key
+        if key in _CONDITIONAL and not _CONDITIONAL[key][0](scenario):
             continue
         if kind in ENTITY_KINDS:
             names.update(f"{kind}.{entity}.{metric}" for entity in entities[kind])
@@ -118,8 +133,9 @@ def _problem(outcome: Outcome, scenario: Scenario, produced: set[str]) -> str | 
     parts = split_name(outcome.metric)
     if parts is None or (parts.kind, parts.metric) not in METRICS:
         return _unknown_metric(outcome.metric, produced)
-    if parts.metric in _MARKET_ONLY and scenario.market.users <= 0:
-        return f"{parts.metric} needs a user market, and scenario {scenario.name} has none (market.users: 0)"
+    condition = _CONDITIONAL.get((parts.kind, parts.metric))
+    if condition is not None and not condition[0](scenario):
+        return f"{parts.metric} needs {condition[1]}, and scenario {scenario.name} has none"
     if outcome.across == "weighted" and scenario.market.users <= 0:
         return (f"weighted uses vendors' market shares, and scenario {scenario.name} has no user market "
                 f"(market.users: 0); use mean or worst")
