@@ -17,7 +17,7 @@ from ecosystem.config import Scenario, ScenarioError
 from ecosystem.content.text_reality import TextWorld, build_text_reality
 from ecosystem.model import EcosystemModel
 
-READING_STREAM = 900  # spawn key of the reading's own stream (derived from the run's seed)
+READING_STREAM = 900  # spawn key of the reading's own stream (with the month: derived from the run's seed)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: i
     if not agent.released:
         raise ScenarioError(f"--at {at:%Y-%m}: {vendor} has released no model yet (enters {agent.config.entry:%Y-%m})")
     world = build_text_reality(scenario.reality, start=scenario.start, streams=model.rngs.reality_block)
-    rng = np.random.default_rng(np.random.SeedSequence(model.seed_used, spawn_key=(READING_STREAM,)))
+    rng = np.random.default_rng(np.random.SeedSequence(model.seed_used, spawn_key=(READING_STREAM, step)))
     samples, _ = agent.estimator.sample(n, rng=rng)
     topics = rng.choice(model.reality.n_topics, size=n, p=model.reality.weights(step))
     human = model.reality.draw(topics, rng)
