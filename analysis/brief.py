@@ -71,11 +71,19 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
         limitations=limitations(seeds=seeds, outcomes=outcomes, scenario=scenario),
         claims=None if ledger is None else relevant_claims(ledger, outcomes=outcomes, scenarios=variants),
         claims_total=0 if ledger is None else ledger.height,
-        claims_path=str(claims_path),
+        claims_path=_shown(claims_path),
     )
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.get_template(template).render(**context)
+
+
+def _shown(path: Path) -> str:
+    """A path as the reader should see it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def print_pdf(html: Path, pdf: Path, *, chromium: str = CHROMIUM, timeout: float = 180.0) -> str:
