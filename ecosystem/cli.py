@@ -482,8 +482,8 @@ def embed(
     date_column: Annotated[str | None, typer.Option(help="Column holding a date (YYYY-MM[-DD]).")] = None,
     model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder (default: bundled "
                                                     "all-MiniLM-L6-v2).")] = None,
-    cache: Annotated[str | None, typer.Option(help="Cache folder (default: $ECOSIM_CACHE or "
-                                                    "~/.cache/ecosim/embeddings).")] = None,
+    cache: Annotated[str | None, typer.Option(help="Cache folder (default: $ECOSIM_CACHE/embeddings, "
+                                                    "~/.cache/ecosim/embeddings unless set).")] = None,
 ) -> None:
     """Embed a corpus once (cached), then show the reality built from it.  Example: ecosim embed stdlib"""
     import datetime as dt

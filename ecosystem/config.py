@@ -146,7 +146,7 @@ class RealityConfig(Section):
     topic_column: str | None = None  # labels as topics; without, topics are KMeans clusters named by TF-IDF
     date_column: str | None = None  # a month per document: topics appear when their documents do
     model: str | None = None  # a local sentence-transformers folder (default: the bundled all-MiniLM-L6-v2)
-    cache: str | None = None  # embedding cache folder (default: $ECOSIM_CACHE or ~/.cache/ecosim/embeddings)
+    cache: str | None = None  # embedding cache folder (default: $ECOSIM_CACHE/embeddings, ~/.cache/ecosim/...)
     min_docs: Annotated[int, Field(ge=3, le=100_000, title="documents a topic needs to be kept")] = 20
     heldout_share: Annotated[float, Field(gt=0.0, lt=0.9, title="share of each topic held out to test P")] = 0.2
     max_tokens: Annotated[int, Field(ge=8, le=512, title="tokens of each document the model reads")] = 128

@@ -57,10 +57,14 @@ def test_content_hash_depends_on_texts_and_their_boundaries():
     assert digest(("ab", "c")) == digest(("ab", "c"))
 
 
-def test_stdlib_corpus_is_deterministic_with_modules_as_topics():
-    first = stdlib_corpus()
+def test_stdlib_corpus_is_deterministic_with_modules_as_topics(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOSIM_CACHE", str(tmp_path))
     stdlib_corpus.cache_clear()
-    second = read_corpus(STDLIB)
+    first = stdlib_corpus()  # parsed, then kept in the cache folder
+    assert len(list((tmp_path / "corpora").glob("stdlib-*.parquet"))) == 1
+    stdlib_corpus.cache_clear()
+    second = read_corpus(STDLIB)  # from the cache
+    stdlib_corpus.cache_clear()
     assert first == second and len(first) > 3000
     topics = set(first.topics)
     assert {"email", "json", "asyncio", "datetime"} <= topics

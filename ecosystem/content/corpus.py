@@ -13,11 +13,15 @@ import ast
 import datetime as dt
 import functools
 import hashlib
+import os
+import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from ecosystem.io import write_with
 
 STDLIB = "stdlib"
 TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -150,17 +154,44 @@ def _months(column: pl.Series, path: Path, name: str) -> list[dt.date]:
 @functools.lru_cache(maxsize=1)
 def stdlib_corpus() -> Corpus:
     """Docstrings of this Python's standard library (modules, classes, functions), read with ``ast``
-    (nothing is imported), topic = the top-level module or package; duplicates and short ones dropped."""
+    (nothing is imported), topic = the top-level module or package; duplicates and short ones dropped.
+    Parsing takes seconds, so the result is kept as Parquet in the cache folder, keyed by the Python
+    version and the size and time of every source file (a changed library is read again)."""
     root = Path(sysconfig.get_paths()["stdlib"])
+    files = [f for f in sorted(root.rglob("*.py")) if _is_documentation(f.relative_to(root))]
+    digest = hashlib.sha256(sys.version.encode())
+    for f in files:
+        stat = f.stat()
+        digest.update(f"{f.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    cached = _corpus_cache() / f"stdlib-{digest.hexdigest()[:32]}.parquet"
+    if cached.is_file():
+        frame = pl.read_parquet(cached)
+        return Corpus(STDLIB, tuple(frame["text"]), tuple(frame["topic"]), None, tuple(frame["title"]))
+    corpus = _parse_stdlib(root, files)
+    frame = pl.DataFrame({"text": corpus.texts, "topic": corpus.topics, "title": corpus.titles})
+    try:
+        write_with(cached, frame.write_parquet)
+    except OSError:
+        pass  # a read-only cache only costs the parse next time
+    return corpus
+
+
+def _is_documentation(rel: Path) -> bool:
+    top = rel.parts[0].removesuffix(".py")
+    return not (top.startswith(("_", "test")) or top in _STDLIB_SKIP or {"test", "tests"} & set(rel.parts))
+
+
+def _corpus_cache() -> Path:
+    return Path(os.environ.get("ECOSIM_CACHE", "~/.cache/ecosim")).expanduser() / "corpora"
+
+
+def _parse_stdlib(root: Path, files: list[Path]) -> Corpus:
     texts: list[str] = []
     topics: list[str] = []
     titles: list[str] = []
     seen: set[str] = set()
-    for path in sorted(root.rglob("*.py")):
+    for path in files:
         rel = path.relative_to(root)
-        top = rel.parts[0].removesuffix(".py")
-        if top.startswith(("_", "test")) or top in _STDLIB_SKIP or {"test", "tests"} & set(rel.parts):
-            continue
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError, OSError):
@@ -170,7 +201,7 @@ def stdlib_corpus() -> Corpus:
             if len(doc) >= MIN_DOCSTRING_CHARS and doc not in seen:
                 seen.add(doc)
                 texts.append(doc)
-                topics.append(top)
+                topics.append(rel.parts[0].removesuffix(".py"))
                 titles.append(name)
     return Corpus(STDLIB, tuple(texts), tuple(topics), None, tuple(titles))
 

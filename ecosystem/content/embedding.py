@@ -23,7 +23,7 @@ from ecosystem.io import write_with
 
 CHUNK = 256  # documents per progress step (and per encode call, so results do not depend on corpus size)
 BATCH_SIZE = 32
-DEFAULT_CACHE = Path("~/.cache/ecosim/embeddings")
+DEFAULT_CACHE = "~/.cache/ecosim"  # or $ECOSIM_CACHE; embeddings go in its embeddings/ folder
 
 Progress = Callable[[int, int], None]
 
@@ -50,7 +50,7 @@ def resolve_model(model: str | None) -> Path:
 
 
 def cache_folder(cache: str | None) -> Path:
-    return (Path(cache) if cache else Path(os.environ.get("ECOSIM_CACHE", DEFAULT_CACHE)) / "").expanduser()
+    return (Path(cache) if cache else Path(os.environ.get("ECOSIM_CACHE", DEFAULT_CACHE)) / "embeddings").expanduser()
 
 
 def model_identity(path: Path) -> str:
