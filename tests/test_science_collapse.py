@@ -1,6 +1,9 @@
 """Science oracles of the core engine: collapse emerges from refitting, and data policy matters.
 
-These run the real scenarios (shortened), over several seeds, and assert the claims the README makes.
+These run the real scenarios (shortened) over several seeds and assert what holds on every seed, or what
+holds on average with an interval over seeds. Where a finding holds only under a condition (temperature,
+capacity, data policy, drift) the test states it and checks an arm where the condition is off.
+The full-size measurements, on seeds never used here, are the claims ledger (docs/claims.md).
 """
 
 from __future__ import annotations
@@ -15,12 +18,25 @@ import pytest
 
 from ecosystem.config import load_scenario
 from ecosystem.experiments.run import simulate
+from ecosystem.experiments.stats import mean_ci
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 SEEDS = range(5)
-CLOSED_LOOP = {"end": "2025-12"}  # 16 generations after the vendor enters
-FIRST_MOVER = {"end": "2028-01", "humans.writers": 150, "reality.test_per_topic": 100,
-               "metrics.model_samples": 1500}
+CLOSED_LOOP = {"end": "2025-12"}  # 18 generations after the vendor enters
+ARMS = {  # name: overrides of closed_loop.yaml (Solo: K_v = 20 < 30 topics, tau = 0.95, replace)
+    "replace": {},
+    "accumulate": {"vendors.Solo.data_policy": "accumulate"},
+    "archive": {"vendors.Solo.data_policy": "archive"},
+    "replace_tau1": {"vendors.Solo.temperature": 1.0},
+}
+# First mover, reduced: the late entrant arrives in 2026 (well over half of new pages are synthetic), drift
+# off so both are scored against the same reality, no user market (no revenue, no licences), equal sizes.
+FIRST_MOVER = {"end": "2026-01", "vendors.LateEntrant.entry": "2026-01", "humans.writers": 150,
+               "reality.test_per_topic": 100, "metrics.model_samples": 2000,
+               "reality.drift.new_topics_per_year": 0, "market.users": 0}
+CLEAN_WEB = {"farms.candidates_per_month": 0, "humans.assistant.innovation": 0.0,
+             "humans.assistant.imitation": 0.0, "vendors.Pioneer.publish_per_month": 0}
+FIRST_MOVER_SEEDS = range(12)
 
 
 def vendor_series(scenario: str, overrides: dict, seed: int, vendor: str) -> pl.DataFrame:
@@ -32,15 +48,20 @@ def vendor_series(scenario: str, overrides: dict, seed: int, vendor: str) -> pl.
 
 
 def _closed_loop(args: tuple[str, int]) -> pl.DataFrame:
-    policy, seed = args
-    return vendor_series("closed_loop.yaml", {**CLOSED_LOOP, "vendors.Solo.data_policy": policy}, seed, "Solo")
+    arm, seed = args
+    return vendor_series("closed_loop.yaml", {**CLOSED_LOOP, **ARMS[arm]}, seed, "Solo")
 
 
-def _first_mover_at_entry(seed: int) -> tuple[float, float]:
-    result = simulate(load_scenario(SCENARIOS / "first_mover.yaml", overrides=FIRST_MOVER), seed=seed)
-    first = result.metrics.filter(pl.col("metric") == "excess_nll", pl.col("entity") == "FirstMover")
-    late = result.metrics.filter(pl.col("metric") == "excess_nll", pl.col("entity") == "LateEntrant")
-    return float(first.sort("step")["value"][0]), float(late.sort("step")["value"][0])
+def _first_models(args: tuple[bool, int]) -> float:
+    """LateEntrant's first excess NLL minus FirstMover's first (both at age 0)."""
+    clean, seed = args
+    overrides = {**FIRST_MOVER, **(CLEAN_WEB if clean else {})}
+    metrics = simulate(load_scenario(SCENARIOS / "first_mover.yaml", overrides=overrides), seed=seed).metrics
+    first = {}
+    for vendor in ("FirstMover", "LateEntrant"):
+        rows = metrics.filter(pl.col("entity") == vendor, pl.col("metric") == "excess_nll").sort("step")
+        first[vendor] = float(rows["value"][0])
+    return first["LateEntrant"] - first["FirstMover"]
 
 
 def _parallel(fn, items):
@@ -50,35 +71,60 @@ def _parallel(fn, items):
 
 @pytest.fixture(scope="module")
 def closed_loop_runs() -> dict[str, list[pl.DataFrame]]:
-    policies = ["replace", "accumulate", "archive"]
-    jobs = [(policy, seed) for policy in policies for seed in SEEDS]
+    jobs = [(arm, seed) for arm in ARMS for seed in SEEDS]
     series = _parallel(_closed_loop, jobs)
-    return {policy: [s for (p, _), s in zip(jobs, series, strict=True) if p == policy] for policy in policies}
+    return {arm: [s for (a, _), s in zip(jobs, series, strict=True) if a == arm] for arm in ARMS}
 
 
-def test_replace_collapses_on_every_seed(closed_loop_runs):
-    for run in closed_loop_runs["replace"]:
-        excess, tail = run["excess_nll"].to_numpy(), run["tail_mass_ratio"].to_numpy()
-        generations = np.arange(len(run))
-        assert len(run) >= 12
+@pytest.mark.parametrize("arm", ["replace", "replace_tau1"])
+def test_replace_collapses_on_every_seed_with_or_without_temperature(closed_loop_runs, arm):
+    """Excess NLL grows at least 5x and topics are lost over 18 refits on the vendor's own output, at
+    tau = 0.95 and at tau = 1 alike: finite samples and K_v < K suffice (tau is not needed)."""
+    for run in closed_loop_runs[arm]:
+        excess, coverage = run["excess_nll"].to_numpy(), run["topic_coverage"].to_numpy()
+        assert len(run) >= 16
         assert excess[-1] > 5 * excess[0]
-        assert tail[-1] < 0.7 * tail[0]
-        # A trend across successive retrains, not two lucky end points.
-        assert np.corrcoef(generations, excess)[0, 1] > 0.8
-        assert np.corrcoef(generations, tail)[0, 1] < -0.5
+        assert np.corrcoef(np.arange(len(run)), np.log(excess))[0, 1] > 0.8  # a trend, not two end points
+        assert coverage[-1] < coverage[0]
         assert run["train_synthetic_share"][-1] == 1.0
 
 
+def test_without_temperature_the_rare_topics_fade_under_replace(closed_loop_runs):
+    """At tau = 1 the tail fades (mean change and its interval over seeds). At tau < 1 the exact temperature
+    boosts narrow components, and small-sample (often rare-topic) fits are narrow: there the tail ratio can
+    rise, which the ledger reports (collapse_tail_replace) rather than this test asserting a fall."""
+    runs = closed_loop_runs["replace_tau1"]
+    change = mean_ci([run["tail_mass_ratio"][-1] - run["tail_mass_ratio"][0] for run in runs])
+    assert change.high < 0, change
+
+
 @pytest.mark.parametrize("policy", ["accumulate", "archive"])
-def test_keeping_human_data_degrades_clearly_less(closed_loop_runs, policy):
-    for replaced, kept in zip(closed_loop_runs["replace"], closed_loop_runs[policy], strict=True):
-        rise_replace = replaced["excess_nll"][-1] - replaced["excess_nll"][0]
-        rise_kept = kept["excess_nll"][-1] - kept["excess_nll"][0]
-        assert rise_kept < 0.1 * rise_replace
-        assert kept["topic_coverage"][-1] > replaced["topic_coverage"][-1]
+def test_keeping_human_data_holds_excess_nll_near_its_own_start(closed_loop_runs, policy):
+    """Against its own start, not against replace: the rise stays under one nat on every seed (at most 0.72
+    on the ledger's 20 seeds), while replace grows at least 5x."""
+    for kept, replaced in zip(closed_loop_runs[policy], closed_loop_runs["replace"], strict=True):
+        assert kept["excess_nll"][-1] - kept["excess_nll"][0] < 1.0
+        assert kept["excess_nll"][-1] < replaced["excess_nll"][-1] / 5
 
 
-def test_late_entrant_is_worse_than_the_first_mover_was_at_the_same_age():
-    pairs = _parallel(_first_mover_at_entry, SEEDS)
-    first, late = np.array(pairs).T
-    assert np.all(late > first), f"first mover {first}, late entrant {late}"
+def test_accumulate_thins_the_tail_too_but_keeps_part_of_it(closed_loop_runs):
+    """Tempered output accumulates in the pool, so the rare topics' mass ratio falls under accumulate as
+    well (it fell on 20 of the ledger's 20 seeds); it keeps more than a quarter of its start on every seed
+    (replace at tau = 1 lost more than 90% on some)."""
+    changes = []
+    for run in closed_loop_runs["accumulate"]:
+        tail = run["tail_mass_ratio"].to_numpy()
+        assert tail[-1] > 0.25 * tail[0]
+        changes.append(tail[-1] - tail[0])
+    assert mean_ci(changes).high < 0
+
+
+def test_a_late_entrant_on_a_polluted_web_starts_worse_and_a_clean_web_shows_no_such_gap():
+    """Mean gap and its 95% interval over seeds (no single seed is asserted); the counterfactual clean web,
+    on the same seeds, bounds what the setup alone produces."""
+    jobs = [(clean, seed) for clean in (False, True) for seed in FIRST_MOVER_SEEDS]
+    gaps = np.array(_parallel(_first_models, jobs)).reshape(2, -1)
+    polluted, clean = mean_ci(gaps[0]), mean_ci(gaps[1])
+    assert polluted.low > 0, polluted
+    assert clean.low < 0 < clean.high or abs(clean.mean) < 0.25 * polluted.mean, clean
+    assert mean_ci(gaps[0] - gaps[1]).low > 0
