@@ -215,10 +215,13 @@ ARMS: dict[str, Arm] = {
     "fm_polluted": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, "end": "2029-01"}, _FM_QUICK),
     "fm_clean": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
     "fm_clean_drift": Arm("first_mover.yaml", {**_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
-    "fm_market": Arm("first_mover.yaml", {"end": "2030-01"}, _FM_QUICK),
-    "fm_market_equal": Arm("first_mover.yaml", {"end": "2030-01", "market.quality_sensitivity": 0.0}, _FM_QUICK),
-    "baseline": Arm("baseline.yaml", {"end": "2025-06"}, {"humans.writers": 60, "end": "2025-05",
-                                                        "reality.test_per_topic": 40, "metrics.model_samples": 1000}),
+    "fm_market": Arm("first_mover.yaml", {"end": "2031-01"}, {**_FM_QUICK, "end": "2024-01"}),
+    "fm_market_equal": Arm("first_mover.yaml", {"end": "2031-01", "market.quality_sensitivity": 0.0},
+                           {**_FM_QUICK, "end": "2024-01"}),
+    # per-topic rows only add metrics (the who-loses entries read them), so one run serves both
+    "baseline": Arm("baseline.yaml", {"end": "2025-06", "metrics.per_topic": True},
+                    {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40,
+                     "metrics.model_samples": 1000}),
     "detector_cold": Arm("policies/detector_filtering.yaml", {**_DETECTOR_END, **_all_vendors(temperature=0.5)},
                          _DETECTOR_QUICK),
     "detector_warm": Arm("policies/detector_filtering.yaml", {**_DETECTOR_END, **_all_vendors(temperature=0.9)},
@@ -298,22 +301,25 @@ CLAIMS: tuple[Claim, ...] = (
           "The late entrant's first training set is {effect} synthetic.",
           ("fm_polluted",), lambda runs: at_age(runs["fm_polluted"], "LateEntrant", "train_synthetic_share", 0),
           "(share)", "as first_mover_pollution_age0", "", digits=2),
-    Claim("user_share_gap_24",
-          "Two years after the late entrant arrives, the first mover leads in users by {effect}.",
-          ("fm_market",), share_gap("fm_market", 24),
-          "(share of users)", "first_mover.yaml as shipped: users re-choose 10% a month by quality with a "
-          "switching cost 1.5; revenue buys crawl pages and licences; drift on", "", direction=+1),
-    Claim("user_share_inertia_24",
-          "With users blind to quality (equal-quality counterfactual) the lead two years on is {effect}: inertia "
-          "alone.",
-          ("fm_market_equal",), share_gap("fm_market_equal", 24),
-          "(share of users)", "as user_share_gap_24 with quality_sensitivity 0", "", direction=+1),
-    Claim("user_share_quality_24",
-          "The part of the first mover's user lead that quality earns, net of inertia on the same seeds, is "
-          "{effect}.",
-          ("fm_market", "fm_market_equal"),
-          difference(share_gap("fm_market", 24), share_gap("fm_market_equal", 24)),
-          "(share of users)", "user_share_gap_24 minus user_share_inertia_24, seed by seed", "", direction=+1),
+    *(claim for months in (12, 24, 36) for claim in (
+        Claim(f"user_share_gap_{months}",
+              f"{months} months after the late entrant arrives, the first mover leads in users by {{effect}}.",
+              ("fm_market",), share_gap("fm_market", months),
+              "(share of users)", "first_mover.yaml as shipped: users re-choose 10% a month by quality with a "
+              "switching cost 1.5; revenue buys crawl pages and licences; drift on", "", direction=+1),
+        Claim(f"user_share_inertia_{months}",
+              f"With users blind to quality (equal-quality counterfactual) the lead {months} months on is {{effect}}: "
+              "inertia alone.",
+              ("fm_market_equal",), share_gap("fm_market_equal", months),
+              "(share of users)", f"as user_share_gap_{months} with quality_sensitivity 0", "", direction=+1),
+        Claim(f"user_share_quality_{months}",
+              f"{months} months on, the part of the first mover's user lead that quality earns, net of inertia on "
+              "the same seeds, is {effect}.",
+              ("fm_market", "fm_market_equal"),
+              difference(share_gap("fm_market", months), share_gap("fm_market_equal", months)),
+              "(share of users)", f"user_share_gap_{months} minus user_share_inertia_{months}, seed by seed; the "
+              "quality part includes drift and the data revenue buys", "", direction=+1),
+    )),
     Claim("detector_fpr_common_tau05",
           "With vendors at tau = 0.5, a detector wrongly flags common-topic human pages more often than rare-topic "
           "ones, by {effect} of false-positive rate.",
@@ -488,9 +494,6 @@ ARMS.update({arm: Arm("verifier.yaml", {**_CLOSED, "vendors.Solo.verifier.accura
              for arm, accuracy in _VERIFIER_ACCURACIES.items()})
 ARMS.update({
     "who_closed": Arm("closed_loop.yaml", {**_CLOSED, "metrics.per_topic": True}, _CLOSED_QUICK),
-    "who_baseline": Arm("baseline.yaml", {"end": "2025-06", "metrics.per_topic": True},
-                        {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40,
-                         "metrics.model_samples": 1000}),
 })
 
 TAILS_LOST = 3  # topics lost beyond the first model's: a tenth of reality's 30 topics
@@ -556,16 +559,16 @@ CLAIMS = CLAIMS + tuple(
     Claim("who_worst_topic_web_2025",
           "On the calibrated web in June 2025, the vendors' worst-off topic has an excess NLL higher than their "
           "average by {effect} (mean over the five vendors).",
-          ("who_baseline",), vendors_mean_last("who_baseline", "worst_topic_excess_nll", minus="excess_nll"),
+          ("baseline",), vendors_mean_last("baseline", "worst_topic_excess_nll", minus="excess_nll"),
           "nats", "baseline.yaml to 2025-06; average: weighted by P", "", direction=+1),
     Claim("who_tail_web_2025",
           "On the same web the rare topics' excess NLL exceeds the average by {effect} (mean over the five "
           "vendors): the tail pays more than its share.",
-          ("who_baseline",), vendors_mean_last("who_baseline", "tail_excess_nll", minus="excess_nll"),
+          ("baseline",), vendors_mean_last("baseline", "tail_excess_nll", minus="excess_nll"),
           "nats", "baseline.yaml to 2025-06; the rarest 30% of topics", "", direction=+1),
     Claim("who_topics_lost_web_2025",
           "In June 2025 the vendors have lost {effect} each on average (under a tenth of their mass).",
-          ("who_baseline",), vendors_mean_last("who_baseline", "topics_lost"),
+          ("baseline",), vendors_mean_last("baseline", "topics_lost"),
           "topics", "baseline.yaml to 2025-06, 30 original topics plus drift", ""),
     Claim("collapse_order_closed",
           "In the closed loop, the tails go first: three more topics are lost {effect} before a quarter of the "
@@ -578,8 +581,9 @@ CLAIMS = CLAIMS + tuple(
           "ratio below 0.75", direction=+1),
 )
 
-_QUALITY_END = {"end": "2027-01"}
-_QUALITY_QUICK = {"humans.writers": 60, "end": "2024-06", "reality.test_per_topic": 40, "metrics.model_samples": 1000}
+_QUALITY_END = {"end": "2030-12"}
+# Quick runs reach the last token-calibration date (2028-12), small.
+_QUALITY_QUICK = {"humans.writers": 40, "end": "2028-12", "reality.test_per_topic": 40, "metrics.model_samples": 1000}
 _QUALITY_SHARES = {"quality_model": 1.0, "quality_half": 0.5, "quality_human": 0.0}
 ARMS["quality_none"] = Arm("baseline.yaml", _QUALITY_END, _QUALITY_QUICK)
 ARMS.update({arm: Arm("quality_filter.yaml", {**_QUALITY_END, **_all_vendors(**{
@@ -594,12 +598,20 @@ def crawlers_window_mean(arm: str, metric: str, first: str, last: str) -> Callab
     return measure
 
 
-def vendors_excess_gap(arm: str, reference: str) -> Callable[[Runs], float]:
-    """The vendors' mean excess NLL in the last month, ``arm`` minus ``reference`` (same seed)."""
-    return difference(vendors_mean_last(arm, "excess_nll"), vendors_mean_last(reference, "excess_nll"))
+def excess_gap_last_year(arm: str, reference: str, vendors: Sequence[str] = tuple(_VENDORS)) -> Callable[[Runs], float]:
+    """Excess NLL averaged over the run's last twelve months (a whole year, not one January) and over
+    ``vendors``, ``arm`` minus ``reference`` (same seed, same end)."""
+    def last_year(name: str) -> Callable[[Runs], float]:
+        def measure(runs: Runs) -> float:
+            end = runs[name]["date"].max()
+            first = f"{end.year - 1}-{end.month + 1:02d}" if end.month < 12 else f"{end.year}-01"
+            return float(np.nanmean([window_mean(runs[name], f"vendor.{v}.excess_nll", first, f"{end:%Y-%m}")
+                                     for v in vendors]))
+        return measure
+    return difference(last_year(arm), last_year(reference))
 
 
-_QUALITY_HOLDS = ("quality_filter.yaml to 2027-01: every vendor's crawler keeps the top 30% of the pages a quality "
+_QUALITY_HOLDS = ("quality_filter.yaml to 2030-12: every vendor's crawler keeps the top 30% of the pages a quality "
                   "classifier scores, trained each month on a reference set against the pages it fetched; "
                   "survival averaged over the vendors and 2024-01 to 2026-12")
 _AUDIT = "FineWeb 29.3% of AI pages vs 12.8% of human pages (2.3x); DCLM 14.5% vs 1.5% (9.8x) (Russell et al. 2026)"
@@ -612,11 +624,18 @@ CLAIMS = CLAIMS + tuple(
     for arm, share in _QUALITY_SHARES.items()
 ) + tuple(
     Claim(f"{arm}_excess_effect",
-          f"With that filter ({share:.0%} model-written reference), the vendors' excess NLL in January 2027 changes "
+          f"With that filter ({share:.0%} model-written reference), the vendors' excess NLL over 2030 changes "
           "by {effect} against the same web without a quality filter.",
-          (arm, "quality_none"), vendors_excess_gap(arm, "quality_none"),
-          "nats (mean over the five vendors)", _QUALITY_HOLDS, "", direction=+1 if share > 0 else 0)
+          (arm, "quality_none"), excess_gap_last_year(arm, "quality_none"),
+          "nats (mean over the five vendors and 2030)", _QUALITY_HOLDS, "", direction=+1 if share > 0 else 0)
     for arm, share in _QUALITY_SHARES.items()
+) + tuple(
+    Claim(f"quality_half_excess_effect_{vendor.lower()}",
+          f"With the shipped filter (50% model-written reference), {vendor}'s excess NLL over 2030 changes by "
+          "{effect} against the same web without a quality filter.",
+          ("quality_half", "quality_none"), excess_gap_last_year("quality_half", "quality_none", (vendor,)),
+          "nats (mean over 2030)", _QUALITY_HOLDS, "", direction=+1)
+    for vendor in _VENDORS
 )
 
 # Published series of AI share of new web text: WildAI (Russell et al. 2026, arXiv 2609.40295: AI share of tokens
@@ -625,13 +644,11 @@ CLAIMS = CLAIMS + tuple(
 WILDAI_TOKENS = {"2024-06": 0.101, "2025-06": 0.161, "2026-06": 0.275, "2026-08": 0.311}
 WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
 GRAPHITE_PAGES = {"2022-10": 0.05, "2023-11": 0.39, "2024-11": 0.50, "2025-05": 0.52}
-ARMS["calibration_tokens"] = Arm("baseline.yaml", {"end": "2028-12"},
-                                 {"humans.writers": 40, "reality.test_per_topic": 40, "metrics.model_samples": 1000})
 CLAIMS = CLAIMS + tuple(
     Claim(f"calibration_ai_tokens_{date.replace('-', '_')}",
           f"Model-written tokens make up {{effect}} of new pages' tokens in {dt.date.fromisoformat(date + '-01'):%b %Y}"
           + (" (against a published forecast)." if date in WILDAI_FORECAST else "."),
-          ("calibration_tokens",), value_at("calibration_tokens", "web.ai_token_share_new", date),
+          ("quality_none",), value_at("quality_none", "web.ai_token_share_new", date),
           "(share)", "baseline.yaml (calibrated on page shares, not on tokens); web.ai_token_share_new", "",
           published=f"{share:.1%} (Russell et al. 2026, WildAI{', forecast' if date in WILDAI_FORECAST else ''})")
     for date, share in {**WILDAI_TOKENS, **WILDAI_FORECAST}.items()
