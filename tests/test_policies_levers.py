@@ -13,6 +13,7 @@ import functools
 import json
 
 import polars as pl
+import pytest
 import yaml
 from lever_runs import SEEDS, TINY, less, tiny
 
@@ -84,18 +85,24 @@ def test_detector_filtering_lowers_synthetic_kept_and_raises_human_discarded():
     assert less(_outcome(plain, discarded), _outcome(filtered, discarded)) < 0.01
 
 
-def test_detector_false_positives_fall_on_common_topic_human_pages():
+@pytest.mark.parametrize("temperature", [0.5, 0.9])
+def test_detector_false_positives_fall_on_common_topic_human_pages_only_at_low_temperature(temperature):
     """Tempered models are mode-seeking, so synthetic text crowds the common topics and the detector
-    learns that typical text looks synthetic: human pages on common topics bear the false positives,
-    rare-topic pages are rarely flagged (the analogue of detectors flagging low-perplexity human
-    writing, Liang et al. 2023). The issue expected the reverse; the mechanism does not imply it."""
+    learns that typical text looks synthetic: at tau = 0.5 human pages on common topics bear the false
+    positives and rare-topic pages are rarely flagged (the analogue of detectors flagging low-perplexity
+    human writing, Liang et al. 2023). At tau = 0.9 model text is close to human text everywhere and the
+    difference is not shown (the condition the ledger states: detector_fpr_common_tau05 / _tau09)."""
     filtered = tiny(
         detectors=[DETECTOR],
         policies=[{"kind": "detector_filtering", "start": "2021-06", "detector": "Sentinel"}],
     )
+    filtered["vendors"] = [dict(v, temperature=temperature) for v in filtered["vendors"]]
     tail = _outcome(filtered, ("detector", "Sentinel", "fpr_tail"))
     common = _outcome(filtered, ("detector", "Sentinel", "fpr_common"))
-    assert less(tail, common) < 0.01
+    if temperature < 0.7:
+        assert less(tail, common) < 0.01
+    else:
+        assert less(tail, common) > 0.05
 
 
 def test_evasion_lowers_detector_tpr_and_retraining_on_evasive_samples_recovers_part():

@@ -52,3 +52,16 @@ def test_revenue_buys_crawl_pages_and_licensed_human_data_that_improve_the_leade
     assert less(runs["unfunded"][pages], runs["funded"][pages]) < 0.01
     assert less(runs["funded"][synthetic], runs["unfunded"][synthetic]) < 0.01
     assert less(runs["funded"][excess], runs["unfunded"][excess]) < 0.01
+
+
+def test_inertia_alone_gives_the_incumbent_a_lead_that_a_switching_cost_lengthens():
+    """The confound the ledger removes from the first-mover user edge (user_share_inertia_*): with users
+    blind to quality, the entrant still trails, because it starts with no users and users re-choose slowly;
+    a switching cost widens the gap. So a user lead is evidence of quality only net of this counterfactual."""
+    early, late = ("vendor", "Early", "market_share"), ("vendor", "Late", "market_share")
+    blind = dict(MARKET, quality_sensitivity=0.0)
+    runs = outcomes({"blind": tiny(market=blind), "blind_free": tiny(market=dict(blind, switching_cost=0.0))},
+                    [early, late], from_step=24)
+    gap = {name: [a - b for a, b in zip(run[early], run[late], strict=True)] for name, run in runs.items()}
+    assert min(gap["blind_free"]) > 0
+    assert less(gap["blind_free"], gap["blind"]) < 0.01
