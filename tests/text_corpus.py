@@ -1,5 +1,7 @@
 """A small real corpus for the text-reality tests: every fourth docstring of sixteen standard-library modules
-whose natural sizes give a long tail (asyncio 71 documents ... gzip 4), written as JSONL with topics."""
+whose natural sizes give a long tail (asyncio 71 documents ... gzip 4), as JSONL with topics. It is kept in
+tests/data/docstrings_sample.jsonl (the claims ledger's reduced text entries read it too), so docstrings that
+change between Python releases do not change the tests; ``write_sample_corpus`` rebuilds it."""
 
 from __future__ import annotations
 
@@ -26,13 +28,16 @@ def write_sample_corpus(path: Path) -> Path:
     return path
 
 
+SAMPLE = Path(__file__).parent / "data" / "docstrings_sample.jsonl"
+
+
 def sample_corpus(tmp_path_factory) -> tuple[Path, Path]:
-    """The sample corpus and an embedding cache shared by the whole session (embedded once, ~250 docs)."""
+    """A copy of the sample corpus and an embedding cache shared by the whole session (embedded once)."""
     base = tmp_path_factory.getbasetemp() / "text-sample"
     corpus = base / "corpus.jsonl"
     if not corpus.exists():
         base.mkdir(parents=True, exist_ok=True)
-        write_sample_corpus(corpus)
+        corpus.write_bytes(SAMPLE.read_bytes())
     return corpus, base / "cache"
 
 
