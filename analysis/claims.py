@@ -452,7 +452,9 @@ def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None) -> str:
 README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_tail_replace", "accumulate_excess",
                  "first_mover_pollution_age0", "first_mover_clean_age0", "user_share_gap_24",
                  "user_share_quality_24", "detector_fpr_common_tau05", "detector_fpr_common_tau09",
-                 "calibration_ai_written_2024_11", "calibration_ai_any_2025_04")
+                 "calibration_ai_written_2024_11", "calibration_ai_any_2025_04", "quality_half_survival_ratio",
+                 "quality_half_excess_effect", "verifier_transition", "who_worst_topic_web_2025",
+                 "text_tail_replace", "text_topics_lost_replace", "text_rarity_order")
 
 
 def readme_block(frame: pl.DataFrame) -> str:
