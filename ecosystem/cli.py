@@ -5,6 +5,7 @@ The CLI is the outer layer: it may use ``analysis`` (figures); the library never
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -200,6 +201,21 @@ def _run_all(specs, *, what: str, executor, out: Path):
         fail(f"{executor.description}: {err}")
 
 
+def shell_command(groups: list[list[object]], *, width: int = 80) -> str:
+    """A command to copy and paste: each word quoted for the shell, groups of words (an option with its value)
+    kept together, and lines longer than ``width`` broken between groups with a trailing `` \\``."""
+    import shlex
+
+    units = [" ".join(shlex.quote(str(word)) for word in group) for group in groups]
+    lines = [units[0]]
+    for unit in units[1:]:
+        if len(lines[-1]) + len(unit) + 3 <= width:  # room for " " + unit and a later " \\"
+            lines[-1] += f" {unit}"
+        else:
+            lines.append(f"    {unit}")
+    return " \\\n".join(lines)
+
+
 def _exit_if_failed(report) -> None:
     if report.failures:
         errors.print(f"[bold red]{len(report.failures)} run(s) failed[/]; the others are saved. Fix the "
@@ -267,7 +283,8 @@ def compare(
             fail(str(err))
         typer.echo(format_summary(summary, reference=order[0], width=min(80, console.width)))
         console.print(f"Results in {out}/", highlight=False)
-        console.print(f"A brief from them: ecosim brief {out} --out {out / 'brief'}", highlight=False)
+        console.print("A brief from them:", highlight=False)
+        typer.echo(shell_command([["ecosim", "brief"], [out], ["--out", out / "brief"]], width=min(80, console.width)))
     _exit_if_failed(report)
 
 
@@ -368,14 +385,31 @@ def brief(
         errors.print(f"no PDF: {written.pdf_problem}", highlight=False, soft_wrap=True)
 
 
+def _whole_number(text: str) -> int:
+    """A count, also as 1e12: typer's int refuses that form without a word of the limit it breaks."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value.is_integer():  # nan and inf too; click reports it as an invalid value of the option
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(value)
+
+
 @app.command()
 def replicate(
     name: Annotated[str | None, typer.Argument(help="Experiment name (see --list).")] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List experiments and options.")] = False,
     out: Annotated[Path | None, typer.Option(help="Folder (default results/replication/NAME).")] = None,
-    samples: Annotated[int | None, typer.Option("--samples", "-m", help="Samples per generation M.")] = None,
-    generations: Annotated[int | None, typer.Option(help="Number of generations.")] = None,
-    seeds: Annotated[int | None, typer.Option(help="Independent chains averaged per generation.")] = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-m", parser=_whole_number,
+                                                help="Samples per generation M.")] = None,
+    generations: Annotated[int | None, typer.Option(parser=_whole_number, help="Number of generations.")] = None,
+    seeds: Annotated[int | None, typer.Option(parser=_whole_number,
+                                              help="Independent chains averaged per generation.")] = None,
     seed: Annotated[int | None, typer.Option(help="The experiment's seed (default 0).")] = None,
     policy: Annotated[list[str] | None, typer.Option(
         help="replace, accumulate or accumulate-subsample (repeatable: arms side by side).")] = None,
