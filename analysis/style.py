@@ -27,19 +27,21 @@ DASHES = ["-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (3, 1, 1, 1, 1
           (0, (2, 3)), (0, (8, 2, 2, 2))]
 MARKERS = [None, "o", "s", "^", "D", "v", "P", "X"]
 
-# The names the shipped scenarios use, each on its own slot of the three lists above.
+# The names the shipped scenarios use: (colour, dash, marker) positions in the three lists above. No two
+# names share a dash and marker, and the baseline's five with Early and Late (or Google, OpenAI, xAI) are
+# seven lines that differ in colour, dash and marker each.
 KNOWN = {
-    "Pioneer": 0, "Meta": 1, "Anthropic": 2, "Mistral": 3, "DeepSeek": 4,
-    "Solo": 0, "FirstMover": 0, "LateEntrant": 1, "Early": 0, "Late": 1,
-    "Sentinel": 0, "Guard": 1,
-    "Google": 5, "OpenAI": 6, "xAI": 7, "Cohere": 5, "Qwen": 6,
+    "Pioneer": (0, 0, 0), "Meta": (1, 1, 1), "Anthropic": (2, 2, 2), "Mistral": (3, 3, 3), "DeepSeek": (4, 4, 4),
+    "Google": (5, 5, 5), "OpenAI": (6, 6, 6), "xAI": (7, 7, 7),
+    "Early": (5, 5, 6), "Late": (6, 6, 7), "Cohere": (5, 5, 7), "Qwen": (6, 6, 5),
+    "Solo": (0, 0, 1), "FirstMover": (0, 0, 2), "LateEntrant": (1, 1, 3), "Sentinel": (0, 0, 4), "Guard": (1, 1, 5),
 }
 
 
 def vendor_style(name: str) -> dict:
     """Matplotlib line keywords for ``name``: the same in every figure of every run."""
     if name in KNOWN:
-        colour = dash = marker = KNOWN[name]
+        colour, dash, marker = KNOWN[name]
     else:
         digest = hashlib.sha256(name.encode()).digest()
         colour, dash, marker = digest[0] % len(COLOURS), digest[1] % len(DASHES), digest[2] % len(MARKERS)

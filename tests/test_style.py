@@ -1,6 +1,8 @@
 """One look per name across figures and runs, and plain words for metric names."""
 
-from analysis.style import COLOURS, metric_label, scenario_style, vendor_style, worse_note
+from matplotlib.colors import to_rgb
+
+from analysis.style import COLOURS, KNOWN, metric_label, scenario_style, vendor_style, worse_note
 
 
 def test_a_vendor_keeps_its_style_whatever_else_is_drawn():
@@ -8,11 +10,30 @@ def test_a_vendor_keeps_its_style_whatever_else_is_drawn():
     assert vendor_style("SomeNewVendor") == vendor_style("SomeNewVendor")
 
 
+def _grey(colour: str) -> float:
+    """The grey level a colour prints as (luma, ITU-R BT.601)."""
+    red, green, blue = to_rgb(colour)
+    return round(0.299 * red + 0.587 * green + 0.114 * blue, 2)
+
+
+def _look(name: str) -> tuple:
+    style = vendor_style(name)
+    return str(style["linestyle"]), style["marker"], _grey(style["color"])
+
+
 def test_seven_baseline_like_vendors_differ_in_dash_and_marker_for_grey_scale():
     names = ["Pioneer", "Meta", "Anthropic", "Mistral", "DeepSeek", "Early", "Late"]
-    known = {(str(vendor_style(n)["linestyle"]), vendor_style(n)["marker"]) for n in names[:5]}
-    assert len(known) == 5
+    looks = [_look(n) for n in names]
+    assert len(set(looks)) == 7, looks  # every vendor's (dash, marker, grey) combination is its own
+    assert len({look[0] for look in looks}) == 7, "two of the seven share a dash"
+    assert len({look[1] for look in looks}) == 7, "two of the seven share a marker"
+    assert len({vendor_style(n)["color"] for n in names}) == 7
     assert all(vendor_style(n)["color"] in COLOURS for n in names)
+
+
+def test_every_named_vendor_has_a_look_of_its_own():
+    looks = {name: _look(name) for name in KNOWN}
+    assert len(set(looks.values())) == len(looks), looks
 
 
 def test_the_reference_scenario_is_solid_black_and_no_other_is():

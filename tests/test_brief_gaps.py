@@ -1,0 +1,231 @@
+"""Gaps of issue 10 closed: ``--set`` on ``ecosim compare`` reaches the runs (and a bad one stops everything
+first), the brief's calibration check is read from the runs, compare figures draw bands over seeds and every
+figure carries its caption line, and the brief's command line pastes into a shell however it is wrapped."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import polars as pl
+import pytest
+import yaml
+from matplotlib.collections import PolyCollection
+from test_brief import Tables
+from typer.testing import CliRunner
+
+from analysis.claims import GRAPHITE_PAGES
+from ecosystem.cli import app
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+END = "2025-05"  # past every month with a published share the ledger calibrates on
+CALIBRATION_MONTHS = ["2023-11", "2024-11", "2025-05"]
+WRITERS = 60  # tiny.yaml has 40
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory) -> tuple[Path, str]:
+    """tiny against tiny_watermark with ``--set humans.writers=60``, 2 seeds, to 2025-05 (a few seconds), in a
+    folder whose name has spaces and is long enough that the brief's command cannot fit 80 columns."""
+    out = tmp_path_factory.mktemp("compare") / "watermark, 2 seeds"
+    result = runner.invoke(app, ["compare", str(DATA / "tiny.yaml"), str(DATA / "tiny_watermark.yaml"), "--seeds", "2",
+                                 "--workers", "1", "--end", END, "--set", f"humans.writers={WRITERS}", "--out",
+                                 str(out)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def brief_html(compared, tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("brief")
+    result = runner.invoke(app, ["brief", str(compared[0]), "--out", str(out), "--no-pdf", "--claims",
+                                 str(out / "no_ledger.parquet")])
+    assert result.exit_code == 0, result.output
+    return (out / "brief.html").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. --set on compare
+
+
+def test_a_set_on_compare_reaches_every_run(compared, brief_html):
+    out, _ = compared
+    runs = pl.read_parquet(out / "runs.parquet")
+    first = runs.filter(pl.col("step") == 0).sort("scenario", "seed")
+    assert first.select("scenario", "seed").rows() == [("tiny", 0), ("tiny", 1), ("tiny_watermark", 0),
+                                                       ("tiny_watermark", 1)]
+    assert first["humans.writers"].to_list() == [WRITERS] * 4
+    assert f"{runs['date'].max():%Y-%m}" == END
+    for name in ("tiny", "tiny_watermark"):
+        saved = yaml.safe_load((out / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert saved["humans"]["writers"] == WRITERS and str(saved["end"]).startswith(END)
+    text = " ".join(brief_html.split())
+    assert f"Command-line changes applied to every scenario: humans.writers={WRITERS}; end {END}." in text
+
+
+@pytest.mark.parametrize(("setting", "named"), [
+    ("humans.nope=3", "humans.nope"),
+    ("humans.writers=abc", "humans.writers"),
+    ("vendors.Ghost.temperature=0.8", "Ghost"),
+    ("humans.writers=[1", "humans.writers"),
+    ("humans.writers", "humans.writers"),
+])
+def test_a_bad_set_on_compare_is_one_line_naming_the_path_before_any_run(tmp_path, setting, named):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["compare", str(DATA / "tiny.yaml"), str(DATA / "tiny_watermark.yaml"), "--seeds",
+                                 "2", "--workers", "1", "--set", setting, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
+    assert named in lines[0] and "Traceback" not in result.output
+    assert not out.exists()  # nothing ran, nothing was written
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. The brief's calibration check
+
+
+def _calibration_rows(html: str) -> list[list[str]]:
+    parser = Tables()
+    parser.feed(html)
+    header, *rows = parser.tables["calibration"]
+    assert header == ["month", "simulated: mean over seeds (range)", "published"]
+    return rows
+
+
+def _expected_calibration(runs: pl.DataFrame, metric: str = "web.ai_written_share_new") -> list[list[str]]:
+    """Recomputed from runs.parquet: the reference's share at each published month, and the published value."""
+    rows = []
+    reference = runs.filter(pl.col("scenario") == "tiny")
+    for month in CALIBRATION_MONTHS:
+        values = reference.filter(pl.col("date").dt.strftime("%Y-%m") == month)[metric].to_numpy()
+        if len(values):
+            rows.append([month, f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})",
+                         f"~{GRAPHITE_PAGES[month]:.0%}"])
+    return rows
+
+
+def test_the_briefs_calibration_check_is_the_runs_against_the_published_shares(compared, brief_html):
+    runs = pl.read_parquet(compared[0] / "runs.parquet")
+    rows = _calibration_rows(brief_html)
+    assert [row[0] for row in rows] == CALIBRATION_MONTHS
+    assert rows == _expected_calibration(runs)
+    text = " ".join(brief_html.split())
+    assert "Calibration check" in text and "Graphite 2025" in text and "web.ai_written_share_new" in text
+
+
+def test_the_calibration_check_follows_the_data(compared, tmp_path):
+    """Halve the simulated share (and cut the runs before the first published month): the brief follows."""
+    from analysis.brief import render_brief
+
+    source = compared[0]
+    for copy, change in (("halved", pl.col("web.ai_written_share_new") * 0.5), ("short", None)):
+        folder = tmp_path / copy
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns("runs", "figures"))
+        runs = pl.read_parquet(folder / "runs.parquet")
+        runs = runs.with_columns(change) if change is not None else runs.filter(pl.col("date") < pl.date(2023, 1, 1))
+        runs.write_parquet(folder / "runs.parquet")
+        html = render_brief(folder, figures_folder=tmp_path / f"{copy}_figures", claims=tmp_path / "none.parquet")
+        if change is not None:
+            assert _calibration_rows(html) == _expected_calibration(runs)
+            assert _calibration_rows(html) != _expected_calibration(pl.read_parquet(source / "runs.parquet"))
+        else:
+            assert 'id="calibration"' not in html
+            assert "do not cover the months with published figures" in " ".join(html.split())
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. Figures: bands over seeds, caption lines
+
+
+def _captured(monkeypatch, module) -> dict[str, object]:
+    """Keep every figure ``module`` saves, by file stem (the files are still written)."""
+    figures: dict[str, object] = {}
+    real = module.save
+
+    def keep(fig, folder, stem):
+        figures[stem] = fig
+        return real(fig, folder, stem)
+
+    monkeypatch.setattr(module, "save", keep)
+    return figures
+
+
+def test_compare_time_series_draw_a_band_over_seeds_and_a_caption(compared, monkeypatch, tmp_path):
+    import analysis.experiment_figures as experiment_figures
+    from analysis.experiment_figures import stem_of
+    from analysis.results import read_compare
+
+    results = read_compare(compared[0])
+    figures = _captured(monkeypatch, experiment_figures)
+    experiment_figures.draw_compare_results(results, tmp_path)
+    over_time = {stem: fig for stem, fig in figures.items() if stem.startswith("over_time_")}
+    assert over_time and "differences" in figures
+    for stem, fig in figures.items():
+        captions = [t.get_text() for t in fig.texts]
+        assert any("tiny vs tiny_watermark; seeds 0-1 (n = 2); 2020-01 to 2025-05" in c for c in captions), stem
+    for stem, fig in over_time.items():
+        ax = fig.axes[0]
+        bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        assert len(bands) == 2, f"{stem}: one band per scenario expected, found {len(bands)}"
+        outcome = next(o for o in results.bands["outcome"].unique() if stem == f"over_time_{stem_of(o)}")
+        reference = results.bands.filter(pl.col("outcome") == outcome, pl.col("scenario") == "tiny")
+        heights = (reference["ci_high"] - reference["ci_low"]).drop_nans().drop_nulls()
+        assert heights.max() > 0  # two seeds that differ: the band has a width
+        ys = bands[0].get_paths()[0].vertices[:, 1]
+        low, high = reference["ci_low"].drop_nans().min(), reference["ci_high"].drop_nans().max()
+        assert (ys.min(), ys.max()) == pytest.approx((low, high))
+    plt.close("all")
+
+
+def test_run_figures_carry_a_caption_with_scenario_seed_and_dates(monkeypatch, tmp_path):
+    import analysis.run_figures as run_figures
+
+    figures = _captured(monkeypatch, run_figures)
+    result = runner.invoke(app, ["run", str(DATA / "tiny.yaml"), "--seed", "3", "--end", "2021-06", "--out",
+                                 str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert {"synthetic_share", "vendor_quality", "training_synthetic_share"} <= set(figures)
+    for stem, fig in figures.items():
+        assert "scenario tiny, seed 3, 2020-01 to 2021-06" in [t.get_text() for t in fig.texts], stem
+        assert (tmp_path / "run" / "figures" / f"{stem}.png").is_file()
+    plt.close("all")
+
+
+# ----------------------------------------------------------------------------------------------
+# 5. The brief's command pastes into a shell
+
+
+def _pasted(lines: list[str]) -> list[str]:
+    """The words bash sees when ``lines`` (a command ``ecosim ...``, continued by trailing backslashes) are pasted."""
+    script = "ecosim() { printf '%s\\n' \"$@\"; }\n" + "\n".join(lines) + "\n"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_the_brief_command_compare_prints_pastes_into_a_shell(compared):
+    out, text = compared
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "ecosim brief" in line)
+    command = [lines[first][lines[first].index("ecosim brief"):]]
+    while command[-1].endswith("\\"):
+        command.append(lines[first + len(command)])
+    assert len(" ".join(command)) > 80 and len(command) > 1  # too wide for one line: it was wrapped
+    assert _pasted(command) == ["brief", str(out), "--out", str(out / "brief")]
+
+
+def test_a_wrapped_command_keeps_to_80_columns_and_its_options_with_their_values():
+    from ecosystem.cli import shell_command
+
+    folder = "/home/someone/policy work/results/watermark at half"
+    text = shell_command([["ecosim", "brief"], [folder], ["--out", f"{folder}/brief"]], width=80)
+    lines = text.splitlines()
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert lines[-1].strip().startswith("--out '")
+    assert _pasted(lines) == ["brief", folder, "--out", f"{folder}/brief"]
+    assert shell_command([["ecosim", "brief"], ["results/w"], ["--out", "results/w/brief"]]) == \
+        "ecosim brief results/w --out results/w/brief"
