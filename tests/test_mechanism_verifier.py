@@ -61,3 +61,20 @@ def test_the_vendor_trains_only_on_what_its_verifier_accepts():
     assert (coin["train_size"][1:] < 1100).all() and (right["train_size"][1:] == 1500).all()
     assert np.allclose(coin["verifier_kept_share"], 0.5, atol=0.05)
     assert (right["verifier_kept_share"] > 0.8).all()
+
+
+def _excess_growth(seed: int) -> float:
+    """log10 of the last over the first excess NLL of Solo over 18 retrains, with a perfect verifier."""
+    result = simulate(load_scenario(SCENARIO, overrides={"end": "2025-12"}), seed=seed)
+    rows = result.metrics.filter(pl.col("entity") == "Solo", pl.col("metric") == "excess_nll").sort("step")
+    retrained = result.metrics.filter(pl.col("entity") == "Solo", pl.col("metric") == "retrained",
+                                      pl.col("value") == 1.0)["step"]
+    series = rows.filter(pl.col("step").is_in(retrained.to_list()))["value"].to_numpy()
+    return float(np.log10(series[-1] / series[0]))
+
+
+def test_a_perfect_verifier_does_not_halt_collapse_in_the_closed_loop():
+    """What the ledger finds (verifier_*: no transition between accuracy 0.5 and 1): pruning only removes
+    pages, so it cannot restore the spread temperature takes away nor the topics a 20-component model cannot
+    hold. Excess NLL still grows a hundredfold over 18 retrains with a verifier that is never wrong."""
+    assert min(_excess_growth(seed) for seed in range(3)) > 2.0
