@@ -46,9 +46,9 @@ def odd_sections(s: dict[str, Any], *, first: dt.date, last: dt.date) -> list[tu
          "when human data is kept (Gerstgrasser et al. 2024), and the published share of machine-made new pages."),
         ("Entities, state variables and scales", f"Human writers ({humans['writers']}), content farms, AI vendors "
          f"with their crawlers, detector providers and the web (sites and pages). A page is a point in "
-         f"R^{reality['dim']} with its provenance (human, assisted, farm, vendor), watermark and lineage. Reality "
-         f"is a known mixture of {reality['topics']} topics with Zipf weights (exponent {reality['zipf_exponent']}). "
-         f"Vendors: {vendor_text}. One step is a month; these runs cover {first:%Y-%m} to {last:%Y-%m}."),
+         f"R^{reality['dim']} with its provenance (human, assisted, farm, vendor), watermark and lineage. "
+         f"{reality_text(reality)} Vendors: {vendor_text}. One step is a month; these runs cover {first:%Y-%m} to "
+         f"{last:%Y-%m}."),
         ("Process overview and scheduling", "Each month, in this order: policies due take effect; vendors due "
          "retrain on their crawled corpus and release; human writers publish (some with an AI assistant); content "
          "farms enter while profitable and publish; the web graph gains pages and links and its ranking is "
@@ -63,8 +63,10 @@ def odd_sections(s: dict[str, Any], *, first: dt.date, last: dt.date) -> list[tu
         ("Initialisation", f"Reality, the held-out human test set ({reality['test_per_topic']} pages per topic), "
          f"writers and their topic preferences are drawn from the run's seed; the web is built month by month "
          f"from {s['start']}; vendors enter on their dates."),
-        ("Input data", "No external time series drive the runs. Parameters come from the scenario files; the "
-         "baseline's values are cited in scenarios/baseline.yaml from docs/calibration.md."),
+        ("Input data", ("No external time series drive the runs. " if reality["kind"] != "text" else
+                        f"Reality is fitted to a corpus of real documents ({reality['corpus']}). ")
+         + "Parameters come from the scenario files; the baseline's values are cited in scenarios/baseline.yaml "
+         "from docs/calibration.md."),
         ("Submodels", "Vendor models are Gaussian mixtures (scikit-learn) with a sampling temperature; data "
          "policies replace, accumulate, archive or license; scores are held-out human NLL, excess NLL (an "
          "estimate of KL(P||Q)), tail-mass ratio, topic coverage, variance ratio and precision; watermarks follow "
@@ -74,12 +76,27 @@ def odd_sections(s: dict[str, Any], *, first: dt.date, last: dt.date) -> list[tu
     ]
 
 
+def reality_text(reality: dict[str, Any]) -> str:
+    """One sentence on what reality is, for either kind."""
+    if reality["kind"] == "text":
+        topics = "its labelled topics" if reality.get("topic_column") or reality["corpus"] == "stdlib" else \
+            "clusters named by their most distinctive words"
+        return (f"Reality is a known mixture of {reality['topics']} topics fitted to real documents "
+                f"({reality['corpus']}) embedded with sentence-transformers and reduced by PCA; topics are "
+                f"{topics}, weighted as often as the corpus has them.")
+    return (f"Reality is a known mixture of {reality['topics']} topics with Zipf weights (exponent "
+            f"{reality['zipf_exponent']}).")
+
+
 def limitations(*, seeds: int, outcomes: Sequence[Outcome], scenario: dict[str, Any]) -> list[str]:
     """What the reader must keep in mind, from the way the model and the experiment are built."""
     n = seeds
+    space = ("Documents are embeddings of real text reduced to a few dimensions, and each topic one Gaussian in "
+             "that space" if scenario["reality"]["kind"] == "text" else
+             "Documents are points in a small vector space, not text")
     items = [
-        "Documents are points in a small vector space, not text: the model shows mechanisms and orders of "
-        "magnitude, not forecasts of any real model's quality.",
+        f"{space}: the model shows mechanisms and orders of magnitude, not forecasts of any real model's "
+        "quality.",
         f"The intervals reflect {n} seeds; more seeds narrow them. They cover the randomness of the simulation, "
         f"not uncertainty in the parameters: a sweep (ecosim sweep) shows how results move with parameters.",
         "Only the machine-made share of new pages is calibrated against a published measurement; the policy "

@@ -229,3 +229,21 @@ def test_a_wrapped_command_keeps_to_80_columns_and_its_options_with_their_values
     assert _pasted(lines) == ["brief", folder, "--out", f"{folder}/brief"]
     assert shell_command([["ecosim", "brief"], ["results/w"], ["--out", "results/w/brief"]]) == \
         "ecosim brief results/w --out results/w/brief"
+
+
+def test_the_methods_and_limitations_describe_a_text_reality_as_text():
+    """A brief of a text scenario says what reality is (real documents, embedded, named topics), not Zipf."""
+    import datetime as dt
+
+    from analysis.brief_sections import limitations, odd_sections
+    from ecosystem.config import validate_scenario
+
+    raw = yaml.safe_load((DATA / "tiny.yaml").read_text(encoding="utf-8"))
+    scenario = validate_scenario(raw).model_dump(mode="json")
+    dates = {"first": dt.date(2020, 1, 1), "last": dt.date(2022, 12, 1)}
+    gaussian = " ".join(text for _, text in odd_sections(scenario, **dates))
+    scenario["reality"].update(kind="text", corpus="stdlib")
+    text = " ".join(text for _, text in odd_sections(scenario, **dates))
+    assert "Zipf" in gaussian and "Zipf" not in text
+    assert "sentence-transformers" in text and "(stdlib)" in text
+    assert "real text" in limitations(seeds=2, outcomes=[], scenario=scenario)[0]
