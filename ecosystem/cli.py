@@ -257,6 +257,10 @@ def compare(
     try:
         loaded = [_load(path, set_, end) for path in scenarios]
         outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
+        names = [o.name for o in outcomes]
+        twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+        if twice is not None:
+            fail(f"--outcome {twice!r} given twice; give each outcome once")
         for path, scenario in zip(scenarios, loaded, strict=True):
             check_outcomes(outcomes, scenario, source=str(path))
         check_run_count(len(loaded) * seeds, what=f"compare: {len(loaded)} scenarios x {seeds} seeds")
@@ -372,7 +376,12 @@ def brief(
     Example: ecosim brief results/watermark --out results/watermark/brief
     """
     from analysis.brief import write_brief
+    from ecosystem.io import clip
 
+    try:
+        results.is_dir()
+    except OSError as err:  # e.g. a name longer than the file system allows
+        fail(f"{clip(str(results))}: cannot use this path ({err.strerror or err})")
     _check_out(out)
     try:
         written = write_brief(results, out, claims=claims, question=question, pdf=pdf)
@@ -635,7 +644,8 @@ def dashboard(
         try:
             probe.bind((host, port))
         except OSError as err:
-            fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
+            option = "--host" if isinstance(err, socket.gaierror) else "--port"
+            fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another {option}")
     console.print(f"ecosim dashboard: {scenario} at http://{host}:{port} (Ctrl-C stops it)")
     serve(host=host, port=port, open_browser=open_browser)
 

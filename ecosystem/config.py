@@ -38,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-from ecosystem.io import clip, shorten
+from ecosystem.io import clip, file_problem, shorten
 from ecosystem.learning.data_policy import DataPolicy
 
 # Limits of what a run can do on the machine it was built for (2 cores, 24 GiB): a value past them
@@ -629,12 +629,16 @@ def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]
     raw = read_yaml_mapping(path)
     parent = raw.pop("extends", None)
     if parent is None:
-        return merge({}, raw)
+        try:
+            return merge({}, raw)
+        except ScenarioError as err:
+            raise ScenarioError(f"{path}: {err}") from None
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: expected a file name, got {shorten(parent)}")
     parent_path = path.parent / parent
-    if not parent_path.is_file():
-        raise ScenarioError(f"{path}: extends: file not found: {clip(str(parent_path))}")
+    problem = file_problem(parent_path)
+    if problem:
+        raise ScenarioError(f"{path}: extends: {clip(str(parent_path))}: {problem}")
     parent_raw = _read_with_parents(parent_path, chain=(*chain, resolved))
     try:
         return merge(parent_raw, raw)
@@ -665,8 +669,9 @@ def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError)
 
     Refused as well: a file over ``MAX_YAML_BYTES``, a key given twice, and a file whose aliases
     expand past ``MAX_YAML_NODES`` values (an "alias bomb" that would exhaust memory later)."""
-    if not path.is_file():
-        raise error(f"{path}: file not found")
+    problem = file_problem(path)
+    if problem:
+        raise error(f"{clip(str(path))}: {problem}")
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -714,6 +719,10 @@ def merge(base: Any, override: Any) -> Any:
     ``name`` (new names are appended); ``KEY+`` appends to the list ``KEY``; anything else is replaced."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
+        both = sorted(k[:-1] for k in override if isinstance(k, str) and k.endswith("+") and k[:-1] in override)
+        if both:
+            raise ScenarioError(f"{both[0]} and {both[0]}+ both given: {both[0]}+ appends to the parent's list, "
+                                f"{both[0]} replaces it; keep one")
         for key, value in override.items():
             if isinstance(key, str) and key.endswith("+"):
                 merged[key[:-1]] = _appended(merged.get(key[:-1]), value, key)

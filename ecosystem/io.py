@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,9 +98,31 @@ def clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
+def file_problem(path: str | Path) -> str | None:
+    """None if ``path`` is a regular file; otherwise why not, in a few words (never raises: a name too
+    long for the system, a folder or a device is described, not a traceback)."""
+    try:
+        mode = Path(path).stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "file not found"
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    return None if stat.S_ISREG(mode) else "is not a regular file"
+
+
 def check_output_folder(folder: str | Path) -> Path:
     """Refuse, without creating anything, a folder that could not be created or written."""
     folder = Path(folder)
+    try:
+        return _check_output_folder(folder)
+    except OSError as err:  # e.g. a name longer than the file system allows
+        raise OutputError(f"{clip(str(folder))}: cannot use this path ({err.strerror or err}); choose another "
+                          "--out") from None
+
+
+def _check_output_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: exists and is not a folder; choose another --out")
     existing = folder

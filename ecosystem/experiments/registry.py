@@ -28,7 +28,9 @@ from pydantic import ValidationError
 from ecosystem.config import Scenario, describe_errors
 from ecosystem.experiments.catalogue import ENTITY_KINDS, METRICS, MetricInfo, describe, split_name
 from ecosystem.experiments.schema import Outcome, SweepError
+from ecosystem.io import shorten
 
+MAX_OUTCOME_TEXT = 200  # an outcome's text is its name in tables and figures; real ones are under 60
 ACROSS_WORDS = {"mean": "mean over vendors", "weighted": "market-share-weighted mean over vendors",
                 "worst": "worst vendor"}
 _OUTCOME = re.compile(r"^(?:(?P<across>mean|weighted|worst)\((?P<inner>[^()]+)\)|(?P<metric>[^@()]+))"
@@ -54,6 +56,8 @@ _CONDITIONAL = {
 def parse_outcome(text: str) -> Outcome:
     """``--outcome`` text (see the module docstring) to an outcome named by the text itself."""
     example = "e.g. web.synthetic_share_new@2024-06 or mean(vendor.*.excess_nll)@2030"
+    if len(text) > MAX_OUTCOME_TEXT:
+        raise SweepError(f"--outcome {shorten(text)}: an outcome is at most {MAX_OUTCOME_TEXT} characters; {example}")
     match = _OUTCOME.match(text.strip())
     if not match:
         raise SweepError(f"--outcome {text!r}: expected METRIC@YYYY-MM, METRIC@YYYY or METRIC@YYYY-MM..YYYY-MM, "

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ecosystem.config import Month, ScenarioError, describe_errors, read_yaml_mapping
 from ecosystem.config import Section as ScenarioSection
+from ecosystem.io import clip
 
 
 class SweepError(ScenarioError):
@@ -99,6 +100,10 @@ class Parameter(Section):
             raise ValueError("a range needs both low and high")
         if has_range and not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        seen = [] if self.levels is None else [repr(level) for level in self.levels]
+        twice = next((level for i, level in enumerate(seen) if level in seen[:i]), None)
+        if twice is not None:
+            raise ValueError(f"levels: {clip(twice, 60)} given twice; each level once (use seeds: for repeats)")
         return self
 
     @property
@@ -129,6 +134,11 @@ class SweepFile(Section):
     @model_validator(mode="after")
     def _cross_field_rules(self) -> SweepFile:
         labels = [p.label for p in self.parameters]
+        paths = [p.path for p in self.parameters]
+        twice = next((path for i, path in enumerate(paths) if path in paths[:i]), None)
+        if twice is not None:
+            raise ValueError(f"parameters: the path {twice} is varied twice (the later value would overwrite the "
+                             "earlier); vary each field once")
         if len(set(labels)) != len(labels):
             raise ValueError(f"parameter names must be unique, got {labels}; set name: on each")
         names = [o.name for o in self.outcomes]

@@ -51,13 +51,14 @@ def load_sweep(path: str | Path, *, overrides: dict[str, Any] | None = None) -> 
     except ScenarioError as err:
         raise SweepError(f"{path}: base: {err}") from None
     sweep = Sweep(file=file, source=str(path), base=base)
+    check_outcomes(file.outcomes, base, source=str(path))
     for i, parameter in enumerate(file.parameters):
         extremes = parameter.levels if parameter.levels is not None else [parameter.low, parameter.high]
         for raw in extremes:
             value = raw if parameter.levels is not None else value_of(parameter, raw)
-            apply_values(sweep, {parameter.label: value}, source=f"{path}: parameters.{i} ({parameter.label}="
-                                                                  f"{value!r})")
-    check_outcomes(file.outcomes, base, source=str(path))
+            where = f"{path}: parameters.{i} ({parameter.label}={value!r})"
+            varied = validate_scenario(apply_values(sweep, {parameter.label: value}, source=where), source=where)
+            check_outcomes(file.outcomes, varied, source=where)  # e.g. a point whose end is before an outcome
     return sweep
 
 
