@@ -486,6 +486,7 @@ def claims(
 
     Example: ecosim claims --workers 2
     """
+    import json
     import time
 
     from analysis.claims import REPO, check_readme, measure, measure_replications, plan, write_ledger
@@ -509,8 +510,9 @@ def claims(
     _exit_if_failed(report)
     with console.status("replications..."):
         replications = measure_replications(quick=quick)
+    run_seconds = sum(json.loads(spec.manifest_path.read_text(encoding="utf-8"))["wall_seconds"] for spec in specs)
     frame = write_ledger([*measure(specs), *replications], docs=docs, readme=None if quick else readme,
-                         wall_seconds=None if quick else time.perf_counter() - started)
+                         wall_seconds=None if quick else time.perf_counter() - started, run_seconds=run_seconds)
     console.print(_frame_table(frame.select("id", "effect", "ci_low", "ci_high", "n", "verdict"),
                                title="Claims ledger (95% intervals over seeds)"))
     console.print(f"Ledger in {docs}/claims.md")
