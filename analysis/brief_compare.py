@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,7 @@ def compare_context(results: CompareResults, *, figures_folder: Path, question: 
                         for name in results.order[1:]],
         "overrides": "; ".join(overrides),
         "calibration": calibration(results),
+        "topics": worst_topics(results),
     }
 
 
@@ -160,3 +163,41 @@ def calibration(results: CompareResults) -> dict[str, Any]:
         rows.append({"month": month, "published": published,
                      "simulated": f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})"})
     return {"rows": rows, "metric": metric, "label": plain_label(metric)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Named topics (text reality)
+
+
+def worst_topics(results: CompareResults, *, most: int = 3) -> dict[str, Any]:
+    """On a text reality: for each scenario, the topics its vendors' models serve worst in the last month
+    (``vendor.<v>.worst_topic``), by name, with how many vendor-runs name each. Empty on a Gaussian reality,
+    whose topics have no names."""
+    runs_path = results.folder / "runs.parquet"
+    if results.scenarios[results.reference]["reality"]["kind"] != "text" or not runs_path.is_file():
+        return {}
+    names = _topic_names(results.folder / "runs")
+    runs = pl.read_parquet(runs_path)
+    last = runs["date"].max()
+    rows = []
+    for scenario in results.order:
+        frame = runs.filter(pl.col("scenario") == scenario, pl.col("date") == last)
+        picks = [int(v) for c in frame.columns if c.startswith("vendor.") and c.endswith(".worst_topic")
+                 for v in frame[c].drop_nulls().drop_nans()]
+        if picks and max(picks) < len(names):
+            counts = Counter(picks).most_common(most)
+            rows.append({"scenario": scenario,
+                         "topics": ", ".join(f"{names[k]} ({n} of {len(picks)})" for k, n in counts)})
+    return {"date": f"{last:%Y-%m}", "rows": rows} if rows else {}
+
+
+def _topic_names(runs_folder: Path) -> list[str]:
+    """Reality's topic names, from any run's manifest (every run of a comparison shares its reality's names)."""
+    for manifest in sorted(runs_folder.glob("*.json")):
+        try:
+            topics = json.loads(manifest.read_text(encoding="utf-8")).get("topics")
+        except (OSError, ValueError):
+            continue
+        if topics:
+            return list(topics)
+    return []

@@ -247,3 +247,29 @@ def test_the_methods_and_limitations_describe_a_text_reality_as_text():
     assert "Zipf" in gaussian and "Zipf" not in text
     assert "sentence-transformers" in text and "(stdlib)" in text
     assert "real text" in limitations(seeds=2, outcomes=[], scenario=scenario)[0]
+
+
+def test_a_brief_of_a_text_scenario_names_the_topics_models_serve_worst(tmp_path, tmp_path_factory):
+    """On a text reality the brief names topics (the modules of the sample corpus), not topic indices."""
+    from test_text_collapse import SHORT_LOOP
+    from text_corpus import TOPICS, sample_corpus, text_reality
+
+    closed_loop = Path(__file__).parents[1] / "scenarios" / "closed_loop.yaml"
+    (tmp_path / "kept.yaml").write_text(f"extends: {closed_loop}\nname: kept\n"
+                                        "vendors: [{name: Solo, data_policy: accumulate}]\n", encoding="utf-8")
+    overrides = {**SHORT_LOOP, **text_reality(*sample_corpus(tmp_path_factory))}
+    sets = [f"{path}={value}" for path, value in overrides.items()]
+    result = runner.invoke(app, ["compare", str(closed_loop), str(tmp_path / "kept.yaml"), "--seeds", "2", "--workers",
+                                 "1", "--end", "2020-06", *[arg for s in sets for arg in ("--set", s)],
+                                 "--outcome", "vendor.Solo.excess_nll@2020-06", "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["brief", str(tmp_path / "cmp"), "--out", str(tmp_path / "brief"), "--no-pdf",
+                                 "--claims", str(tmp_path / "no_ledger.parquet")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "brief" / "brief.html").read_text(encoding="utf-8")
+    table = html[html.index('<table id="worst-topics">'):]
+    table = table[:table.index("</table>")]
+    assert "2020-06" in html and "closed_loop" in table and "kept" in table
+    named = [topic for topic in TOPICS if f"{topic} (" in table]
+    assert named, table
+    assert "(1 of 2)" in table or "(2 of 2)" in table  # one vendor, two seeds

@@ -33,6 +33,7 @@ class RunResult:
     seed: int
     metrics: pl.DataFrame
     wall_seconds: float
+    topic_names: tuple[str, ...] = ()  # reality's topics by index (module names on a text reality)
 
 
 def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
@@ -48,7 +49,8 @@ def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressC
             model.step()
             if progress is not None:
                 progress(month + 1, scenario.months)
-    result = RunResult(scenario, model.seed_used, model.recorder.to_frame(), time.perf_counter() - started)
+    result = RunResult(scenario, model.seed_used, model.recorder.to_frame(), time.perf_counter() - started,
+                       topic_names=model.reality.names)
     mesa.Agent._ids.pop(model, None)  # Mesa 3.3 keeps every model alive as a key of this id counter
     return result
 
@@ -144,6 +146,7 @@ def manifest(result: RunResult) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "versions": {name: _version(name) for name in packages},
+        "topics": list(result.topic_names),  # what vendor.<v>.worst_topic and topic_<k> metrics refer to
     }
 
 
