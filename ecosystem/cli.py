@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ecosystem.config import ScenarioError, load_scenario
-from ecosystem.io import FolderLock
+from ecosystem.io import FolderLock, first_repeated
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate the web's content ecosystem and the model collapse it breeds.")
@@ -257,8 +257,7 @@ def compare(
     try:
         loaded = [_load(path, set_, end) for path in scenarios]
         outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
-        names = [o.name for o in outcomes]
-        twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+        twice = first_repeated([o.name for o in outcomes])
         if twice is not None:
             fail(f"--outcome {twice!r} given twice; give each outcome once")
         for path, scenario in zip(scenarios, loaded, strict=True):

@@ -98,6 +98,11 @@ def clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
+def first_repeated(items: list) -> object | None:
+    """The first item that also appears earlier in ``items`` (None when all differ), for "given twice" messages."""
+    return next((item for i, item in enumerate(items) if item in items[:i]), None)
+
+
 def file_problem(path: str | Path) -> str | None:
     """None if ``path`` is a regular file; otherwise why not, in a few words (never raises: a name too
     long for the system, a folder or a device is described, not a traceback)."""

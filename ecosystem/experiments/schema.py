@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ecosystem.config import Month, ScenarioError, describe_errors, read_yaml_mapping
 from ecosystem.config import Section as ScenarioSection
-from ecosystem.io import clip
+from ecosystem.io import clip, first_repeated
 
 
 class SweepError(ScenarioError):
@@ -100,8 +100,7 @@ class Parameter(Section):
             raise ValueError("a range needs both low and high")
         if has_range and not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        seen = [] if self.levels is None else [repr(level) for level in self.levels]
-        twice = next((level for i, level in enumerate(seen) if level in seen[:i]), None)
+        twice = first_repeated([repr(level) for level in self.levels or []])
         if twice is not None:
             raise ValueError(f"levels: {clip(twice, 60)} given twice; each level once (use seeds: for repeats)")
         return self
@@ -134,8 +133,7 @@ class SweepFile(Section):
     @model_validator(mode="after")
     def _cross_field_rules(self) -> SweepFile:
         labels = [p.label for p in self.parameters]
-        paths = [p.path for p in self.parameters]
-        twice = next((path for i, path in enumerate(paths) if path in paths[:i]), None)
+        twice = first_repeated([p.path for p in self.parameters])
         if twice is not None:
             raise ValueError(f"parameters: the path {twice} is varied twice (the later value would overwrite the "
                              "earlier); vary each field once")
