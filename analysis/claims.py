@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import spearmanr
 
+from analysis.topics import LOST_BELOW
 from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import RunSpec
 from ecosystem.experiments.stats import mean_ci
@@ -742,7 +743,7 @@ def rarity_order(arm: str, vendor: str) -> Callable[[Runs], float]:
         columns = sorted((c for c in frame.columns if c.startswith(prefix) and c.endswith("_mass_ratio")),
                          key=lambda c: int(c.removeprefix(prefix).split("_")[0]))
         ratios = frame.select(columns).to_numpy()  # (retrainings, topics)
-        lost = ratios < 0.1
+        lost = ratios < LOST_BELOW
         survived = np.where(lost.any(axis=0), lost.argmax(axis=0), len(ratios))
         return float(spearmanr(-np.arange(len(columns)), survived).statistic)
     return measure
