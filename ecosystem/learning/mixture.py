@@ -64,9 +64,14 @@ class Mixture:
 
     def responsibilities(self, X: np.ndarray) -> np.ndarray:
         """Posterior probability of each component for each row: shape (n, K), rows sum to 1."""
+        return self.score_and_responsibilities(X)[1]
+
+    def score_and_responsibilities(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``score_samples`` and ``responsibilities`` from one pass over the components (the same numbers)."""
         with np.errstate(divide="ignore"):
             joint = self.component_log_densities(X) + np.log(self.weights)
-        return np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+        log_density = logsumexp(joint, axis=1)
+        return log_density, np.exp(joint - log_density[:, None])
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Draw n points and their component labels, vectorized over points."""

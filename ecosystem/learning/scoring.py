@@ -70,14 +70,15 @@ class RealityScorer:
         self.tail = self.reality.tail[active]
         self.test = self.reality.test_points[active]  # (K_active, n, d)
         flat = self.test.reshape(-1, self.test.shape[-1])
-        self.log_p_test = self.p.score_samples(flat).reshape(self.test.shape[:2])
+        log_p_test, p_resp = self.p.score_and_responsibilities(flat)
+        self.log_p_test = log_p_test.reshape(self.test.shape[:2])
         self.support_threshold = _weighted_quantile(
             self.log_p_test, self.weights, self.settings.support_quantile
         )
         self.p_trace = float(np.trace(self.p.total_covariance()))
         # P's own mass inside its support, per topic: sum_j w_j mean_{x in test_j} 1{inside} r_k(x)
         inside = (self.log_p_test >= self.support_threshold).reshape(-1)
-        resp = self.p.responsibilities(flat)[:, active] * inside[:, None]
+        resp = p_resp[:, active] * inside[:, None]
         per_topic = resp.reshape(*self.test.shape[:2], -1).mean(axis=1)  # (K_active test topic, K_active)
         self.p_inside_mass = self.weights @ per_topic
 
@@ -117,8 +118,9 @@ class RealityScorer:
         z = norm.ppf(np.clip(uniform, 1e-12, 1 - 1e-12))
         points = q.means[used, None, :] + np.einsum("cij,mj->cmi", q._chol[used], z)
         flat = points.reshape(-1, q.dim)
-        log_p = self.p.score_samples(flat).reshape(len(used), m)
-        resp = self.p.responsibilities(flat)[:, self.active].reshape(len(used), m, -1)
+        log_p, resp = self.p.score_and_responsibilities(flat)
+        log_p = log_p.reshape(len(used), m)
+        resp = resp[:, self.active].reshape(len(used), m, -1)
         return q.weights[used], log_p >= self.support_threshold, resp
 
 
