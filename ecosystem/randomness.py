@@ -60,3 +60,12 @@ class RandomStreams:
     def mesa_seed(self) -> int:
         """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""
         return int(self._child(999).integers(2**31 - 1))
+
+
+def choose(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """The draws of ``rng.choice(len(p), size=size, p=p)``, without its argument checks (they cost more than
+    the draw in a per-writer loop). NumPy's ``Generator.choice`` inverts the normalised cumulative sum of p
+    on ``rng.random(size)``; this does the same, so the stream and the draws are identical."""
+    cdf = np.cumsum(p)
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(size), side="right")

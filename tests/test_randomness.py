@@ -58,3 +58,17 @@ def test_a_component_keeps_its_stream_across_calls():
     assert streams.vendor(0) is streams.vendor(0)
     assert not np.array_equal(first, second)
     np.testing.assert_array_equal(np.concatenate([first, second]), RandomStreams(9).vendor(0).random(10))
+
+
+def test_choose_draws_exactly_what_generator_choice_draws():
+    """The writers' fast categorical draw must equal NumPy's own, draw for draw and in what it consumes
+    from the stream (a NumPy release that changed ``choice`` would change every run otherwise)."""
+    from ecosystem.randomness import choose
+
+    for case in range(100):
+        shape = np.random.default_rng(case)
+        p = shape.dirichlet(np.full(int(shape.integers(1, 60)), 0.3))
+        n = int(shape.integers(1, 50))
+        ours, numpys = np.random.default_rng(case + 1000), np.random.default_rng(case + 1000)
+        assert np.array_equal(choose(ours, p, n), numpys.choice(len(p), size=n, p=p)), case
+        assert ours.random() == numpys.random(), case

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from ecosystem.randomness import choose
 from ecosystem.web.graph import NEVER
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class HumanWriter(mesa.Agent):
         n = rng.poisson(self.rate)
         if n == 0:
             return
-        topics = rng.choice(len(self.preferences), size=n, p=self.preferences)
+        topics = choose(rng, self.preferences, n)
         if config.displacement is not None:
             topics = self._not_displaced(topics, config.displacement, rng)
             n = len(topics)
