@@ -10,11 +10,9 @@ from typer.testing import CliRunner
 
 from ecosystem.cli import app
 from ecosystem.config import ScenarioError, load_scenario
-from ecosystem.experiments.schema import SweepError
-from ecosystem.experiments.sweep import load_sweep
 from tests.conftest import TINY
 from tests.test_robust_files import one_line_error, short
-from tests.test_robust_sweeps import sweep_file
+from tests.test_robust_sweeps import assert_refused_at_load, sweep_file
 
 runner = CliRunner()
 TOO_LONG = "z" * 300  # one path component past the file system's 255 bytes
@@ -138,11 +136,7 @@ SWEEP_REFUSED = {
 
 @pytest.mark.parametrize("case", list(SWEEP_REFUSED), ids=list(SWEEP_REFUSED))
 def test_sweep_parameters_that_would_lose_or_mix_outcomes_are_refused_at_load_time(tmp_path, case):
-    changes, expected = SWEEP_REFUSED[case]
-    path = sweep_file(tmp_path, **changes)
-    with pytest.raises(SweepError) as err:
-        load_sweep(path)
-    assert str(err.value) == f"{path}: {expected}"
+    assert_refused_at_load(tmp_path, *SWEEP_REFUSED[case])
 
 
 # ---------------------------------------------------------------------------------------------------

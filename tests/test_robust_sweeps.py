@@ -57,13 +57,17 @@ COLLISIONS = {
 }
 
 
-@pytest.mark.parametrize("case", list(COLLISIONS), ids=list(COLLISIONS))
-def test_names_that_collide_in_the_tables_are_refused_at_load_time(tmp_path, case):
-    changes, expected = COLLISIONS[case]
+def assert_refused_at_load(tmp_path, changes: dict, expected: str) -> None:
+    """A sweep file with ``changes`` is refused by ``load_sweep`` with exactly ``FILE: expected``."""
     path = sweep_file(tmp_path, **changes)
     with pytest.raises(SweepError) as err:
         load_sweep(path)
     assert str(err.value) == f"{path}: {expected}"
+
+
+@pytest.mark.parametrize("case", list(COLLISIONS), ids=list(COLLISIONS))
+def test_names_that_collide_in_the_tables_are_refused_at_load_time(tmp_path, case):
+    assert_refused_at_load(tmp_path, *COLLISIONS[case])
 
 
 TOO_LARGE = {
