@@ -177,13 +177,14 @@ def worst_topics(results: CompareResults, *, most: int = 3) -> dict[str, Any]:
     if results.scenarios[results.reference]["reality"]["kind"] != "text" or not runs_path.is_file():
         return {}
     names = _topic_names(results.folder / "runs")
-    runs = pl.read_parquet(runs_path)
-    last = runs["date"].max()
+    runs = pl.scan_parquet(runs_path)
+    columns = [c for c in runs.collect_schema().names() if c.startswith("vendor.") and c.endswith(".worst_topic")]
+    last = runs.select(pl.col("date").max()).collect().item()
+    ends = runs.filter(pl.col("date") == last).select("scenario", *columns).collect()  # only the last month is read
     rows = []
     for scenario in results.order:
-        frame = runs.filter(pl.col("scenario") == scenario, pl.col("date") == last)
-        picks = [int(v) for c in frame.columns if c.startswith("vendor.") and c.endswith(".worst_topic")
-                 for v in frame[c].drop_nulls().drop_nans()]
+        frame = ends.filter(pl.col("scenario") == scenario)
+        picks = [int(v) for c in columns for v in frame[c].drop_nulls().drop_nans()]
         if picks and max(picks) < len(names):
             counts = Counter(picks).most_common(most)
             rows.append({"scenario": scenario,
