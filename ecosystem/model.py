@@ -8,6 +8,7 @@ import numpy as np
 from ecosystem.agents import ContentFarm, Crawler, DetectorProvider, HumanWriter, ModelVendor
 from ecosystem.agents.farm import FarmEconomics, enter_farms
 from ecosystem.agents.public_crawler import PublicCrawler
+from ecosystem.agents.writer import WriterTable
 from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
@@ -39,6 +40,7 @@ class EcosystemModel(mesa.Model):
         self.store = DocumentStore(scenario.reality.dim)
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
         self.drafts = DraftBuffer()
+        self.writers = WriterTable(self.reality.n_original)
         self.farm_economics = FarmEconomics(self)
         self.recorder = MetricsRecorder(scenario)
         self.ai_start_step = scenario.month_index(scenario.ai_start)
@@ -85,12 +87,12 @@ class EcosystemModel(mesa.Model):
             agents.do(method)
 
     def _write_human_documents(self) -> None:
-        writers = self.agents_by_type[HumanWriter]
-        self.assistant_adoption = sum(w.assistant is not None for w in writers) / len(writers)
+        self.assistant_adoption = self.writers.adoption()
         self.displaced_docs = 0
-        writers.do("write")
+        self.writers.write_month(self)
         self.drafts.publish(
             self.store,
+            self.vendors,
             self.reality,
             month=self.month,
             keep=self.scenario.humans.assistant.human_edit,
@@ -152,12 +154,19 @@ class EcosystemModel(mesa.Model):
     def released_vendors(self) -> list[ModelVendor]:
         return [v for v in self.vendors if v.released]
 
-    def choose_vendor(self, rng: np.random.Generator) -> ModelVendor:
-        """Logit choice on quality among released models (lower excess NLL is better)."""
+    def vendor_choice(self) -> tuple[list[ModelVendor], np.ndarray]:
+        """Released models and the probability that a newcomer picks each: a logit on quality (lower excess
+        NLL is better)."""
         vendors = self.released_vendors()
+        if not vendors:
+            return vendors, np.empty(0)
         quality = np.array([-self.vendor_scores(v).excess_nll for v in vendors])
         utility = self.scenario.market.quality_sensitivity * (quality - quality.max())
-        p = np.exp(utility) / np.exp(utility).sum()
+        return vendors, np.exp(utility) / np.exp(utility).sum()
+
+    def choose_vendor(self, rng: np.random.Generator) -> ModelVendor:
+        """One logit choice among released models (``vendor_choice``)."""
+        vendors, p = self.vendor_choice()
         return vendors[rng.choice(len(vendors), p=p)]
 
     def vendor_scores(self, vendor: ModelVendor) -> ModelScores:
@@ -221,17 +230,15 @@ class EcosystemModel(mesa.Model):
         preferences = np.maximum(preferences, 0.0)
         preferences /= preferences.sum(axis=1, keepdims=True)
         rates = rng.gamma(2.0, config.docs_per_month / 2.0, size=n)
-        for prefs, rate in zip(preferences, rates, strict=True):
-            site = self.web.add_site(
-                SiteKind.HUMAN,
-                prefs @ self.reality.means[:k],
-                opt_out_month=self.web.draw_opt_out_month(self.scenario.month_index(self.scenario.web.opt_out.start)),
-            )
-            HumanWriter(self, site=site, preferences=prefs, rate=float(rate))
+        opt_out_start = self.scenario.month_index(self.scenario.web.opt_out.start)
+        opt_out = np.array([self.web.draw_opt_out_month(opt_out_start) for _ in range(n)], dtype=np.int64)
+        sites = self.web.add_sites(SiteKind.HUMAN, preferences @ self.reality.means[:k], opt_out_months=opt_out)
+        for row in self.writers.add(sites, preferences, rates):
+            HumanWriter(self, row=int(row))
 
     def _grow_writers(self) -> None:
         config = self.scenario.humans
-        current = len(self.agents_by_type[HumanWriter])
+        current = len(self.writers)
         expected = current * ((1.0 + config.growth_per_year) ** (1.0 / 12.0) - 1.0)
         if expected > 0:
             self._add_writers(int(self.rngs.humans.poisson(expected)))

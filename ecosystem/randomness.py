@@ -69,3 +69,17 @@ def choose(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     cdf = np.cumsum(p)
     cdf /= cdf[-1]
     return cdf.searchsorted(rng.random(size), side="right")
+
+
+def choose_per_row(rng: np.random.Generator, p: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One draw per entry of ``rows``, from the distribution in that row of ``p`` (shape (R, K)): the inversion
+    of ``choose`` for every entry at once. Row r's cumulative sum is shifted by r, so a single sorted search
+    over all rows finds each draw."""
+    n_rows, k = p.shape
+    if n_rows == 0 or len(rows) == 0:
+        return np.empty(0, dtype=np.int64)
+    cdf = np.cumsum(p, axis=1)
+    cdf /= cdf[:, -1:]
+    shifted = (cdf + np.arange(n_rows)[:, None]).ravel()
+    found = shifted.searchsorted(rows + rng.random(len(rows)), side="right") - rows * k
+    return np.minimum(found, k - 1)  # a draw that rounds up to its row's end stays in the row

@@ -61,7 +61,7 @@ def test_a_component_keeps_its_stream_across_calls():
 
 
 def test_choose_draws_exactly_what_generator_choice_draws():
-    """The writers' fast categorical draw must equal NumPy's own, draw for draw and in what it consumes
+    """The fast categorical draw (writers' choice of vendor) must equal NumPy's own, draw for draw and in what it consumes
     from the stream (a NumPy release that changed ``choice`` would change every run otherwise)."""
     from ecosystem.randomness import choose
 
@@ -72,3 +72,20 @@ def test_choose_draws_exactly_what_generator_choice_draws():
         ours, numpys = np.random.default_rng(case + 1000), np.random.default_rng(case + 1000)
         assert np.array_equal(choose(ours, p, n), numpys.choice(len(p), size=n, p=p)), case
         assert ours.random() == numpys.random(), case
+
+
+def test_choose_per_row_draws_from_each_rows_own_distribution():
+    """All writers' topics in one search: each entry follows its own row's distribution, never a topic the
+    row gives no weight, and a single row draws exactly what ``choose`` draws."""
+    from ecosystem.randomness import choose, choose_per_row
+
+    p = np.array([[0.7, 0.3, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.25, 0.25, 0.25, 0.25], [0.0, 0.5, 0.5, 0.0]])
+    rows = np.repeat(np.arange(4), 40_000)
+    drawn = choose_per_row(np.random.default_rng(1), p, rows)
+    for r in range(4):
+        share = np.bincount(drawn[rows == r], minlength=4) / 40_000
+        np.testing.assert_allclose(share, p[r], atol=0.01)  # 4 standard errors at most ~0.009
+        assert (share[p[r] == 0] == 0).all()
+    single = np.random.default_rng(5).dirichlet(np.ones(30))
+    np.testing.assert_array_equal(choose_per_row(np.random.default_rng(2), single[None], np.zeros(500, dtype=np.int64)),
+                                  choose(np.random.default_rng(2), single, 500))

@@ -106,3 +106,15 @@ def test_opt_out_months_follow_the_adoption_curve():
 def test_every_site_opts_out_at_full_share():
     months = opt_out_months(1.0, n=300, months_to_half=3)
     assert (months != NEVER).all() and months.min() >= 10
+
+
+def test_a_batch_of_sites_links_each_to_distinct_older_sites_with_hubs():
+    """The writers of a month join in one call; each still links to distinct sites that came before it,
+    and preferential attachment still makes hubs of the first sites."""
+    web = WebGraph(WebConfig(topic_affinity=0.0, links_per_site=3), rng=np.random.default_rng(0))
+    sites = web.add_sites(SiteKind.HUMAN, np.random.default_rng(1).normal(size=(2000, 4)))
+    np.testing.assert_array_equal(sites, np.arange(2000))
+    out = np.array([len(list(web.graph.successors(s))) for s in sites])
+    assert (out[4:] == 3).all() and all(t < s for s, t in web.graph.edges)  # sites 2 and 3 join a web of two
+    np.testing.assert_array_equal(web.in_degree, [web.graph.in_degree(s) for s in sites])
+    assert web.in_degree[:20].mean() > 4 * web.in_degree[-500:].mean()

@@ -1,4 +1,10 @@
-"""Human writers: publish from their own topic preferences, and may adopt an AI assistant."""
+"""Human writers: publish from their own topic preferences, and may adopt an AI assistant.
+
+Each writer is a Mesa agent, but its state lives in columns of a ``WriterTable`` and a month's
+decisions are taken for all writers at once with array operations: at a web a hundred times the
+baseline there are tens of thousands of writers, and a Python call per writer would cost more than
+everything else in the month.
+"""
 
 from __future__ import annotations
 
@@ -7,73 +13,125 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ecosystem.randomness import choose
+from ecosystem.randomness import choose, choose_per_row
 from ecosystem.web.graph import NEVER
 
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
-    from ecosystem.config import DisplacementConfig
     from ecosystem.model import EcosystemModel
+
+NO_ASSISTANT = -1
+
+
+class WriterTable:
+    """Every writer's state as columns, one row per writer in the order they arrived.
+
+    ``assistant`` holds the index of the vendor whose assistant the writer adopted (``NO_ASSISTANT``
+    before that); ``signs_from`` the month from which it signs what it publishes (provenance policy).
+    """
+
+    def __init__(self, n_topics: int) -> None:
+        self.site = np.empty(0, dtype=np.int64)
+        self.preferences = np.empty((0, n_topics))
+        self.rate = np.empty(0)
+        self.assistant = np.empty(0, dtype=np.int64)
+        self.signs_from = np.empty(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rate)
+
+    def add(self, sites: np.ndarray, preferences: np.ndarray, rates: np.ndarray) -> np.ndarray:
+        """New writers; returns their rows."""
+        first, n = len(self), len(rates)
+        self.site = np.concatenate([self.site, sites])
+        self.preferences = np.concatenate([self.preferences, preferences])
+        self.rate = np.concatenate([self.rate, rates])
+        self.assistant = np.concatenate([self.assistant, np.full(n, NO_ASSISTANT, dtype=np.int64)])
+        self.signs_from = np.concatenate([self.signs_from, np.full(n, NEVER, dtype=np.int64)])
+        return np.arange(first, first + n)
+
+    def adoption(self) -> float:
+        """Share of writers who use an assistant."""
+        return float((self.assistant != NO_ASSISTANT).mean()) if len(self) else 0.0
+
+    def write_month(self, model: EcosystemModel) -> None:
+        """This month's writing by every writer, handed to ``model.drafts``.
+
+        Each writer writes ``Poisson(rate)`` documents on topics drawn from its own preferences. Adoption
+        of an assistant follows Bass diffusion: each month a non-adopter adopts with hazard
+        p + q * (share of writers who already adopted) and picks a released vendor by a logit on quality.
+        An adopter writes ``assisted_share`` of its documents with that vendor's assistant.
+        """
+        config, rng = model.scenario.humans, model.rngs.humans
+        if config.stop is not None and model.month >= model.scenario.month_index(config.stop):
+            return
+        self._consider_assistants(model, rng)
+        writer_of = np.repeat(np.arange(len(self)), rng.poisson(self.rate))  # one entry per document
+        topics = choose_per_row(rng, self.preferences, writer_of)
+        if config.displacement is not None:
+            written = _not_displaced(model, topics, rng)
+            writer_of, topics = writer_of[written], topics[written]
+        vendor = self.assistant[writer_of]
+        assisted = (vendor != NO_ASSISTANT) & (rng.random(len(topics)) < config.assistant.assisted_share)
+        model.drafts.add(sites=self.site[writer_of], topics=topics, assisted=assisted, vendor=vendor,
+                         signed=model.month >= self.signs_from[writer_of])
+
+    def _consider_assistants(self, model: EcosystemModel, rng: np.random.Generator) -> None:
+        bass = model.scenario.humans.assistant
+        if model.month < model.scenario.month_index(bass.start):
+            return
+        vendors, p = model.vendor_choice()
+        if not vendors:
+            return  # no model to assist with yet
+        hazard = bass.innovation + bass.imitation * model.assistant_adoption
+        adopts = (self.assistant == NO_ASSISTANT) & (rng.random(len(self)) < hazard)
+        chosen = choose(rng, p, int(adopts.sum()))
+        self.assistant[adopts] = np.array([v.index for v in vendors])[chosen]
+
+
+def _not_displaced(model: EcosystemModel, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Which documents are still written once assistants answer what some of them would have said."""
+    config = model.scenario.humans.displacement
+    if model.month < model.scenario.month_index(model.scenario.humans.assistant.start):
+        return np.ones(len(topics), dtype=bool)
+    use = min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
+    answered = use * model.assistant_answers()[topics]
+    written = rng.random(len(topics)) >= answered
+    model.displaced_docs += int((~written).sum())
+    return written
 
 
 class HumanWriter(mesa.Agent):
-    """Writes ``Poisson(rate)`` documents a month on topics drawn from its own preferences.
-
-    Adoption of an assistant follows Bass diffusion: each month a non-adopter adopts with hazard
-    p + q * (share of writers who already adopted). An adopter writes ``assisted_share`` of its
-    documents with the assistant of the vendor it chose.
-    """
+    """One human writer: a row of the model's ``WriterTable``, read and written through these attributes."""
 
     model: EcosystemModel
 
-    def __init__(self, model: EcosystemModel, *, site: int, preferences: np.ndarray, rate: float) -> None:
+    def __init__(self, model: EcosystemModel, *, row: int) -> None:
         super().__init__(model)
-        self.site = site
-        self.preferences = preferences
-        self.rate = rate
-        self.assistant: ModelVendor | None = None
-        self.signs_from = NEVER  # month from which it signs what it publishes (provenance policy)
+        self.row = row
         model.policies.new_writer(self)
 
-    def write(self) -> None:
-        model = self.model
-        config = model.scenario.humans
-        rng = model.rngs.humans
-        if config.stop is not None and model.month >= model.scenario.month_index(config.stop):
-            return
-        self._consider_assistant(rng)
-        n = rng.poisson(self.rate)
-        if n == 0:
-            return
-        topics = choose(rng, self.preferences, n)
-        if config.displacement is not None:
-            topics = self._not_displaced(topics, config.displacement, rng)
-            n = len(topics)
-            if n == 0:
-                return
-        assisted = np.zeros(n, dtype=bool)
-        if self.assistant is not None:
-            assisted = rng.random(n) < config.assistant.assisted_share
-        model.drafts.add(site=self.site, topics=topics, assisted=assisted, assistant=self.assistant,
-                         signed=model.month >= self.signs_from)
+    @property
+    def site(self) -> int:
+        return int(self.model.writers.site[self.row])
 
-    def _not_displaced(self, topics: np.ndarray, config: DisplacementConfig, rng: np.random.Generator) -> np.ndarray:
-        """The documents still written once assistants answer what some of them would have said."""
-        model = self.model
-        if model.month < model.scenario.month_index(model.scenario.humans.assistant.start):
-            return topics
-        use = min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
-        answered = use * model.assistant_answers()[topics]
-        written = rng.random(len(topics)) >= answered
-        model.displaced_docs += int((~written).sum())
-        return topics[written]
+    @property
+    def preferences(self) -> np.ndarray:
+        return self.model.writers.preferences[self.row]
 
-    def _consider_assistant(self, rng: np.random.Generator) -> None:
-        bass = self.model.scenario.humans.assistant
-        if self.assistant is not None or self.model.month < self.model.scenario.month_index(bass.start):
-            return
-        if not self.model.released_vendors():
-            return  # no model to assist with yet
-        hazard = bass.innovation + bass.imitation * self.model.assistant_adoption
-        if rng.random() < hazard:
-            self.assistant = self.model.choose_vendor(rng)
+    @property
+    def rate(self) -> float:
+        return float(self.model.writers.rate[self.row])
+
+    @property
+    def assistant(self) -> ModelVendor | None:
+        index = self.model.writers.assistant[self.row]
+        return None if index == NO_ASSISTANT else self.model.vendors[index]
+
+    @property
+    def signs_from(self) -> int:
+        return int(self.model.writers.signs_from[self.row])
+
+    @signs_from.setter
+    def signs_from(self, month: int) -> None:
+        self.model.writers.signs_from[self.row] = month

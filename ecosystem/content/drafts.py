@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,19 +18,20 @@ class DraftBuffer:
     """Writers add what they decided to write; ``publish`` draws and renders it all vectorized."""
 
     def __init__(self) -> None:
-        self._parts: list[tuple[int, np.ndarray, np.ndarray, ModelVendor | None]] = []
-        self._signed: list[bool] = []
+        self._parts: list[dict[str, np.ndarray]] = []
 
     def add(
-        self, *, site: int, topics: np.ndarray, assisted: np.ndarray, assistant: ModelVendor | None,
-        signed: bool = False,
+        self, *, sites: np.ndarray, topics: np.ndarray, assisted: np.ndarray, vendor: np.ndarray, signed: np.ndarray
     ) -> None:
-        self._parts.append((site, topics, assisted, assistant))
-        self._signed.append(signed)
+        """Drafts, one entry per document: its site, topic, whether an assistant helps write it, that
+        assistant's vendor index (ignored where not assisted) and whether the writer signs it."""
+        self._parts.append({"sites": sites, "topics": topics, "assisted": assisted, "vendor": vendor,
+                            "signed": signed})
 
     def publish(
         self,
         store: DocumentStore,
+        vendors: Sequence[ModelVendor],
         reality: Reality,
         *,
         month: int,
@@ -41,21 +42,18 @@ class DraftBuffer:
         retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
         mark: Callable[[ModelVendor, int], tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
-        """``mark(vendor, n)`` gives the watermark key and survival of n outputs of the vendor's API.
-        Each assisted document keeps its own share of the writer's draft, drawn from a Beta with mean
-        ``keep`` and concentration ``keep_concentration``; it carries the mark only on the share of it the
-        model wrote (1 - keep)."""
+        """``vendors[i]`` is the vendor of index i. ``mark(vendor, n)`` gives the watermark key and survival
+        of n outputs of the vendor's API. Each assisted document keeps its own share of the writer's draft,
+        drawn from a Beta with mean ``keep`` and concentration ``keep_concentration``; it carries the mark
+        only on the share of it the model wrote (1 - keep)."""
         if not self._parts:
             return
-        parts = zip(self._parts, self._signed, strict=True)
-        signed = np.concatenate([np.full(len(t), s, dtype=bool) for (_, t, _, _), s in parts])
-        self._signed.clear()
-        sites = np.concatenate([np.full(len(t), s) for s, t, _, _ in self._parts])
-        topics = np.concatenate([t for _, t, _, _ in self._parts])
-        assisted = np.concatenate([a for _, _, a, _ in self._parts])
-        vendor_of = np.concatenate([np.full(len(t), -1 if v is None else v.index) for _, t, _, v in self._parts])
-        assistants = {v.index: v for _, _, _, v in self._parts if v is not None}
+        column = {name: np.concatenate([part[name] for part in self._parts]) for name in self._parts[0]}
         self._parts.clear()
+        sites, topics, assisted, signed = column["sites"], column["topics"], column["assisted"], column["signed"]
+        vendor_of = np.where(assisted, column["vendor"], -1)
+        if not len(topics):
+            return
         if retopic is not None:
             topics = retopic(topics, rng)
 
@@ -65,21 +63,20 @@ class DraftBuffer:
         wm_survival = np.zeros(len(topics), dtype=np.float32)
         kept = np.ones(len(topics))
         kept[assisted] = _draw_keep(keep, keep_concentration, int(assisted.sum()), rng)
-        for index, vendor in assistants.items():
-            rows = assisted & (vendor_of == index)
-            if rows.any():
-                vectors[rows] = vendor.estimator.render(vectors[rows], keep=kept[rows], rng=rng)
-                lineage[rows] = vendor.lineage
-                if mark is not None:
-                    keys, survival = mark(vendor, int(rows.sum()))
-                    wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - kept[rows])
+        for index in np.unique(vendor_of[assisted]):
+            vendor, rows = vendors[index], vendor_of == index
+            vectors[rows] = vendor.estimator.render(vectors[rows], keep=kept[rows], rng=rng)
+            lineage[rows] = vendor.lineage
+            if mark is not None:
+                keys, survival = mark(vendor, int(rows.sum()))
+                wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - kept[rows])
         store.append(
             vectors,
             origin=np.where(assisted, Origin.ASSISTED, Origin.HUMAN),
             month=month,
             site=sites,
             tokens=np.maximum(1, rng.poisson(tokens_mean, size=len(topics))),
-            vendor=np.where(assisted, vendor_of, -1),
+            vendor=vendor_of,
             topic=topics,
             lineage=lineage,
             wm_key=wm_key,

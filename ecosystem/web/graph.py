@@ -14,6 +14,7 @@ import numpy as np
 from ecosystem.config import WebConfig
 
 NEVER = np.iinfo(np.int32).max
+PROPOSALS = 32  # sites search shows a new site before it picks the ones it links to
 
 
 class SiteKind(IntEnum):
@@ -41,34 +42,75 @@ class WebGraph:
 
     def add_site(self, kind: SiteKind, centroid: np.ndarray, *, opt_out_month: int = NEVER) -> int:
         """A new site that links out to existing ones by preferential attachment and topic affinity."""
-        site = self.n_sites
-        self.graph.add_node(site, kind=kind.name.lower())
-        self.centroid = centroid[None] if site == 0 else np.vstack([self.centroid, centroid])
-        self.kind = np.append(self.kind, np.int8(kind))
-        self.opt_out_month = np.append(self.opt_out_month, opt_out_month)
-        self.rank = np.append(self.rank, 1.0 / max(site, 1))  # provisional until the next refresh
-        self.in_degree = np.append(self.in_degree, 0.0)
-        self.penalty = np.append(self.penalty, 1.0)
-        self.flag_share = np.append(self.flag_share, 0.0)
-        if site > 0:
-            targets = self._choose_targets(site, self.config.links_per_site)
-            self.add_links(np.full(len(targets), site), targets)
-        return site
+        return int(self.add_sites(kind, centroid[None], opt_out_months=np.array([opt_out_month]))[0])
 
-    def _choose_targets(self, site: int, n: int) -> np.ndarray:
-        existing = np.arange(site)
-        similarity = _cosine(self.centroid[existing], self.centroid[site])
-        weight = (self.in_degree[existing] + 1.0) * np.exp(self.config.topic_affinity * similarity)
-        n = min(n, site)
-        return self.rng.choice(existing, size=n, replace=False, p=weight / weight.sum())
+    def add_sites(self, kind: SiteKind, centroids: np.ndarray, *, opt_out_months: np.ndarray | None = None) -> np.ndarray:
+        """New sites, one per row of ``centroids``, each linking out to older ones; returns their ids.
+
+        Sites join in rounds no larger than the web that exists before them (1, 1, 2, 4, ... from an empty
+        web), and each links only to sites of earlier rounds, so a batch costs array operations, not a
+        Python call per site."""
+        centroids = np.atleast_2d(np.asarray(centroids, dtype=np.float64))
+        n = len(centroids)
+        opt_out = np.full(n, NEVER, dtype=np.int64) if opt_out_months is None else np.asarray(opt_out_months)
+        first = self.n_sites
+        done = 0
+        while done < n:
+            size = min(n - done, max(1, self.n_sites))
+            self._append(kind, centroids[done : done + size], opt_out[done : done + size])
+            done += size
+        return np.arange(first, first + n)
+
+    def _append(self, kind: SiteKind, centroids: np.ndarray, opt_out: np.ndarray) -> None:
+        old, n = self.n_sites, len(centroids)
+        sites = np.arange(old, old + n)
+        self.graph.add_nodes_from(sites.tolist(), kind=kind.name.lower())
+        self.centroid = centroids.copy() if old == 0 else np.concatenate([self.centroid, centroids])
+        self.kind = np.concatenate([self.kind, np.full(n, kind, dtype=np.int8)])
+        self.opt_out_month = np.concatenate([self.opt_out_month, opt_out.astype(np.int64)])
+        self.rank = np.concatenate([self.rank, 1.0 / np.maximum(sites, 1)])  # provisional until the next refresh
+        self.in_degree = np.concatenate([self.in_degree, np.zeros(n)])
+        self.penalty = np.concatenate([self.penalty, np.ones(n)])
+        self.flag_share = np.concatenate([self.flag_share, np.zeros(n)])
+        if old > 0:
+            targets = self._choose_targets(old, self.centroid[old:], self.config.links_per_site)
+            self.add_links(np.repeat(sites, targets.shape[1]), targets.ravel())
+
+    def _choose_targets(self, existing: int, centroids: np.ndarray, n: int) -> np.ndarray:
+        """n distinct targets among sites [0, existing) for each new site (one row each).
+
+        Two stages, so the cost does not grow with the web: search shows a new site ``PROPOSALS`` sites
+        drawn in proportion to their in-links + 1 (preferential attachment), and it links to those
+        closest to its own topics among them, with weight exp(topic_affinity * cosine similarity)
+        (Gumbel top-n: weighted sampling without replacement). A web of at most ``PROPOSALS`` sites shows
+        all of them, weighted by in-links + 1 and affinity together."""
+        n = min(n, existing)
+        if existing <= PROPOSALS:
+            keys, shown = self._keys_over_all(existing, centroids), np.arange(existing)[None].repeat(len(centroids), 0)
+        else:
+            popularity = np.cumsum(self.in_degree[:existing] + 1.0)
+            draws = self.rng.random((len(centroids), PROPOSALS)) * popularity[-1]
+            shown = np.minimum(popularity.searchsorted(draws, side="right"), existing - 1)
+            shown.sort(axis=1)
+            keys = self.config.topic_affinity * _cosine_rows(self.centroid[shown], centroids)
+            keys -= np.log(-np.log(self.rng.random(keys.shape)))  # Gumbel noise
+            keys[:, 1:][shown[:, 1:] == shown[:, :-1]] = -np.inf  # a site shown twice counts once
+        top = np.argsort(-keys, axis=1)[:, :n]
+        return np.take_along_axis(shown, top, axis=1)
+
+    def _keys_over_all(self, existing: int, centroids: np.ndarray) -> np.ndarray:
+        """Gumbel keys of every older site for each new site: exact weighted sampling without replacement."""
+        old = np.broadcast_to(self.centroid[:existing], (len(centroids), existing, centroids.shape[1]))
+        similarity = _cosine_rows(old, centroids)
+        keys = np.log(self.in_degree[:existing] + 1.0)[None] + self.config.topic_affinity * similarity
+        return keys - np.log(-np.log(self.rng.random(keys.shape)))
 
     def add_links(self, sources: np.ndarray, targets: np.ndarray) -> None:
         """Extra links, e.g. a farm's link spam pointing its network at its own sites."""
         pairs = dict.fromkeys((int(s), int(t)) for s, t in zip(sources, targets, strict=True))  # once each
         new = [(s, t) for s, t in pairs if s != t and not self.graph.has_edge(s, t)]
         self.graph.add_edges_from(new)
-        for _, t in new:
-            self.in_degree[t] += 1.0
+        np.add.at(self.in_degree, np.array([t for _, t in new], dtype=np.int64), 1.0)
 
     def refresh_rank(self) -> None:
         ranks = nx.pagerank(self.graph, alpha=0.85)
@@ -90,6 +132,8 @@ class WebGraph:
         return start_step + max(0, int(round(delay)))
 
 
-def _cosine(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector)
-    return matrix @ vector / np.maximum(norms, 1e-12)
+def _cosine_rows(others: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each new site (a row of centroids) to each of its candidates: (m, c, d), (m, d) -> (m, c)."""
+    dots = np.einsum("mcd,md->mc", others, centroids)
+    norms = np.linalg.norm(others, axis=2) * np.linalg.norm(centroids, axis=1)[:, None]
+    return dots / np.maximum(norms, 1e-12)
