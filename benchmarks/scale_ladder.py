@@ -1,12 +1,19 @@
-"""The baseline at growing volume: time, peak memory and pages at each rung of a scale ladder.
+"""The baseline at growing volume: time, peak memory and the ledger's baseline findings at each rung.
 
-    python benchmarks/scale_ladder.py --scales 1,4,16 [--seed 0] [--end 2035-12]
+    python benchmarks/scale_ladder.py --scales 1,4,16,64 --seeds 10,5,3,1
+    python benchmarks/scale_ladder.py --figures        # only redraw the figures from the saved rungs
 
 At scale k, everything that sets the web's volume is multiplied by k together: writers, farm output (with
 the farms' search visits and fixed cost, so a farm's economics and the number of farms stay as they were),
 the vendors' crawl budgets, training sets and own publishing. Reality, the scoring sets and the schedule do
-not change, so the findings are comparable from rung to rung. Each rung runs in a fresh process, so its
-peak memory is its own. Prints a Markdown table for benchmarks/RESULTS.md.
+not change, so the findings are comparable from rung to rung.
+
+The first seed of each rung runs the whole baseline (to ``--end``) in a fresh process, so its time and peak
+memory are its own. Every seed is measured on the claims ledger's entries about the calibrated web (the
+``baseline`` arm: June 2025), with the ledger's own measures and seeds, so the 1x rung repeats the ledger
+on its first seeds and a finding that moves with k is a small-web artefact. Finished rungs are kept in
+``benchmarks/results/scale_ladder.parquet``, so a stopped ladder resumes; figures go to
+``benchmarks/figures/``. Prints Markdown tables for benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -22,8 +29,15 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import polars as pl
+
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
+RESULTS = ROOT / "benchmarks" / "results" / "scale_ladder.parquet"
+FIGURES = ROOT / "benchmarks" / "figures"
+FINDINGS_END = "2025-06"  # the ledger's baseline arm ends here
 
 
 def scaled(k: float, scenario) -> dict[str, object]:
@@ -43,46 +57,173 @@ def scaled(k: float, scenario) -> dict[str, object]:
     return overrides
 
 
-def rung(k: float, seed: int, end: str) -> dict[str, object]:
-    """One rung, in this process."""
-    import polars as pl
+def baseline_claims():
+    """The ledger's entries measured on its ``baseline`` arm alone."""
+    from analysis.claims import CLAIMS
 
+    return [c for c in CLAIMS if c.arms == ("baseline",)]
+
+
+def rung(k: float, seed: int, end: str) -> dict[str, object]:
+    """One run of the scaled baseline, in this process: its cost, and the ledger's baseline findings."""
+    from analysis.claims import ARMS
     from ecosystem.config import load_scenario
+    from ecosystem.experiments.batch import wide_metrics
     from ecosystem.experiments.run import simulate
 
     base = load_scenario(BASELINE)
-    scenario = load_scenario(BASELINE, overrides={**scaled(k, base), "end": end})
-    started = time.perf_counter()
-    result = simulate(scenario, seed=seed)
-    seconds = time.perf_counter() - started
-    web = result.metrics.filter(pl.col("kind") == "web")
-    pages = web.filter(pl.col("metric") == "docs").sort("step")["value"][-1]
-    excess = result.metrics.filter(pl.col("metric") == "excess_nll", pl.col("step") == result.metrics["step"].max())
-    return {"scale": k, "seconds": seconds, "pages": int(pages), "months": scenario.months,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "excess_nll_end": float(excess["value"].mean())}
+    arm = ARMS["baseline"].overrides
+    scenario = load_scenario(BASELINE, overrides={**arm, **scaled(k, base), "end": end})
+    stamps = [time.perf_counter()]
+    result = simulate(scenario, seed=seed, progress=lambda done, total: stamps.append(time.perf_counter()))
+    seconds = stamps[-1] - stamps[0]
+    metrics = result.metrics
+    docs = metrics.filter(pl.col("kind") == "web", pl.col("metric").is_in(["docs", "docs_new"]))
+    docs = docs.pivot(on="metric", index="step", values="value").sort("step")
+    findings_end = dt.date.fromisoformat(f"{FINDINGS_END}-01")
+    runs = {"baseline": wide_metrics(metrics.filter(pl.col("date") <= findings_end))}
+    row: dict[str, object] = {
+        "scale": k, "seed": seed, "end": end, "seconds": seconds, "pages": int(docs["docs"][-1]),
+        "months": scenario.months, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "month_seconds": np.diff(stamps).tolist(), "month_pages": docs["docs_new"].to_list(),
+    }
+    row.update({claim.id: float(claim.measure(runs)) for claim in baseline_claims()})
+    return row
+
+
+def run_rung(k: float, seed: int, end: str) -> dict[str, object]:
+    """``rung`` in a fresh process, so its peak memory is its own."""
+    out = subprocess.run([sys.executable, __file__, "--rung", str(k), "--seed", str(seed), "--end", end],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"scale {k:g}x, seed {seed}: the run failed:\n{out.stderr.strip()[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def saved() -> pl.DataFrame | None:
+    return pl.read_parquet(RESULTS) if RESULTS.exists() else None
+
+
+def save(rows: list[dict[str, object]]) -> None:
+    from ecosystem.io import write_with
+
+    frame = pl.DataFrame(rows)
+    old = saved()
+    if old is not None:
+        keep = old.join(frame.select("scale", "seed", "end"), on=["scale", "seed", "end"], how="anti")
+        frame = pl.concat([keep, frame], how="diagonal_relaxed")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    write_with(RESULTS, lambda tmp: frame.sort("scale", "seed").write_parquet(tmp))
+
+
+def cost_table(frame: pl.DataFrame) -> str:
+    lines = ["| scale | pages at the end | wall time | peak RSS | time per 1,000 pages | "
+             "month cost per 1,000 new pages, 2023-25 / 2033-35 |", "|---:|---:|---:|---:|---:|---:|"]
+    for row in frame.filter(pl.col("end") != FINDINGS_END).sort("scale").iter_rows(named=True):
+        per_page = np.array(row["month_seconds"]) / np.maximum(np.array(row["month_pages"]), 1) * 1e6
+        early, late = np.median(per_page[60:96]), np.median(per_page[180:216]) if len(per_page) >= 216 else np.nan
+        lines.append(f"| {row['scale']:g}x | {row['pages']:,} | {row['seconds']:,.1f} s | {row['peak_mib']:,.0f} MiB "
+                     f"| {row['seconds'] / row['pages'] * 1e6:.1f} ms | {early:.1f} / {late:.1f} ms |")
+    return "\n".join(lines)
+
+
+def findings_table(frame: pl.DataFrame) -> str:
+    from ecosystem.experiments.stats import mean_ci
+
+    claims = baseline_claims()
+    lines = ["| finding (ledger id) | " + " | ".join(f"{k:g}x" for k in sorted(frame["scale"].unique())) + " |",
+             "|---|" + "---:|" * frame["scale"].n_unique()]
+    for claim in claims:
+        cells = []
+        for k in sorted(frame["scale"].unique()):
+            est = mean_ci(frame.filter(pl.col("scale") == k)[claim.id].to_numpy())
+            interval = "" if np.isnan(est.low) else f" [{est.low:.{claim.digits}f}, {est.high:.{claim.digits}f}]"
+            cells.append(f"{est.mean:.{claim.digits}f}{interval} (n={est.n})")
+        lines.append(f"| `{claim.id}` ({claim.unit}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def figures(frame: pl.DataFrame) -> None:
+    """Time and peak memory against pages (log-log), and each baseline finding against the scale."""
+    from analysis.style import caption, new_figure, save as save_figure
+    from ecosystem.experiments.stats import mean_ci
+
+    costs = frame.filter(pl.col("end") != FINDINGS_END).sort("pages")
+    fig, axes = new_figure(1, 2, width=8.0, height=3.4)
+    pages = costs["pages"].to_numpy()
+    for ax, column, label in ((axes[0, 0], "seconds", "wall time [s]"), (axes[0, 1], "peak_mib", "peak memory [MiB]")):
+        values = costs[column].to_numpy()
+        ax.loglog(pages, values, marker="o", color="#1f4e79")
+        ax.loglog(pages, values[0] * pages / pages[0], linestyle="--", color="0.6", label="proportional to pages")
+        for p, v, k in zip(pages, values, costs["scale"], strict=True):
+            ax.annotate(f"{k:g}x", (p, v), textcoords="offset points", xytext=(4, -10), fontsize=7)
+        ax.set_xlabel("pages on the web at the end")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.suptitle("The baseline web at 1x to 64x its volume: cost grows with the pages")
+    caption(fig, f"scenarios/baseline.yaml 2018-01 to 2035-12 scaled by k (writers, farm output, crawl budgets, "
+                 f"training sets), seed {int(costs['seed'][0])}, one process, {platform.machine()} "
+                 f"{os.cpu_count()} cores, {dt.date.today()}")
+    save_figure(fig, FIGURES, "scaling")
+
+    claims = baseline_claims()
+    scales = sorted(frame["scale"].unique())
+    fig, axes = new_figure(1, len(claims), width=2.3 * len(claims), height=3.0)
+    for ax, claim in zip(axes[0], claims, strict=True):
+        ests = [mean_ci(frame.filter(pl.col("scale") == k)[claim.id].to_numpy()) for k in scales]
+        mean = np.array([e.mean for e in ests])
+        low = np.array([e.low if not np.isnan(e.low) else e.mean for e in ests])
+        high = np.array([e.high if not np.isnan(e.high) else e.mean for e in ests])
+        ax.errorbar(scales, mean, yerr=[mean - low, high - mean], marker="o", capsize=3, color="#1f4e79")
+        ax.set_xscale("log", base=4)
+        ax.set_xticks(scales, [f"{k:g}x" for k in scales])
+        ax.set_title(claim.id.replace("_", " "), fontsize=8)
+        ax.set_ylabel(claim.unit.strip("()") or "value", fontsize=8)
+        ax.set_xlabel("volume of the web")
+    seeds = ", ".join(f"{k:g}x: {frame.filter(pl.col('scale') == k).height}" for k in scales)
+    fig.suptitle("Do the ledger's findings about the calibrated web (June 2025) hold as the web grows?")
+    caption(fig, f"scenarios/baseline.yaml to 2025-06, the claims ledger's baseline arm scaled by k; mean and 95% "
+                 f"interval over seeds from 2000 (seeds per rung: {seeds}; one seed: no interval); {dt.date.today()}")
+    save_figure(fig, FIGURES, "findings_by_scale")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default="1,4,16")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scales", default="1,4,16,64")
+    parser.add_argument("--seeds", default="10,5,3,1", help="seeds per rung, one number per scale")
+    parser.add_argument("--first-seed", type=int, default=2000, help="the claims ledger's first seed")
     parser.add_argument("--end", default="2035-12")
+    parser.add_argument("--figures", action="store_true", help="only redraw the figures and tables")
     parser.add_argument("--rung", type=float, help=argparse.SUPPRESS)  # internal: run one rung and print JSON
+    parser.add_argument("--seed", type=int, default=2000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rung is not None:
         print(json.dumps(rung(args.rung, args.seed, args.end)))
         return
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores. Date: {dt.date.today()}. Seed {args.seed}, "
-          f"to {args.end}.\n")
-    print("| scale | pages at the end | wall time | peak RSS | time per 1,000 pages | mean excess NLL at the end |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for k in (float(x) for x in args.scales.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--rung", str(k), "--seed", str(args.seed), "--end", args.end],
-                             capture_output=True, text=True, check=True)
-        row = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"| {k:g}x | {row['pages']:,} | {row['seconds']:.1f} s | {row['peak_mib']:,.0f} MiB | "
-              f"{row['seconds'] / row['pages'] * 1000 * 1000:.1f} ms | {row['excess_nll_end']:.3f} |", flush=True)
+    if not args.figures:
+        scales = [float(x) for x in args.scales.split(",")]
+        counts = [int(x) for x in args.seeds.split(",")]
+        if len(counts) != len(scales):
+            sys.exit(f"--seeds: give one count per scale ({len(scales)}), got {args.seeds!r}")
+        for k, count in zip(scales, counts, strict=True):
+            for i, seed in enumerate(range(args.first_seed, args.first_seed + count)):
+                end = args.end if i == 0 else FINDINGS_END  # the cost is measured once, on the whole run
+                old = saved()
+                if old is not None and old.filter(pl.col("scale") == k, pl.col("seed") == seed,
+                                                  pl.col("end") == end).height:
+                    continue
+                row = run_rung(k, seed, end)
+                save([row])
+                print(f"{k:g}x seed {seed} to {end}: {row['seconds']:.1f} s, {row['pages']:,} pages, "
+                      f"{row['peak_mib']:,.0f} MiB", flush=True)
+    frame = saved()
+    if frame is None:
+        sys.exit(f"{RESULTS}: no rungs yet; run without --figures first")
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores. Date: {dt.date.today()}.\n")
+    print(cost_table(frame))
+    print()
+    print(findings_table(frame))
+    figures(frame)
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
+from ecosystem.content.site_pages import SitePages
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
 from ecosystem.metrics import MetricsRecorder, collect_metrics
 from ecosystem.policies import PolicyBook
 from ecosystem.randomness import RandomStreams
 from ecosystem.web.graph import SiteKind, WebGraph
-from ecosystem.web.sampling import weighted_rows
+from ecosystem.web.sampling import weighted_pages
 
 
 class EcosystemModel(mesa.Model):
@@ -38,6 +39,7 @@ class EcosystemModel(mesa.Model):
         )
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
         self.store = DocumentStore(scenario.reality.dim)
+        self.site_pages = SitePages(self.store)  # the store's pages by site, for crawls
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
         self.drafts = DraftBuffer()
         self.writers = WriterTable(self.reality.n_original)
@@ -211,12 +213,8 @@ class EcosystemModel(mesa.Model):
         (or the AI era starts, if earlier): every page on the web then was written by a person."""
         if self.archive is not None or self.month < self.archive_step:
             return
-        weight = self.web.search_weight()
-        self.archive = np.sort(weighted_rows(
-            0, len(self.store), self.scenario.web.archive_pages,
-            weight=lambda rows: weight[self.store.column("site")[rows]], max_weight=float(weight.max()),
-            rng=self.rngs.archive,
-        ))
+        self.archive = np.sort(weighted_pages(self.site_pages, 0, self.month, self.scenario.web.archive_pages,
+                                              site_weight=self.web.search_weight(), rng=self.rngs.archive))
 
     # ------------------------------------------------------------------------------------------
     # Writers

@@ -57,7 +57,8 @@ def test_a_set_on_compare_reaches_every_run(compared, brief_html):
     first = runs.filter(pl.col("step") == 0).sort("scenario", "seed")
     assert first.select("scenario", "seed").rows() == [("tiny", 0), ("tiny", 1), ("tiny_watermark", 0),
                                                        ("tiny_watermark", 1)]
-    assert first["humans.writers"].to_list() == [WRITERS] * 4
+    # 60 writers to start (tiny.yaml has 40); the web's growth may add one or two in the first month
+    assert all(WRITERS <= n <= WRITERS + 3 for n in first["humans.writers"].to_list()), first["humans.writers"]
     assert f"{runs['date'].max():%Y-%m}" == END
     for name in ("tiny", "tiny_watermark"):
         saved = yaml.safe_load((out / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from ecosystem.config import CrawlerConfig, QualityFilterConfig
 from ecosystem.content.documents import Origin
 from ecosystem.learning.quality import QualityClassifier
 from ecosystem.learning.watermark import detect_marks
-from ecosystem.web.sampling import weighted_rows
+from ecosystem.web.sampling import weighted_pages
 
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
@@ -22,7 +22,7 @@ class Crawler(mesa.Agent):
     since its last crawl, the rest to the older web. Compliant crawlers skip opted-out sites.
 
     Pages are chosen in proportion to their site's search weight, without a cap and without scanning the
-    whole web (``web.sampling.weighted_rows``): cost per crawl is O(budget).
+    whole web (``web.sampling.weighted_pages``): cost per crawl is O(sites + budget).
 
     Fetched pages then pass the crawler's filters (``filters``, and the policies in force): a
     watermark test with the keys it holds, a detector's threshold, near-duplicate removal; signed
@@ -54,10 +54,11 @@ class Crawler(mesa.Agent):
         if model.month < self.start_step:
             return
         budget = self.budget()
-        fresh = model.store.month_rows(self._last_crawled + 1)
+        first_fresh = self._last_crawled + 1
+        fresh = model.store.month_rows(first_fresh)
         n_fresh = min(int(round(budget * self.config.fresh_share)), fresh.stop - fresh.start)
-        picked_fresh = self._pick(fresh.start, fresh.stop, n_fresh)
-        picked_old = self._pick(0, fresh.start, budget - len(picked_fresh))
+        picked_fresh = self._pick(first_fresh, model.month + 1, n_fresh)
+        picked_old = self._pick(0, first_fresh, budget - len(picked_fresh))
         batch = np.concatenate([picked_fresh, picked_old])
         kept = self._filter(batch)
         self.batches.append(batch[kept])
@@ -140,27 +141,26 @@ class Crawler(mesa.Agent):
             parts += [v.estimator.sample(int(k), rng=rng)[0] for v, k in zip(vendors, counts, strict=True) if k]
         return np.vstack(parts)
 
-    def _pick(self, start: int, stop: int, n: int) -> np.ndarray:
-        site_weight = self._site_weight()
+    def _pick(self, first_month: int, stop_month: int, n: int) -> np.ndarray:
+        """n pages published in months [first_month, stop_month), as search exposes them: by their site's
+        weight, and signed pages by the weight a provenance policy gives them."""
         _, signed_weight = self.model.policies.trusts_signed(self)
-        return weighted_rows(
-            start, stop, n, weight=lambda rows: self._page_weight(rows, site_weight),
-            max_weight=float(site_weight.max(initial=0.0)) * max(signed_weight, 1.0), rng=self.stream,
-        )
+        top = max(signed_weight, 1.0)
+        factor = None
+        if signed_weight != 1.0:
+            signed = self.model.store.column("signed")
+
+            def factor(rows: np.ndarray) -> np.ndarray:
+                return np.where(signed[rows], signed_weight, 1.0) / top
+
+        return weighted_pages(self.model.site_pages, first_month, stop_month, n,
+                              site_weight=self._site_weight(), page_factor=factor, rng=self.stream)
 
     def _site_weight(self) -> np.ndarray:
         web = self.model.web
         weight = web.search_weight()
         if self.respects_opt_out:
             weight[web.opted_out(self.model.month)] = 0.0
-        return weight
-
-    def _page_weight(self, rows: np.ndarray, site_weight: np.ndarray) -> np.ndarray:
-        store = self.model.store
-        weight = site_weight[store.column("site")[rows]]
-        _, signed_weight = self.model.policies.trusts_signed(self)
-        if signed_weight != 1.0:
-            weight = np.where(store.column("signed")[rows], weight * signed_weight, weight)
         return weight
 
     def latest(self) -> np.ndarray:

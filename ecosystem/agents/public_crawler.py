@@ -2,7 +2,7 @@
 vendors may train from.
 
 It crawls on its own schedule (a snapshot every few months) and budget, chooses pages by their site's search
-weight as the vendors' crawlers do (``web.sampling.weighted_rows``, cost O(budget)), respects opt-outs if
+weight as the vendors' crawlers do (``web.sampling.weighted_pages``, cost O(sites + budget)), respects opt-outs if
 configured, and filters nothing: what it fetched is what its users get.
 """
 
@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from ecosystem.config import PublicCrawlConfig
-from ecosystem.web.sampling import weighted_rows
+from ecosystem.web.sampling import weighted_pages
 
 if TYPE_CHECKING:
     from ecosystem.model import EcosystemModel
@@ -46,16 +46,15 @@ class PublicCrawler(mesa.Agent):
         weight = model.web.search_weight()
         if config.respects_opt_out:
             weight[model.web.opted_out(model.month)] = 0.0
-        site = model.store.column("site")
 
-        def pick(start: int, stop: int, n: int) -> np.ndarray:
-            return weighted_rows(start, stop, n, weight=lambda rows: weight[site[rows]],
-                                 max_weight=float(weight.max(initial=0.0)), rng=self.stream)
+        def pick(first_month: int, stop_month: int, n: int) -> np.ndarray:
+            return weighted_pages(model.site_pages, first_month, stop_month, n, site_weight=weight, rng=self.stream)
 
-        fresh = model.store.month_rows(self._last_crawled + 1)
-        picked_fresh = pick(fresh.start, fresh.stop,
+        first_fresh = self._last_crawled + 1
+        fresh = model.store.month_rows(first_fresh)
+        picked_fresh = pick(first_fresh, model.month + 1,
                             min(int(round(config.budget_per_crawl * config.fresh_share)), fresh.stop - fresh.start))
-        batch = np.concatenate([picked_fresh, pick(0, fresh.start, config.budget_per_crawl - len(picked_fresh))])
+        batch = np.concatenate([picked_fresh, pick(0, first_fresh, config.budget_per_crawl - len(picked_fresh))])
         self.batches.append(np.unique(batch))
         self.batch_months.append(model.month)
         self._last_crawled = model.month

@@ -1,11 +1,10 @@
-"""Choosing pages in proportion to a weight (their site's rank), without a cap and without scanning the web.
+"""Choosing pages in proportion to their site's weight (its rank), without a cap and without scanning the web.
 
 Crawlers fetch pages the way search exposes them: a page is picked with probability proportional to its
-weight, without replacement. Drawing rows uniformly and accepting each with probability w / w_max, then
-keeping each row's first acceptance, is exactly successive sampling in proportion to w (each new distinct
-page is chosen among the rest in proportion to its weight), and it costs O(n * w_max / mean w) whatever the
-size of the web. Where the range is small, or acceptances are too rare, the exact Efraimidis-Spirakis keys
-over the whole range give the same law.
+weight, without replacement. Drawing pages with replacement in proportion to their weight and keeping each
+page's first draw is exactly successive sampling in proportion to the weight (each new distinct page is
+chosen among the rest in proportion to its weight). Where the range is small, the exact Efraimidis-Spirakis
+keys over every page give the same law.
 """
 
 from __future__ import annotations
@@ -14,45 +13,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-EXACT_BELOW = 8  # ranges at most this many times n are sampled exactly over every row
+from ecosystem.content.site_pages import SitePages
+
+EXACT_BELOW = 8  # ranges of at most this many times n pages are sampled exactly over every page
 MAX_ROUNDS = 20
 
 WeightOfRows = Callable[[np.ndarray], np.ndarray]
-
-
-def weighted_rows(
-    start: int, stop: int, n: int, *, weight: WeightOfRows, max_weight: float, rng: np.random.Generator
-) -> np.ndarray:
-    """Up to n distinct rows of [start, stop), in the order successive weighted sampling picks them.
-
-    ``weight(rows)`` gives each row's non-negative weight; ``max_weight`` bounds it from above. Rows of
-    weight 0 are never chosen; fewer than n rows come back only when fewer have a positive weight.
-    """
-    size = stop - start
-    if n <= 0 or size <= 0 or max_weight <= 0:
-        return np.empty(0, dtype=np.int64)
-    if size > EXACT_BELOW * n:
-        picked = _by_rejection(start, stop, n, weight=weight, max_weight=max_weight, rng=rng)
-        if picked is not None:
-            return picked
-    return _exact(np.arange(start, stop), n, weight=weight, rng=rng)
-
-
-def _by_rejection(
-    start: int, stop: int, n: int, *, weight: WeightOfRows, max_weight: float, rng: np.random.Generator
-) -> np.ndarray | None:
-    accepted = np.empty(0, dtype=np.int64)
-    batch, rate = 2 * n, 1.0
-    for _ in range(MAX_ROUNDS):
-        draws = rng.integers(start, stop, size=batch)
-        keep = rng.random(batch) * max_weight < weight(draws)
-        accepted = np.concatenate([accepted, draws[keep]])
-        _, first = np.unique(accepted, return_index=True)
-        if len(first) >= n:
-            return accepted[np.sort(first)[:n]]
-        rate = max(keep.mean(), 1.0 / batch)
-        batch = int(min((n - len(first)) / rate * 1.5 + 64, 4 * (stop - start)))
-    return None  # too few acceptances: the range may hold almost no allowed pages
 
 
 def _exact(rows: np.ndarray, n: int, *, weight: WeightOfRows, rng: np.random.Generator) -> np.ndarray:
@@ -64,3 +30,48 @@ def _exact(rows: np.ndarray, n: int, *, weight: WeightOfRows, rng: np.random.Gen
     n = min(n, len(rows))
     top = np.argpartition(-keys, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
     return rows[top[np.argsort(-keys[top])]]
+
+
+def weighted_pages(
+    pages: SitePages, first_month: int, stop_month: int, n: int, *, site_weight: np.ndarray,
+    page_factor: WeightOfRows | None = None, rng: np.random.Generator,
+) -> np.ndarray:
+    """Up to n distinct pages published in months ``[first_month, stop_month)``, in the order successive
+    sampling picks them, each in proportion to its site's ``site_weight`` times ``page_factor(rows)`` (at
+    most 1; default 1).
+
+    Draws with replacement, a site by its weight times its pages in the range and then one of its pages
+    uniformly, accepted with probability ``page_factor``; each page's first draw is kept. That is exactly
+    successive weighted sampling, at a cost of O(sites + n) whatever the number of pages.
+    """
+    pages.seal(stop_month)
+    counts = pages.counts(first_month, stop_month, len(site_weight))
+    mass = np.where(site_weight > 0, site_weight, 0.0) * counts
+    available = int(counts[mass > 0].sum())
+    if n <= 0 or available == 0:
+        return np.empty(0, dtype=np.int64)
+    if available <= EXACT_BELOW * n:  # a small range: exact keys over each of its pages
+        span = pages.store.month_rows(first_month, stop_month - 1)
+        site = pages.store.column("site")
+
+        def weight(rows: np.ndarray) -> np.ndarray:
+            w = site_weight[site[rows]]
+            return w if page_factor is None else w * page_factor(rows)
+
+        return _exact(np.arange(span.start, span.stop), n, weight=weight, rng=rng)
+    cdf = np.cumsum(mass)
+    accepted = np.empty(0, dtype=np.int64)
+    batch, rate = int(n * 1.1) + 64, 1.0
+    for _ in range(MAX_ROUNDS):
+        sites = np.minimum(cdf.searchsorted(rng.random(batch) * cdf[-1], side="right"), len(cdf) - 1)
+        nth = np.minimum((rng.random(batch) * counts[sites]).astype(np.int64), counts[sites] - 1)
+        rows = pages.pick(sites, nth, first_month, stop_month)
+        if page_factor is not None:
+            keep = rng.random(batch) < page_factor(rows)
+            rate, rows = max(keep.mean(), 1.0 / batch), rows[keep]
+        accepted = np.concatenate([accepted, rows])
+        _, first = np.unique(accepted, return_index=True)
+        if len(first) >= n:
+            return accepted[np.sort(first)[:n]]
+        batch = int((n - len(first)) / rate * 1.5 + 64)
+    return accepted[np.sort(np.unique(accepted, return_index=True)[1])][:n]  # most pages of a tiny range drawn

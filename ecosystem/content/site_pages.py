@@ -1,0 +1,88 @@
+"""The store's pages grouped by site, month by month, so a crawler picks pages by their site's weight
+without touching the rest of the web.
+
+A crawl draws pages in proportion to their site's search weight. Drawing a site in proportion to its
+weight times its number of pages in the range, then one of those pages uniformly, draws each page in
+proportion to its site's weight exactly, at a cost that depends on the number of sites and draws, not on
+the number of pages (a rejection sampler over rows costs max / mean weight draws a page, and that ratio
+grows with the web). Months are indexed once, when they are complete.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecosystem.content.documents import DocumentStore
+
+
+class SitePages:
+    """For months ``[0, sealed)``: the rows of each month sorted by site, and per month and site the
+    number of pages before it (``cum``) and where its rows begin in that order (``first``)."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+        self.sealed = 0  # months indexed
+        self._rows = np.empty(0, dtype=np.int64)  # month by month, each month's rows sorted by site
+        self._cum = np.zeros((1, 0), dtype=np.int64)  # (months + 1, sites): pages of a site in months < m
+        self._first = np.zeros((0, 0), dtype=np.int64)  # (months, sites): position in _rows of its first row
+        self._sites = 0
+        self._sealed_stop = 0  # the store's size when the last month was indexed
+
+    def seal(self, months: int) -> None:
+        """Index months up to ``months`` (exclusive). They must be complete: crawls come after every page of
+        their month is published (the monthly order of DESIGN.md), and a page added later is an error."""
+        store = self.store
+        if self.sealed and store.month_rows(self.sealed - 1, self.sealed - 1).stop != self._sealed_stop:
+            raise RuntimeError(f"pages were added to month {self.sealed - 1} after it was indexed")
+        for month in range(self.sealed, months):
+            rows = store.month_rows(month, month)
+            site = store.column("site")[rows]
+            order = np.argsort(site, kind="stable")
+            self._grow(month + 1, int(site.max(initial=-1)) + 1)
+            counts = np.bincount(site, minlength=self._sites)
+            self._cum[month + 1, : self._sites] = self._cum[month, : self._sites] + counts
+            self._first[month, : self._sites] = rows.start + np.cumsum(counts) - counts
+            if len(self._rows) < rows.stop:
+                self._rows = _grown(self._rows, rows.stop)
+            self._rows[rows] = rows.start + order
+            self.sealed, self._sealed_stop = month + 1, rows.stop
+
+    def counts(self, first_month: int, stop_month: int, n_sites: int) -> np.ndarray:
+        """Pages of each site in months ``[first_month, stop_month)``, for ``n_sites`` sites."""
+        out = np.zeros(n_sites, dtype=np.int64)
+        have = min(n_sites, self._sites)
+        out[:have] = self._cum[stop_month, :have] - self._cum[first_month, :have]
+        return out
+
+    def pick(self, sites: np.ndarray, nth: np.ndarray, first_month: int, stop_month: int) -> np.ndarray:
+        """The ``nth`` page (0-based, in row order by month) of each given site within the months."""
+        cum = self._cum
+        target = cum[first_month, sites] + nth
+        lo = np.full(len(sites), first_month)
+        hi = np.full(len(sites), stop_month)  # invariant: cum[lo] <= target < cum[hi]
+        while (hi - lo > 1).any():
+            mid = (lo + hi) // 2
+            right = cum[mid, sites] <= target
+            lo, hi = np.where(right, mid, lo), np.where(right, hi, mid)
+        return self._rows[self._first[lo, sites] + (target - cum[lo, sites])]
+
+    def _grow(self, months: int, sites: int) -> None:
+        """Room for ``months`` months and ``sites`` sites (capacities double); sites new to the index had no
+        pages before, so their counts start at zero."""
+        self._sites = max(sites, self._sites)
+        month_cap, site_cap = self._cum.shape
+        if months + 1 <= month_cap and self._sites <= site_cap:
+            return
+        month_cap = max(months + 1, 2 * month_cap) if months + 1 > month_cap else month_cap
+        site_cap = max(self._sites, 2 * site_cap) if self._sites > site_cap else site_cap
+        cum = np.zeros((month_cap, site_cap), dtype=np.int64)
+        first = np.zeros((month_cap, site_cap), dtype=np.int64)
+        cum[: self._cum.shape[0], : self._cum.shape[1]] = self._cum
+        first[: self._first.shape[0], : self._first.shape[1]] = self._first
+        self._cum, self._first = cum, first
+
+
+def _grown(array: np.ndarray, needed: int) -> np.ndarray:
+    grown = np.empty(max(needed, 2 * len(array), 1024), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
