@@ -81,8 +81,9 @@ class WebGraph:
 
         Two stages, so the cost does not grow with the web: search shows a new site ``PROPOSALS`` sites
         drawn in proportion to their in-links + 1 (preferential attachment), and it links to those
-        closest to its own topics among them, with weight exp(topic_affinity * cosine similarity)
-        (Gumbel top-n: weighted sampling without replacement). A web of at most ``PROPOSALS`` sites shows
+        closest to its own topics among them, each with weight exp(topic_affinity * cosine similarity)
+        times the number of times it was shown (Gumbel top-n: weighted sampling without replacement). This
+        is sampling-importance-resampling of the one-stage law, in-links + 1 times the affinity weight. A web of at most ``PROPOSALS`` sites shows
         all of them, weighted by in-links + 1 and affinity together."""
         n = min(n, existing)
         if existing <= PROPOSALS:
@@ -94,7 +95,12 @@ class WebGraph:
             shown.sort(axis=1)
             keys = self.config.topic_affinity * _cosine_rows(self.centroid[shown], centroids)
             keys -= np.log(-np.log(self.rng.random(keys.shape)))  # Gumbel noise
-            keys[:, 1:][shown[:, 1:] == shown[:, :-1]] = -np.inf  # a site shown twice counts once
+            # a site shown k times is one candidate of k times the weight (sampling-importance-resampling)
+            flat = (shown + existing * np.arange(len(shown))[:, None]).ravel()
+            first = flat.searchsorted(flat, side="left")
+            times = flat.searchsorted(flat, side="right") - first
+            keys += np.log(times).reshape(keys.shape)
+            keys.ravel()[first != np.arange(len(flat))] = -np.inf
         top = np.argsort(-keys, axis=1)[:, :n]
         return np.take_along_axis(shown, top, axis=1)
 
