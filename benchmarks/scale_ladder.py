@@ -161,30 +161,51 @@ def figures(frame: pl.DataFrame) -> None:
         ax.set_ylabel(label)
         ax.legend(fontsize=7, loc="upper left")
     fig.suptitle("The baseline web at 1x to 64x its volume: cost grows with the pages")
-    caption(fig, f"scenarios/baseline.yaml 2018-01 to 2035-12 scaled by k (writers, farm output, crawl budgets, "
-                 f"training sets), seed {int(costs['seed'][0])}, one process, {platform.machine()} "
-                 f"{os.cpu_count()} cores, {dt.date.today()}")
+    caption(fig, f"scenarios/baseline.yaml 2018-01 to {costs['end'][0]}, volume scaled by k; seed "
+                 f"{int(costs['seed'][0])}; each rung in its own process; {platform.machine()}, "
+                 f"{os.cpu_count()} cores; {dt.date.today()}")
     save_figure(fig, FIGURES, "scaling")
 
     claims = baseline_claims()
     scales = sorted(frame["scale"].unique())
-    fig, axes = new_figure(1, len(claims), width=2.3 * len(claims), height=3.0)
-    for ax, claim in zip(axes[0], claims, strict=True):
+    ledger = pl.read_parquet(ROOT / "docs" / "claims.parquet") if (ROOT / "docs" / "claims.parquet").exists() else None
+    cols = 4
+    fig, axes = new_figure(2, cols, width=10.0, height=2.9)
+    for ax, claim in zip(axes.ravel(), claims, strict=False):
         ests = [mean_ci(frame.filter(pl.col("scale") == k)[claim.id].to_numpy()) for k in scales]
         mean = np.array([e.mean for e in ests])
         low = np.array([e.low if not np.isnan(e.low) else e.mean for e in ests])
         high = np.array([e.high if not np.isnan(e.high) else e.mean for e in ests])
-        ax.errorbar(scales, mean, yerr=[mean - low, high - mean], marker="o", capsize=3, color="#1f4e79")
+        if ledger is not None and claim.id in ledger["id"]:
+            row = ledger.filter(pl.col("id") == claim.id).row(0, named=True)
+            ax.axhspan(row["ci_low"], row["ci_high"], color="0.85", label=f"ledger at 1x, {row['n']} seeds")
+        ax.errorbar(scales, mean, yerr=[mean - low, high - mean], marker="o", capsize=3, color="#1f4e79",
+                    label="this ladder")
         ax.set_xscale("log", base=4)
         ax.set_xticks(scales, [f"{k:g}x" for k in scales])
-        ax.set_title(claim.id.replace("_", " "), fontsize=8)
+        ax.set_title(PLAIN.get(claim.id, claim.id), fontsize=8)
         ax.set_ylabel(claim.unit.strip("()") or "value", fontsize=8)
-        ax.set_xlabel("volume of the web")
+        ax.set_xlabel("volume of the web", fontsize=8)
+    axes[0, 0].legend(fontsize=7, loc="best")
+    for ax in axes.ravel()[len(claims):]:
+        ax.set_visible(False)
     seeds = ", ".join(f"{k:g}x: {frame.filter(pl.col('scale') == k).height}" for k in scales)
     fig.suptitle("Do the ledger's findings about the calibrated web (June 2025) hold as the web grows?")
-    caption(fig, f"scenarios/baseline.yaml to 2025-06, the claims ledger's baseline arm scaled by k; mean and 95% "
-                 f"interval over seeds from 2000 (seeds per rung: {seeds}; one seed: no interval); {dt.date.today()}")
+    caption(fig, f"scenarios/baseline.yaml to 2025-06 (the ledger's baseline arm), volume x k; mean and 95% interval "
+                 f"over seeds from 2000 (seeds: {seeds}); grey: the ledger at 1x; {dt.date.today()}")
     save_figure(fig, FIGURES, "findings_by_scale")
+
+
+# Plain titles for the ledger's baseline entries (their statements are in docs/claims.md).
+PLAIN = {
+    "calibration_ai_written_2023_11": "New pages mostly AI-written,\nNov 2023",
+    "calibration_ai_written_2024_11": "New pages mostly AI-written,\nNov 2024",
+    "calibration_ai_written_2025_05": "New pages mostly AI-written,\nMay 2025",
+    "calibration_ai_any_2025_04": "New pages with any AI text,\nApr 2025",
+    "who_worst_topic_web_2025": "Worst-off topic's excess NLL\nabove the average, Jun 2025",
+    "who_tail_web_2025": "Rare topics' excess NLL\nabove the average, Jun 2025",
+    "who_topics_lost_web_2025": "Topics a vendor has lost,\nJun 2025",
+}
 
 
 def main() -> None:

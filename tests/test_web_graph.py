@@ -118,3 +118,33 @@ def test_a_batch_of_sites_links_each_to_distinct_older_sites_with_hubs():
     assert (out[4:] == 3).all() and all(t < s for s, t in web.graph.edges)  # sites 2 and 3 join a web of two
     np.testing.assert_array_equal(web.in_degree, [web.graph.in_degree(s) for s in sites])
     assert web.in_degree[:20].mean() > 4 * web.in_degree[-500:].mean()
+
+
+def test_the_two_stage_link_choice_keeps_the_one_stage_laws_hubs():
+    """Search shows 32 sites by in-links and the new site picks among them by topic: the hubs it grows must
+    match those of choosing among every older site by in-links + 1 times affinity (the biggest hub's
+    in-degree, averaged over seeds). Counting a site shown twice once would halve it."""
+    def one_stage(n: int, seed: int) -> np.ndarray:
+        rng, config = np.random.default_rng(seed), WebConfig()
+        centroids = np.random.default_rng(seed + 1).normal(size=(n, 8))
+        in_degree = np.zeros(n)
+        for site in range(1, n):
+            old = centroids[:site]
+            similarity = old @ centroids[site] / (np.linalg.norm(old, axis=1) * np.linalg.norm(centroids[site]))
+            weight = (in_degree[:site] + 1.0) * np.exp(config.topic_affinity * similarity)
+            k = min(config.links_per_site, site)
+            in_degree[rng.choice(site, size=k, replace=False, p=weight / weight.sum())] += 1
+        return in_degree
+
+    def two_stage(n: int, seed: int) -> np.ndarray:
+        web = WebGraph(WebConfig(), rng=np.random.default_rng(seed))
+        centroids = np.random.default_rng(seed + 1).normal(size=(n, 8))
+        web.add_sites(SiteKind.HUMAN, centroids[:300])  # the first writers, then a month's newcomers at a time
+        for first in range(300, n, 20):
+            web.add_sites(SiteKind.HUMAN, centroids[first : first + 20])
+        return web.in_degree
+
+    seeds = range(4)
+    exact = np.mean([one_stage(2000, s).max() for s in seeds])
+    ours = np.mean([two_stage(2000, s).max() for s in seeds])
+    assert 0.75 < ours / exact < 1.33, (ours, exact)

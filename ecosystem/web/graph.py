@@ -80,29 +80,33 @@ class WebGraph:
         """n distinct targets among sites [0, existing) for each new site (one row each).
 
         Two stages, so the cost does not grow with the web: search shows a new site ``PROPOSALS`` sites
-        drawn in proportion to their in-links + 1 (preferential attachment), and it links to those
-        closest to its own topics among them, each with weight exp(topic_affinity * cosine similarity)
-        times the number of times it was shown (Gumbel top-n: weighted sampling without replacement). This
-        is sampling-importance-resampling of the one-stage law, in-links + 1 times the affinity weight. A web of at most ``PROPOSALS`` sites shows
-        all of them, weighted by in-links + 1 and affinity together."""
+        drawn in proportion to their in-links + 1 (preferential attachment), and it links to those closest
+        to its own topics among them, each with weight exp(topic_affinity * cosine similarity) times the
+        number of times it was shown (Gumbel top-n: weighted sampling without replacement). That is
+        sampling-importance-resampling of the one-stage law, in-links + 1 times the affinity weight, which
+        a web of at most ``PROPOSALS`` sites uses directly."""
         n = min(n, existing)
         if existing <= PROPOSALS:
             keys, shown = self._keys_over_all(existing, centroids), np.arange(existing)[None].repeat(len(centroids), 0)
         else:
-            popularity = np.cumsum(self.in_degree[:existing] + 1.0)
-            draws = self.rng.random((len(centroids), PROPOSALS)) * popularity[-1]
-            shown = np.minimum(popularity.searchsorted(draws, side="right"), existing - 1)
-            shown.sort(axis=1)
-            keys = self.config.topic_affinity * _cosine_rows(self.centroid[shown], centroids)
-            keys -= np.log(-np.log(self.rng.random(keys.shape)))  # Gumbel noise
-            # a site shown k times is one candidate of k times the weight (sampling-importance-resampling)
-            flat = (shown + existing * np.arange(len(shown))[:, None]).ravel()
-            first = flat.searchsorted(flat, side="left")
-            times = flat.searchsorted(flat, side="right") - first
-            keys += np.log(times).reshape(keys.shape)
-            keys.ravel()[first != np.arange(len(flat))] = -np.inf
+            keys, shown = self._keys_over_shown(existing, centroids)
         top = np.argsort(-keys, axis=1)[:, :n]
         return np.take_along_axis(shown, top, axis=1)
+
+    def _keys_over_shown(self, existing: int, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The sites search shows each new site (sorted, one row each) and their Gumbel keys; a site shown k
+        times is one candidate of k times the weight (the copies get key -inf)."""
+        popularity = np.cumsum(self.in_degree[:existing] + 1.0)
+        draws = self.rng.random((len(centroids), PROPOSALS)) * popularity[-1]
+        shown = np.sort(np.minimum(popularity.searchsorted(draws, side="right"), existing - 1), axis=1)
+        keys = self.config.topic_affinity * _cosine_rows(self.centroid[shown], centroids)
+        keys -= np.log(-np.log(self.rng.random(keys.shape)))  # Gumbel noise
+        flat = (shown + existing * np.arange(len(shown))[:, None]).ravel()  # rows apart, still sorted
+        first = flat.searchsorted(flat, side="left")
+        times = flat.searchsorted(flat, side="right") - first
+        keys += np.log(times).reshape(keys.shape)
+        keys[(first != np.arange(len(flat))).reshape(keys.shape)] = -np.inf
+        return keys, shown
 
     def _keys_over_all(self, existing: int, centroids: np.ndarray) -> np.ndarray:
         """Gumbel keys of every older site for each new site: exact weighted sampling without replacement."""
