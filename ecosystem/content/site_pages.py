@@ -30,7 +30,7 @@ class SitePages:
 
     def seal(self, months: int) -> None:
         """Index months up to ``months`` (exclusive). They must be complete: crawls come after every page of
-        their month is published (the monthly order of DESIGN.md), and a page added later is an error."""
+        their month is published (``EcosystemModel.step``), and a page added later is an error."""
         store = self.store
         if self.sealed and store.month_rows(self.sealed - 1, self.sealed - 1).stop != self._sealed_stop:
             raise RuntimeError(f"pages were added to month {self.sealed - 1} after it was indexed")
@@ -83,6 +83,6 @@ class SitePages:
 
 
 def _grown(array: np.ndarray, needed: int) -> np.ndarray:
-    grown = np.empty(max(needed, 2 * len(array), 1024), dtype=array.dtype)
+    grown = np.empty(max(needed, len(array) + len(array) // 2, 65_536), dtype=array.dtype)
     grown[: len(array)] = array
     return grown
