@@ -145,7 +145,8 @@ def findings_table(frame: pl.DataFrame) -> str:
 
 def figures(frame: pl.DataFrame) -> None:
     """Time and peak memory against pages (log-log), and each baseline finding against the scale."""
-    from analysis.style import caption, new_figure, save as save_figure
+    from analysis.style import caption, new_figure
+    from analysis.style import save as save_figure
     from ecosystem.experiments.stats import mean_ci
 
     costs = frame.filter(pl.col("end") != FINDINGS_END).sort("pages")

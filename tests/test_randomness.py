@@ -61,8 +61,8 @@ def test_a_component_keeps_its_stream_across_calls():
 
 
 def test_choose_draws_exactly_what_generator_choice_draws():
-    """The fast categorical draw (writers' choice of vendor) must equal NumPy's own, draw for draw and in what it consumes
-    from the stream (a NumPy release that changed ``choice`` would change every run otherwise)."""
+    """The fast categorical draw (writers' choice of vendor) must equal NumPy's own, draw for draw and in what
+    it consumes from the stream (a NumPy release that changed ``choice`` would change every run otherwise)."""
     from ecosystem.randomness import choose
 
     for case in range(100):

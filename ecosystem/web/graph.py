@@ -44,7 +44,9 @@ class WebGraph:
         """A new site that links out to existing ones by preferential attachment and topic affinity."""
         return int(self.add_sites(kind, centroid[None], opt_out_months=np.array([opt_out_month]))[0])
 
-    def add_sites(self, kind: SiteKind, centroids: np.ndarray, *, opt_out_months: np.ndarray | None = None) -> np.ndarray:
+    def add_sites(
+        self, kind: SiteKind, centroids: np.ndarray, *, opt_out_months: np.ndarray | None = None
+    ) -> np.ndarray:
         """New sites, one per row of ``centroids``, each linking out to older ones; returns their ids.
 
         Sites join in rounds no larger than the web that exists before them (1, 1, 2, 4, ... from an empty
@@ -143,7 +145,8 @@ class WebGraph:
 
 
 def _cosine_rows(others: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each new site (a row of centroids) to each of its candidates: (m, c, d), (m, d) -> (m, c)."""
+    """Cosine similarity of each new site (a row of centroids) to each of its candidates:
+    (m, c, d) and (m, d) -> (m, c)."""
     dots = np.einsum("mcd,md->mc", others, centroids)
     norms = np.linalg.norm(others, axis=2) * np.linalg.norm(centroids, axis=1)[:, None]
     return dots / np.maximum(norms, 1e-12)
