@@ -12,7 +12,7 @@ The first seed of each rung runs the whole baseline (to ``--end``) in a fresh pr
 memory are its own. Every seed is measured on the claims ledger's entries about the calibrated web (the
 ``baseline`` arm: June 2025), with the ledger's own measures and seeds, so the 1x rung repeats the ledger
 on its first seeds and a finding that moves with k is a small-web artefact. Finished rungs are kept in
-``benchmarks/results/scale_ladder.parquet``, so a stopped ladder resumes; figures go to
+``benchmarks/data/scale_ladder.parquet``, so a stopped ladder resumes; figures go to
 ``benchmarks/figures/``. Prints Markdown tables for benchmarks/RESULTS.md.
 """
 
@@ -35,7 +35,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
-RESULTS = ROOT / "benchmarks" / "results" / "scale_ladder.parquet"
+RESULTS = ROOT / "benchmarks" / "data" / "scale_ladder.parquet"
 FIGURES = ROOT / "benchmarks" / "figures"
 FINDINGS_END = "2025-06"  # the ledger's baseline arm ends here
 
