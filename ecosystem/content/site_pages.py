@@ -16,15 +16,16 @@ from ecosystem.content.documents import DocumentStore
 
 
 class SitePages:
-    """For months ``[0, sealed)``: the rows of each month sorted by site, and per month and site the
-    number of pages before it (``cum``) and where its rows begin in that order (``first``)."""
+    """For months ``[0, sealed)``: the rows of each month sorted by site, and per site and month the
+    number of its pages before that month (``cum``) and where its rows of the month begin in that order
+    (``first``). A site's months are contiguous in memory, so finding a page's month reads a few cache lines."""
 
     def __init__(self, store: DocumentStore) -> None:
         self.store = store
         self.sealed = 0  # months indexed
         self._rows = np.empty(0, dtype=np.int64)  # month by month, each month's rows sorted by site
-        self._cum = np.zeros((1, 0), dtype=np.int64)  # (months + 1, sites): pages of a site in months < m
-        self._first = np.zeros((0, 0), dtype=np.int64)  # (months, sites): position in _rows of its first row
+        self._cum = np.zeros((0, 1), dtype=np.int64)  # (sites, months + 1): pages of a site in months < m
+        self._first = np.zeros((0, 0), dtype=np.int64)  # (sites, months): position in _rows of its first row
         self._sites = 0
         self._sealed_stop = 0  # the store's size when the last month was indexed
 
@@ -40,8 +41,8 @@ class SitePages:
             order = np.argsort(site, kind="stable")
             self._grow(month + 1, int(site.max(initial=-1)) + 1)
             counts = np.bincount(site, minlength=self._sites)
-            self._cum[month + 1, : self._sites] = self._cum[month, : self._sites] + counts
-            self._first[month, : self._sites] = rows.start + np.cumsum(counts) - counts
+            self._cum[: self._sites, month + 1] = self._cum[: self._sites, month] + counts
+            self._first[: self._sites, month] = rows.start + np.cumsum(counts) - counts
             if len(self._rows) < rows.stop:
                 self._rows = _grown(self._rows, rows.stop)
             self._rows[rows] = rows.start + order
@@ -51,32 +52,32 @@ class SitePages:
         """Pages of each site in months ``[first_month, stop_month)``, for ``n_sites`` sites."""
         out = np.zeros(n_sites, dtype=np.int64)
         have = min(n_sites, self._sites)
-        out[:have] = self._cum[stop_month, :have] - self._cum[first_month, :have]
+        out[:have] = self._cum[:have, stop_month] - self._cum[:have, first_month]
         return out
 
     def pick(self, sites: np.ndarray, nth: np.ndarray, first_month: int, stop_month: int) -> np.ndarray:
         """The ``nth`` page (0-based, in row order by month) of each given site within the months."""
         cum = self._cum
-        target = cum[first_month, sites] + nth
+        target = cum[sites, first_month] + nth
         lo = np.full(len(sites), first_month)
         hi = np.full(len(sites), stop_month)  # invariant: cum[lo] <= target < cum[hi]
         while (hi - lo > 1).any():
             mid = (lo + hi) // 2
-            right = cum[mid, sites] <= target
+            right = cum[sites, mid] <= target
             lo, hi = np.where(right, mid, lo), np.where(right, hi, mid)
-        return self._rows[self._first[lo, sites] + (target - cum[lo, sites])]
+        return self._rows[self._first[sites, lo] + (target - cum[sites, lo])]
 
     def _grow(self, months: int, sites: int) -> None:
         """Room for ``months`` months and ``sites`` sites (capacities double); sites new to the index had no
         pages before, so their counts start at zero."""
         self._sites = max(sites, self._sites)
-        month_cap, site_cap = self._cum.shape
+        site_cap, month_cap = self._cum.shape
         if months + 1 <= month_cap and self._sites <= site_cap:
             return
         month_cap = max(months + 1, 2 * month_cap) if months + 1 > month_cap else month_cap
         site_cap = max(self._sites, 2 * site_cap) if self._sites > site_cap else site_cap
-        cum = np.zeros((month_cap, site_cap), dtype=np.int64)
-        first = np.zeros((month_cap, site_cap), dtype=np.int64)
+        cum = np.zeros((site_cap, month_cap), dtype=np.int64)
+        first = np.zeros((site_cap, month_cap), dtype=np.int64)
         cum[: self._cum.shape[0], : self._cum.shape[1]] = self._cum
         first[: self._first.shape[0], : self._first.shape[1]] = self._first
         self._cum, self._first = cum, first
