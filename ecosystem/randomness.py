@@ -63,9 +63,9 @@ class RandomStreams:
 
 
 def choose(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """The draws of ``rng.choice(len(p), size=size, p=p)``, without its argument checks (they cost more than
-    the draw in a per-writer loop). NumPy's ``Generator.choice`` inverts the normalised cumulative sum of p
-    on ``rng.random(size)``; this does the same, so the stream and the draws are identical."""
+    """The draws of ``rng.choice(len(p), size=size, p=p)``. NumPy's ``Generator.choice`` inverts the normalised
+    cumulative sum of p on ``rng.random(size)``; this does the same, so the stream and the draws are identical,
+    and ``choose_per_row`` is this inversion for many distributions at once."""
     cdf = np.cumsum(p)
     cdf /= cdf[-1]
     return cdf.searchsorted(rng.random(size), side="right")

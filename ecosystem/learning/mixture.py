@@ -69,11 +69,8 @@ class Mixture:
         """``score_samples`` and ``responsibilities`` from one pass over the components (the same numbers)."""
         with np.errstate(divide="ignore"):
             joint = self.component_log_densities(X) + np.log(self.weights)
-        peak = joint.max(axis=1, keepdims=True)
-        scaled = np.exp(joint - peak)
-        total = scaled.sum(axis=1, keepdims=True)
-        log_density = (peak + np.log(total))[:, 0]
-        return log_density, scaled / total
+        log_density, exps, total = _logsumexp_parts(joint)
+        return log_density, exps / total
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Draw n points and their component labels, vectorized over points."""
@@ -111,9 +108,17 @@ class Mixture:
 
 
 def _logsumexp_rows(values: np.ndarray) -> np.ndarray:
-    """log(sum(exp(row))) for each row of a 2-D array, shifted by the row's maximum so it cannot overflow
-    (scipy's ``logsumexp`` does the same with more checks, which cost more than the sum on small rows)."""
+    """log(sum(exp(row))) for each row of a 2-D array."""
+    return _logsumexp_parts(values)[0]
+
+
+def _logsumexp_parts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log(sum(exp(row))) for each row, with the shifted exponentials and their row sums it came from (their
+    ratio is the row's softmax). Shifted by the row's maximum so it cannot overflow; scipy's ``logsumexp`` does
+    the same with more checks, which cost more than the sum on small rows."""
     peak = values.max(axis=1, keepdims=True)
     peak[~np.isfinite(peak)] = 0.0
+    exps = np.exp(values - peak)
+    total = exps.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore"):
-        return (peak + np.log(np.exp(values - peak).sum(axis=1, keepdims=True)))[:, 0]
+        return (peak + np.log(total))[:, 0], exps, total
