@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from sklearn.mixture import GaussianMixture
-
+from ecosystem.learning.em import BatchedGaussianMixture
 from ecosystem.learning.mixture import Mixture
 
 CovarianceType = Literal["full", "diag", "spherical", "tied"]
@@ -72,7 +71,7 @@ class GaussianMixtureModel:
         return Mixture(weights=np.ones(1), means=mean[None], covariances=cov[None])
 
     def _fit_em(self, X: np.ndarray, n_components: int, *, seed: int) -> Mixture:
-        gm = GaussianMixture(
+        gm = BatchedGaussianMixture(
             n_components=n_components,
             covariance_type=self.covariance_type,
             max_iter=self.max_iter,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_LOG_2PI = np.log(2.0 * np.pi)
+LOG_2PI = np.log(2.0 * np.pi)
 _CHUNK = 32_768  # rows per block of log-densities, so memory stays small for any number of rows
 
 
@@ -42,6 +42,11 @@ class Mixture:
     def dim(self) -> int:
         return self.means.shape[1]
 
+    def components(self, keep: np.ndarray) -> Mixture:
+        """The mixture of the components ``keep`` only, their weights renormalised."""
+        weights = self.weights[keep]
+        return Mixture(weights=weights / weights.sum(), means=self.means[keep], covariances=self.covariances[keep])
+
     def component_log_densities(self, X: np.ndarray) -> np.ndarray:
         """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
@@ -50,10 +55,9 @@ class Mixture:
     def _log_densities(self, X: np.ndarray) -> np.ndarray:
         # (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once:
         # two matrix products (BLAS) and an (n, K) result, never an (n, K, d) array.
-        n, d = X.shape
-        outer = (X[:, :, None] * X[:, None, :]).reshape(n, d * d)
-        quad = outer @ self._precision_flat - 2.0 * (X @ self._precision_means.T) + self._mean_quad[None]
-        return -0.5 * (d * _LOG_2PI + self._log_det[None] + np.maximum(quad, 0.0))
+        d = X.shape[1]
+        quad = pair_products(X) @ self._precision_flat - 2.0 * (X @ self._precision_means.T) + self._mean_quad[None]
+        return -0.5 * (d * LOG_2PI + self._log_det[None] + np.maximum(quad, 0.0))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Per-row log-density, as scikit-learn's ``score_samples``."""
@@ -105,6 +109,12 @@ class Mixture:
             log_w = (np.log(self.weights) - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
         weights = np.exp(log_w - _logsumexp_rows(log_w[None])[0])
         return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)
+
+
+def pair_products(X: np.ndarray) -> np.ndarray:
+    """vec(x x') of every row: shape (n, d * d). Quadratic forms x' A x of all rows are then one matrix product."""
+    n, d = X.shape
+    return (X[:, :, None] * X[:, None, :]).reshape(n, d * d)
 
 
 def _logsumexp_rows(values: np.ndarray) -> np.ndarray:

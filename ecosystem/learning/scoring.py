@@ -65,8 +65,9 @@ class RealityScorer:
             return
         self._step_key = key
         active = self.active = self.reality.active(step)
-        self.p = self.reality.mixture(step)
-        self.weights = self.p.weights[active]
+        # Topics that do not exist yet have weight 0: P's densities skip them.
+        self.p = self.reality.mixture(step).components(np.flatnonzero(active))
+        self.weights = self.p.weights
         self.tail = self.reality.tail[active]
         self.test = self.reality.test_points[active]  # (K_active, n, d)
         flat = self.test.reshape(-1, self.test.shape[-1])
@@ -78,7 +79,7 @@ class RealityScorer:
         self.p_trace = float(np.trace(self.p.total_covariance()))
         # P's own mass inside its support, per topic: sum_j w_j mean_{x in test_j} 1{inside} r_k(x)
         inside = (self.log_p_test >= self.support_threshold).reshape(-1)
-        resp = p_resp[:, active] * inside[:, None]
+        resp = p_resp * inside[:, None]
         per_topic = resp.reshape(*self.test.shape[:2], -1).mean(axis=1)  # (K_active test topic, K_active)
         self.p_inside_mass = self.weights @ per_topic
 
@@ -120,7 +121,7 @@ class RealityScorer:
         flat = points.reshape(-1, q.dim)
         log_p, resp = self.p.score_and_responsibilities(flat)
         log_p = log_p.reshape(len(used), m)
-        resp = resp[:, self.active].reshape(len(used), m, -1)
+        resp = resp.reshape(len(used), m, -1)
         return q.weights[used], log_p >= self.support_threshold, resp
 
 
