@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+
 from ecosystem.learning.em import BatchedGaussianMixture
 from ecosystem.learning.mixture import Mixture
 
