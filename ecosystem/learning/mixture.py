@@ -49,21 +49,32 @@ class Mixture:
 
     def component_log_densities(self, X: np.ndarray) -> np.ndarray:
         """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
-        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        return np.concatenate([self._log_densities(X[i : i + _CHUNK]) for i in range(0, max(len(X), 1), _CHUNK)])
+        return self._by_component(X, with_weights=False).T
 
-    def _log_densities(self, X: np.ndarray) -> np.ndarray:
+    def _by_component(self, X: np.ndarray, *, with_weights: bool) -> np.ndarray:
+        """log N(x | mu_k, Sigma_k), plus log w_k if asked, laid out (K, n): every sum over components is
+        then a sum of K contiguous rows, which numpy vectorizes across points (a sum along short rows of an
+        (n, K) array does not)."""
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        out = np.empty((self.n_components, len(X)))
+        for i in range(0, len(X), _CHUNK):
+            out[:, i : i + _CHUNK] = self._log_densities(np.ascontiguousarray(X[i : i + _CHUNK].T))
+        if with_weights:
+            with np.errstate(divide="ignore"):
+                out += np.log(self.weights)[:, None]
+        return out
+
+    def _log_densities(self, XT: np.ndarray) -> np.ndarray:
         # (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once:
-        # two matrix products (BLAS) and an (n, K) result, never an (n, K, d) array.
-        d = X.shape[1]
-        quad = pair_products(X) @ self._precision_flat - 2.0 * (X @ self._precision_means.T) + self._mean_quad[None]
-        return -0.5 * (d * LOG_2PI + self._log_det[None] + np.maximum(quad, 0.0))
+        # two matrix products (BLAS) and a (K, n) result, never a (K, n, d) array. XT holds points as columns.
+        d = XT.shape[0]
+        pairs = (XT[:, None, :] * XT[None, :, :]).reshape(d * d, -1)
+        quad = self._precision_flat.T @ pairs - 2.0 * (self._precision_means @ XT) + self._mean_quad[:, None]
+        return -0.5 * (d * LOG_2PI + self._log_det[:, None] + np.maximum(quad, 0.0))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Per-row log-density, as scikit-learn's ``score_samples``."""
-        with np.errstate(divide="ignore"):
-            log_w = np.log(self.weights)
-        return _logsumexp_rows(self.component_log_densities(X) + log_w)
+        return _logsumexp_parts(self._by_component(X, with_weights=True))[0]
 
     def responsibilities(self, X: np.ndarray) -> np.ndarray:
         """Posterior probability of each component for each row: shape (n, K), rows sum to 1."""
@@ -71,10 +82,10 @@ class Mixture:
 
     def score_and_responsibilities(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``score_samples`` and ``responsibilities`` from one pass over the components (the same numbers)."""
-        with np.errstate(divide="ignore"):
-            joint = self.component_log_densities(X) + np.log(self.weights)
+        joint = self._by_component(X, with_weights=True)
         log_density, exps, total = _logsumexp_parts(joint)
-        return log_density, exps / total
+        exps /= total
+        return log_density, exps.T
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Draw n points and their component labels, vectorized over points."""
@@ -107,28 +118,19 @@ class Mixture:
             return self
         with np.errstate(divide="ignore"):
             log_w = (np.log(self.weights) - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
-        weights = np.exp(log_w - _logsumexp_rows(log_w[None])[0])
+        weights = np.exp(log_w - _logsumexp_parts(log_w[:, None].copy())[0])
         return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)
 
 
-def pair_products(X: np.ndarray) -> np.ndarray:
-    """vec(x x') of every row: shape (n, d * d). Quadratic forms x' A x of all rows are then one matrix product."""
-    n, d = X.shape
-    return (X[:, :, None] * X[:, None, :]).reshape(n, d * d)
-
-
-def _logsumexp_rows(values: np.ndarray) -> np.ndarray:
-    """log(sum(exp(row))) for each row of a 2-D array."""
-    return _logsumexp_parts(values)[0]
-
-
 def _logsumexp_parts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """log(sum(exp(row))) for each row, with the shifted exponentials and their row sums it came from (their
-    ratio is the row's softmax). Shifted by the row's maximum so it cannot overflow; scipy's ``logsumexp`` does
-    the same with more checks, which cost more than the sum on small rows."""
-    peak = values.max(axis=1, keepdims=True)
+    """log(sum(exp(column))) for each column, with the shifted exponentials and their column sums it came from
+    (their ratio is the column's softmax). Shifted by the column's maximum so it cannot overflow; scipy's
+    ``logsumexp`` does the same with more checks, which cost more than the sum on short columns. ``values`` is
+    overwritten by the exponentials."""
+    peak = values.max(axis=0)
     peak[~np.isfinite(peak)] = 0.0
-    exps = np.exp(values - peak)
-    total = exps.sum(axis=1, keepdims=True)
+    values -= peak
+    exps = np.exp(values, out=values)
+    total = exps.sum(axis=0)
     with np.errstate(divide="ignore"):
-        return (peak + np.log(total))[:, 0], exps, total
+        return peak + np.log(total), exps, total
