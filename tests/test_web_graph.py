@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -63,6 +64,17 @@ def test_pagerank_sums_to_one_and_favours_hubs():
     assert web.rank.sum() == pytest.approx(1.0)
     assert (web.rank > 0).all()
     assert web.rank[:10].mean() > web.rank[-50:].mean()
+
+
+def test_pagerank_is_networkx_pagerank_to_the_last_bit():
+    # Ranks come from the web's own link arrays; they must be the ranks networkx computes on its graph,
+    # including after extra links (link spam) and with dangling sites (sites nobody links from).
+    web = grow(300, seed=3)
+    web.add_links(np.arange(250, 290), np.arange(0, 40))
+    web.add_sites(SiteKind.FARM, np.random.default_rng(4).normal(size=(40, 4)))
+    web.refresh_rank()
+    ranks = nx.pagerank(web.graph, alpha=0.85)
+    np.testing.assert_array_equal(web.rank, [ranks[site] for site in range(web.n_sites)])
 
 
 def test_site_kinds_are_recorded():

@@ -5,8 +5,8 @@ Python in both steps (a small matrix product, a Cholesky factor and a triangular
 iteration); at the sizes vendors train on (thousands of 8-dimensional documents, tens of components) that
 loop costs several times the arithmetic. ``BatchedGaussianMixture`` keeps everything else of scikit-learn's
 estimator (its k-means start, EM loop, convergence test, warnings and API) and replaces only the two steps
-(and the first M step, from the k-means labels) for ``covariance_type="full"`` with one matrix product each, on the pairwise products x_i x_j of every
-document, which are computed once per fit:
+(and the first M step, from the k-means labels) for ``covariance_type="full"`` with one matrix product each,
+on the pairwise products x_i x_j of every document, which are computed once per fit:
 
 - E step: (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu for every component;
 - M step: Sigma_k = sum_n r_nk x x' / N_k - mu_k mu_k', then every Cholesky factor in one batched call.

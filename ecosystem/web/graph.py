@@ -1,7 +1,8 @@
 """The site graph: who links to whom, how sites rank, and which sites opt out of crawling.
 
 Sites are nodes of a networkx DiGraph; per-site facts the hot paths need (kind, rank, opt-out month)
-are mirrored in numpy arrays indexed by site id, so crawling never walks the graph.
+are mirrored in numpy arrays indexed by site id, and the links in two arrays, so crawling and ranking
+never walk the graph.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.config import WebConfig
+from ecosystem.web.rank import pagerank
 
 NEVER = np.iinfo(np.int32).max
 PROPOSALS = 32  # sites search shows a new site before it picks the ones it links to
@@ -35,6 +37,7 @@ class WebGraph:
         self.in_degree = np.empty(0)
         self.penalty = np.empty(0)  # search demotion factor (1: none), set by a ranking-penalty policy
         self.flag_share = np.empty(0)  # smoothed share of a site's new pages a search detector flagged
+        self._links: list[np.ndarray] = []  # (2, m) blocks of new links, sources over targets
 
     @property
     def n_sites(self) -> int:
@@ -122,11 +125,16 @@ class WebGraph:
         pairs = dict.fromkeys((int(s), int(t)) for s, t in zip(sources, targets, strict=True))  # once each
         new = [(s, t) for s, t in pairs if s != t and not self.graph.has_edge(s, t)]
         self.graph.add_edges_from(new)
-        np.add.at(self.in_degree, np.array([t for _, t in new], dtype=np.int64), 1.0)
+        links = np.array(new, dtype=np.int64).reshape(-1, 2).T
+        self._links.append(links)
+        np.add.at(self.in_degree, links[1], 1.0)
 
     def refresh_rank(self) -> None:
-        ranks = nx.pagerank(self.graph, alpha=0.85)
-        self.rank = np.array([ranks[s] for s in range(self.n_sites)])
+        """PageRank (damping 0.85) of every site, as networkx's ``pagerank`` gives it."""
+        if len(self._links) > 1:
+            self._links = [np.concatenate(self._links, axis=1)]
+        links = self._links[0] if self._links else np.empty((2, 0), dtype=np.int64)
+        self.rank = pagerank(links[0], links[1], self.n_sites, alpha=0.85)
 
     def search_weight(self) -> np.ndarray:
         """How much search favours each site: its PageRank times any demotion."""
