@@ -98,31 +98,28 @@ class RealityScorer:
         worst = int(np.argmax(per_topic))
         tail_excess = float(self.weights[self.tail] @ per_topic[self.tail] / self.weights[self.tail].sum())
 
-        weights, inside, resp = self._q_points(q, rng)
-        q_inside_mass = weights @ (inside[..., None] * resp).mean(axis=1)  # (K_active,)
+        q_inside_mass, precision = self._q_inside_support(q, rng)
         ratio = q_inside_mass / np.maximum(self.p_inside_mass, 1e-300)
         tail_ratio = float(q_inside_mass[self.tail].sum() / self.p_inside_mass[self.tail].sum())
         covered = q_inside_mass >= self.settings.coverage_threshold * self.p_inside_mass
-        precision = float(weights @ inside.mean(axis=1))
         variance_ratio = float(np.trace(q.total_covariance()) / self.p_trace)
         return ModelScores(nll, excess, tail_ratio, float(covered.mean()), variance_ratio, precision,
                            float(per_topic[worst]), float(np.flatnonzero(self.active)[worst]), tail_excess,
                            float((~covered).sum()), ratio, per_topic)
 
-    def _q_points(self, q: Mixture, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Q integrated component by component on the same scrambled Sobol normals: each component's
-        weight, and for each of its points whether it lies inside P's support and P's posterior over the
-        topics that exist. Shapes (C,), (C, m), (C, m, K_active)."""
+    def _q_inside_support(self, q: Mixture, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+        """Q's mass inside P's support on each topic that exists (shape (K_active,)), and its whole mass inside
+        the support (its precision). Q is integrated component by component on the same scrambled Sobol
+        normals; a point's mass goes to the topics by P's posterior."""
         used = np.flatnonzero(q.weights > 0)
         m = 2 ** int(np.ceil(np.log2(max(16, self.settings.model_samples / max(len(used), 1)))))
         uniform = qmc.Sobol(q.dim, scramble=True, seed=rng).random(m)
         z = norm.ppf(np.clip(uniform, 1e-12, 1 - 1e-12))
-        points = q.means[used, None, :] + np.einsum("cij,mj->cmi", q._chol[used], z)
-        flat = points.reshape(-1, q.dim)
-        log_p, resp = self.p.score_and_responsibilities(flat)
-        log_p = log_p.reshape(len(used), m)
-        resp = resp.reshape(len(used), m, -1)
-        return q.weights[used], log_p >= self.support_threshold, resp
+        points = q.means[used, None, :] + z @ q._chol[used].transpose(0, 2, 1)  # (C, m, d): mu_c + L_c z
+        log_p, resp = self.p.score_and_responsibilities(points.reshape(-1, q.dim))
+        # Each point carries its component's weight over m, if it lies inside the support.
+        mass = (log_p >= self.support_threshold) * np.repeat(q.weights[used] / m, m)
+        return resp.T @ mass, float(mass.sum())
 
 
 def _weighted_quantile(values: np.ndarray, topic_weights: np.ndarray, q: float) -> float:
