@@ -37,22 +37,25 @@ class BatchedGaussianMixture(GaussianMixture):
     components are sums of contiguous rows; scikit-learn receives them transposed, as it expects."""
 
     def fit_predict(self, X, y=None):
+        self._fitting, self._pairs = True, None
         try:
             return super().fit_predict(X, y)
         finally:
-            self._pairs = None  # the training set's pairwise products serve one fit only
+            self._fitting, self._pairs = False, None  # the training set's pairwise products serve one fit only
 
     def _batched(self) -> bool:
         return self.covariance_type == "full"
 
     def _pairs_of(self, X: np.ndarray) -> np.ndarray:
-        """vec(x x') of every row, as columns (d * d, n), kept while EM iterates on the same training set."""
+        """vec(x x') of every row, as columns (d * d, n), kept while EM iterates on the same training set
+        (scoring other documents after the fit keeps nothing)."""
         cached = getattr(self, "_pairs", None)
         if cached is not None and cached[0] is X:
             return cached[1]
         XT = np.ascontiguousarray(X.T)
         pairs = (XT[:, None, :] * XT[None, :, :]).reshape(len(XT) ** 2, -1)
-        self._pairs = (X, pairs)
+        if getattr(self, "_fitting", False):
+            self._pairs = (X, pairs)
         return pairs
 
     def _estimate_log_prob(self, X, xp=None):
