@@ -60,7 +60,8 @@ def weighted_pages(
 
         return _exact(np.arange(span.start, span.stop), n, weight=weight, rng=rng)
     cdf = np.cumsum(mass)
-    accepted = np.empty(0, dtype=np.int64)
+    picked: list[np.ndarray] = []  # each round's new pages, in draw order
+    seen = np.empty(0, dtype=np.int64)  # every page picked so far, sorted
     batch, rate = int(n * 1.1) + 64, 1.0
     for _ in range(MAX_ROUNDS):
         sites = np.minimum(cdf.searchsorted(rng.random(batch) * cdf[-1], side="right"), len(cdf) - 1)
@@ -69,9 +70,19 @@ def weighted_pages(
         if page_factor is not None:
             keep = rng.random(batch) < page_factor(rows)
             rate, rows = max(keep.mean(), 1.0 / batch), rows[keep]
-        accepted = np.concatenate([accepted, rows])
-        _, first = np.unique(accepted, return_index=True)
-        if len(first) >= n:
-            return accepted[np.sort(first)[:n]]
-        batch = int((n - len(first)) / rate * 1.5 + 64)
-    return accepted[np.sort(np.unique(accepted, return_index=True)[1])][:n]  # most pages of a tiny range drawn
+        new = _first_draws(rows, seen)
+        picked.append(new)
+        seen = np.sort(np.concatenate([seen, new]), kind="stable")  # two sorted runs: a merge
+        if len(seen) >= n:
+            break
+        batch = int((n - len(seen)) / rate * 1.5 + 64)
+    return np.concatenate(picked)[:n]  # after MAX_ROUNDS: most pages of a tiny range drawn
+
+
+def _first_draws(rows: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """The first draw of each page in ``rows`` not already in ``seen`` (sorted), in draw order."""
+    _, first = np.unique(rows, return_index=True)
+    rows = rows[np.sort(first)]
+    if len(seen):
+        rows = rows[seen[np.minimum(seen.searchsorted(rows), len(seen) - 1)] != rows]
+    return rows
