@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
-from ecosystem.learning.mixture import LOG_2PI
+from ecosystem.learning.mixture import LOG_2PI, pair_products
 
 _ILL_DEFINED = ("Fitting the mixture model failed because some components have ill-defined empirical covariance "
                 "(for instance caused by singleton or collapsed samples). Try to decrease the number of "
@@ -52,8 +52,7 @@ class BatchedGaussianMixture(GaussianMixture):
         cached = getattr(self, "_pairs", None)
         if cached is not None and cached[0] is X:
             return cached[1]
-        XT = np.ascontiguousarray(X.T)
-        pairs = (XT[:, None, :] * XT[None, :, :]).reshape(len(XT) ** 2, -1)
+        pairs = pair_products(np.ascontiguousarray(X.T))
         if getattr(self, "_fitting", False):
             self._pairs = (X, pairs)
         return pairs

@@ -68,8 +68,8 @@ class Mixture:
         # (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once:
         # two matrix products (BLAS) and a (K, n) result, never a (K, n, d) array. XT holds points as columns.
         d = XT.shape[0]
-        pairs = (XT[:, None, :] * XT[None, :, :]).reshape(d * d, -1)
-        quad = self._precision_flat.T @ pairs - 2.0 * (self._precision_means @ XT) + self._mean_quad[:, None]
+        quad = (self._precision_flat.T @ pair_products(XT) - 2.0 * (self._precision_means @ XT)
+                + self._mean_quad[:, None])
         return -0.5 * (d * LOG_2PI + self._log_det[:, None] + np.maximum(quad, 0.0))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
@@ -120,6 +120,13 @@ class Mixture:
             log_w = (np.log(self.weights) - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
         weights = np.exp(log_w - _logsumexp_parts(log_w[:, None].copy())[0])
         return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)
+
+
+def pair_products(XT: np.ndarray) -> np.ndarray:
+    """vec(x x') of every point, the points given as the columns of XT (d, n): shape (d * d, n). A quadratic
+    form x' A x of every point is then one matrix product, vec(A)' @ pairs."""
+    d = XT.shape[0]
+    return (XT[:, None, :] * XT[None, :, :]).reshape(d * d, -1)
 
 
 def _logsumexp_parts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
