@@ -38,8 +38,8 @@ def main() -> None:
     subprocess.run([str(ecosim), "sweep", str(SWEEP), "--workers", str(args.workers), "--out", str(args.out)],
                    check=True)
     wall = time.perf_counter() - started
-    runs = [json.loads(p.read_text(encoding="utf-8"))["wall_seconds"] for p in args.out.rglob("*.json")
-            if "wall_seconds" in json.loads(p.read_text(encoding="utf-8"))]
+    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in args.out.rglob("*.json")]
+    runs = [m["wall_seconds"] for m in manifests if "wall_seconds" in m]
     busy = sum(runs)
     print(f"\n| {dt.date.today()} | {platform.machine()}, {os.cpu_count()} cores | {len(runs)} runs | {args.workers} "
           f"| {wall / 60:.1f} min | {busy / len(runs):.1f} s (min {min(runs):.1f}, max {max(runs):.1f}) "

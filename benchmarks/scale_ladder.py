@@ -154,7 +154,7 @@ def findings_table(frame: pl.DataFrame) -> str:
             est = mean_ci(frame.filter(pl.col("scale") == k)[claim.id].to_numpy())
             interval = "" if np.isnan(est.low) else f" [{est.low:.{claim.digits}f}, {est.high:.{claim.digits}f}]"
             cells.append(f"{est.mean:.{claim.digits}f}{interval} (n={est.n})")
-        lines.append(f"| `{claim.id}` ({claim.unit}) | " + " | ".join(cells) + " |")
+        lines.append(f"| `{claim.id}` ({claim.unit.strip('()')}) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
