@@ -175,3 +175,14 @@ def test_render_is_reproducible(two_topic_model):
     a = two_topic_model.render(drafts, keep=0.5, rng=np.random.default_rng(7))
     b = two_topic_model.render(drafts, keep=0.5, rng=np.random.default_rng(7))
     np.testing.assert_array_equal(a, b)
+
+
+def test_render_gives_the_same_drafts_whatever_the_batch(two_topic_model, monkeypatch):
+    """A month's drafts are rendered in blocks of rows; the blocks must not change a single draft."""
+    import ecosystem.learning.mixture as mixture_module
+
+    drafts = np.random.default_rng(8).normal(scale=0.3, size=(500, 2))  # between the topics: either may rewrite
+    keep = np.random.default_rng(9).random(500)
+    whole = two_topic_model.render(drafts, keep=keep, rng=np.random.default_rng(10))
+    monkeypatch.setattr(mixture_module, "ROWS_PER_BLOCK", 32)
+    np.testing.assert_array_equal(two_topic_model.render(drafts, keep=keep, rng=np.random.default_rng(10)), whole)

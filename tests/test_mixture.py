@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.mixture import GaussianMixture
 
+import ecosystem.learning.mixture as mixture_module
 from ecosystem.learning.mixture import Mixture
 
 
@@ -93,6 +94,24 @@ def test_sample_components_draws_from_the_named_component():
     labels = np.array([1, 1, 0, 1, 0])
     points = mixture.sample_components(labels, np.random.default_rng(0))
     np.testing.assert_allclose(points, mixture.means[labels], atol=0.5)
+
+
+def test_rows_come_out_the_same_whatever_the_batch(monkeypatch):
+    """Large batches run in blocks of rows (so the cost per row stays flat); every row must come out exactly,
+    to the last bit, as it does in one block, or a run's results would depend on the web's size."""
+    rng = np.random.default_rng(11)
+    mixture = random_mixture(rng, k=5, d=4)
+    X = rng.normal(scale=3.0, size=(1_000, 4))
+    labels, noise = rng.integers(5, size=1_000), rng.standard_normal((1_000, 4))
+
+    def everything() -> list[np.ndarray]:
+        return [mixture.score_samples(X), *mixture.score_and_responsibilities(X), mixture.points(labels, noise),
+                mixture.component_log_densities(X)]
+
+    whole = everything()
+    monkeypatch.setattr(mixture_module, "ROWS_PER_BLOCK", 64)
+    for one_block, in_blocks in zip(whole, everything(), strict=True):
+        np.testing.assert_array_equal(one_block, in_blocks)
 
 
 def test_total_covariance_matches_many_samples():

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ecosystem.config import RealityConfig
-from ecosystem.learning.mixture import Mixture
+from ecosystem.learning.mixture import Mixture, component_points
 
 NEVER_ABSENT = -(10**9)  # appears_at of the topics that exist before any run starts
 
@@ -57,8 +57,7 @@ class Reality:
 
     def draw(self, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One human document vector for each topic in ``topics``."""
-        noise = rng.standard_normal((len(topics), self.dim))
-        return self.means[topics] + np.einsum("nij,nj->ni", self._chol[topics], noise)
+        return component_points(self.means, self._chol, topics, rng.standard_normal((len(topics), self.dim)))
 
 
 def build_reality(
