@@ -38,6 +38,10 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 RESULTS = ROOT / "benchmarks" / "data" / "scale_ladder.parquet"
 FIGURES = ROOT / "benchmarks" / "figures"
 FINDINGS_END = "2025-06"  # the ledger's baseline arm ends here
+# What each month of a rung did and cost: its seconds, its new pages (in all and by origin), the pages its
+# crawlers fetched, and the pages on the web at its end.
+MONTH_COLUMNS = ("month_seconds", "month_pages", "month_human", "month_assisted", "month_farm", "month_vendor",
+                 "month_crawled", "month_web_pages")
 
 
 def scaled(k: float, scenario) -> dict[str, object]:
@@ -65,27 +69,42 @@ def baseline_claims():
 
 
 def rung(k: float, seed: int, end: str) -> dict[str, object]:
-    """One run of the scaled baseline, in this process: its cost, and the ledger's baseline findings."""
+    """One run of the scaled baseline, in this process: its cost month by month, with what each month did
+    (new pages by origin, pages crawled, the web's size), and the ledger's baseline findings."""
+    from threadpoolctl import threadpool_limits
+
     from analysis.claims import ARMS
     from ecosystem.config import load_scenario
+    from ecosystem.content.documents import Origin
     from ecosystem.experiments.batch import wide_metrics
-    from ecosystem.experiments.run import simulate
+    from ecosystem.model import EcosystemModel
 
     base = load_scenario(BASELINE)
     arm = ARMS["baseline"].overrides
     scenario = load_scenario(BASELINE, overrides={**arm, **scaled(k, base), "end": end})
-    stamps = [time.perf_counter()]
-    result = simulate(scenario, seed=seed, progress=lambda done, total: stamps.append(time.perf_counter()))
-    seconds = stamps[-1] - stamps[0]
-    metrics = result.metrics
-    docs = metrics.filter(pl.col("kind") == "web", pl.col("metric").is_in(["docs", "docs_new"]))
-    docs = docs.pivot(on="metric", index="step", values="value").sort("step")
+    month: dict[str, list] = {name: [] for name in MONTH_COLUMNS}
+    started = time.perf_counter()
+    with threadpool_limits(limits=1):  # as ecosystem.experiments.run.simulate
+        model = EcosystemModel(scenario, seed=seed)
+        seconds = time.perf_counter() - started
+        for _ in range(scenario.months):
+            before, tick = len(model.store), time.perf_counter()
+            model.step()
+            month["month_seconds"].append(time.perf_counter() - tick)
+            origin = np.bincount(model.store.column("origin")[before:], minlength=len(Origin))
+            for kind in Origin:
+                month[f"month_{kind.name.lower()}"].append(int(origin[kind]))
+            month["month_pages"].append(len(model.store) - before)
+            month["month_crawled"].append(sum(v.crawler.pages_this_month for v in model.vendors)
+                                          + getattr(model.public_crawler, "pages_this_month", 0))
+            month["month_web_pages"].append(len(model.store))
+    seconds += sum(month["month_seconds"])
+    metrics = model.recorder.to_frame()
     findings_end = dt.date.fromisoformat(f"{FINDINGS_END}-01")
     runs = {"baseline": wide_metrics(metrics.filter(pl.col("date") <= findings_end))}
     row: dict[str, object] = {
-        "scale": k, "seed": seed, "end": end, "seconds": seconds, "pages": int(docs["docs"][-1]),
-        "months": scenario.months, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "month_seconds": np.diff(stamps).tolist(), "month_pages": docs["docs_new"].to_list(),
+        "scale": k, "seed": seed, "end": end, "seconds": seconds, "pages": len(model.store),
+        "months": scenario.months, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **month,
     }
     row.update({claim.id: float(claim.measure(runs)) for claim in baseline_claims()})
     return row
@@ -128,17 +147,25 @@ def refit_months() -> set[int]:
 
 def cost_table(frame: pl.DataFrame) -> str:
     """Cost per rung; a month's cost per 1,000 new pages is the median over months without a refit (a refit
-    costs what its training set costs, whenever it happens), early (2023-2025) and late (2033-2035)."""
+    costs what its training set costs, whenever it happens), early (2023-2025) and late (2033-2035), beside
+    what the pages were: the share written with an assistant (an assisted page is rendered through a vendor's
+    model, a plain human page is not) and the pages crawled per new page (a crawl's work follows its budget)."""
     lines = ["| scale | pages at the end | wall time | peak RSS | time per 1,000 pages | "
-             "month cost per 1,000 new pages, 2023-25 / 2033-35 |", "|---:|---:|---:|---:|---:|---:|"]
+             "month cost per 1,000 new pages, 2023-25 / 2033-35 | late / early | assisted share of new pages | "
+             "pages crawled per new page |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     refits = refit_months()
     for row in frame.filter(pl.col("end") != FINDINGS_END).sort("scale").iter_rows(named=True):
-        per_page = np.array(row["month_seconds"]) / np.maximum(np.array(row["month_pages"]), 1) * 1e6
-        quiet = np.array([m not in refits for m in range(len(per_page))])
-        early = np.median(per_page[60:96][quiet[60:96]])
-        late = np.median(per_page[180:216][quiet[180:216]]) if len(per_page) >= 216 else np.nan
+        month = {name: np.asarray(row[name], dtype=float) for name in MONTH_COLUMNS}
+        quiet = np.array([m not in refits for m in range(len(month["month_pages"]))])
+        early, late = (np.flatnonzero(quiet[a:b]) + a for a, b in ((60, 96), (180, 216)))
+        per_page = month["month_seconds"] / np.maximum(month["month_pages"], 1) * 1e6
+        cost = [np.median(per_page[w]) for w in (early, late)]
+        assisted = [month["month_assisted"][w].sum() / month["month_pages"][w].sum() for w in (early, late)]
+        crawled = [month["month_crawled"][w].sum() / month["month_pages"][w].sum() for w in (early, late)]
         lines.append(f"| {row['scale']:g}x | {row['pages']:,} | {row['seconds']:,.1f} s | {row['peak_mib']:,.0f} MiB "
-                     f"| {row['seconds'] / row['pages'] * 1e6:.1f} ms | {early:.1f} / {late:.1f} ms |")
+                     f"| {row['seconds'] / row['pages'] * 1e6:.1f} ms | {cost[0]:.2f} / {cost[1]:.2f} ms | "
+                     f"{cost[1] / cost[0]:.2f} | {assisted[0]:.0%} / {assisted[1]:.0%} | "
+                     f"{crawled[0]:.2f} / {crawled[1]:.2f} |")
     return "\n".join(lines)
 
 
