@@ -4,9 +4,9 @@
 
 Runs the baseline at the ladder's volume k under cProfile, switched on only in months 60-83 and 180-203
 without a refit, and prints, per window, the time of each part of a month with the work it did: new pages of
-each origin, pages crawled. A part whose cost per unit of its own work rises from one window to the other
-while its work does not explain it is a part that grows with the web. Prints a Markdown table for
-benchmarks/RESULTS.md.
+each origin, pages crawled. A part that grows with the web shows as a cost per unit of its own work that
+rises from one window to the other (the web is about five times larger in the second). Prints a Markdown
+table for benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
