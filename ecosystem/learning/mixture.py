@@ -68,35 +68,35 @@ class Mixture:
 
     def component_log_densities(self, X: np.ndarray) -> np.ndarray:
         """log N(x | mu_k, Sigma_k) for every row and component: shape (n, K)."""
-        return self._by_component(X, with_weights=False).T
-
-    def _by_component(self, X: np.ndarray, *, with_weights: bool) -> np.ndarray:
-        """log N(x | mu_k, Sigma_k), plus log w_k if asked, laid out (K, n): every sum over components is
-        then a sum of K contiguous rows, which numpy vectorizes across points (a sum along short rows of an
-        (n, K) array does not)."""
         X = _as_rows(X)
         out = np.empty((self.n_components, len(X)))
         for rows in row_blocks(len(X)):
-            out[:, rows] = self._log_densities(np.ascontiguousarray(X[rows].T))
+            out[:, rows] = self._block_log_densities(X[rows], with_weights=False)
+        return out.T
+
+    def _block_log_densities(self, X: np.ndarray, *, with_weights: bool) -> np.ndarray:
+        """log N(x | mu_k, Sigma_k), plus log w_k if asked, for one block of rows, laid out (K, n): every sum
+        over components is then a sum of K contiguous rows, which numpy vectorizes across points (a sum along
+        short rows of an (n, K) array does not).
+
+        (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once: two
+        matrix products (BLAS) and a (K, n) result, never a (K, n, d) array."""
+        XT = np.ascontiguousarray(X.T)  # points as columns
+        d = XT.shape[0]
+        quad = (self._precision_flat.T @ pair_products(XT) - 2.0 * (self._precision_means @ XT)
+                + self._mean_quad[:, None])
+        out = -0.5 * (d * LOG_2PI + self._log_det[:, None] + np.maximum(quad, 0.0))
         if with_weights:
             with np.errstate(divide="ignore"):
                 out += np.log(self.weights)[:, None]
         return out
-
-    def _log_densities(self, XT: np.ndarray) -> np.ndarray:
-        # (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once:
-        # two matrix products (BLAS) and a (K, n) result, never a (K, n, d) array. XT holds points as columns.
-        d = XT.shape[0]
-        quad = (self._precision_flat.T @ pair_products(XT) - 2.0 * (self._precision_means @ XT)
-                + self._mean_quad[:, None])
-        return -0.5 * (d * LOG_2PI + self._log_det[:, None] + np.maximum(quad, 0.0))
 
     def score_samples(self, X: np.ndarray) -> np.ndarray:
         """Per-row log-density, as scikit-learn's ``score_samples``."""
         X = _as_rows(X)
         log_density = np.empty(len(X))
         for rows in row_blocks(len(X)):
-            log_density[rows] = _logsumexp_parts(self._by_component(X[rows], with_weights=True))[0]
+            log_density[rows] = _logsumexp_parts(self._block_log_densities(X[rows], with_weights=True))[0]
         return log_density
 
     def responsibilities(self, X: np.ndarray) -> np.ndarray:
@@ -106,9 +106,9 @@ class Mixture:
     def score_and_responsibilities(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``score_samples`` and ``responsibilities`` from one pass over the components (the same numbers)."""
         X = _as_rows(X)
-        log_density, resp = np.empty(len(X)), np.empty((self.n_components, len(X)))  # (K, n), as _by_component
+        log_density, resp = np.empty(len(X)), np.empty((self.n_components, len(X)))  # (K, n), as the densities
         for rows in row_blocks(len(X)):
-            log_density[rows], exps, total = _logsumexp_parts(self._by_component(X[rows], with_weights=True))
+            log_density[rows], exps, total = _logsumexp_parts(self._block_log_densities(X[rows], with_weights=True))
             np.divide(exps, total, out=resp[:, rows])
         return log_density, resp.T
 
