@@ -37,20 +37,22 @@ class BatchedGaussianMixture(GaussianMixture):
     components are sums of contiguous rows; scikit-learn receives them transposed, as it expects."""
 
     def fit_predict(self, X, y=None):
-        self._fitting, self._pairs, self._work = True, None, {}
+        self._pairs, self._work = None, {}  # a dict of work arrays while fitting, None otherwise
         try:
             return super().fit_predict(X, y)
         finally:
-            # the training set's pairwise products and the work arrays serve one fit only
-            self._fitting, self._pairs, self._work = False, None, {}
+            self._pairs, self._work = None, None  # the pairwise products and the work arrays serve one fit only
+
+    def _fitting(self) -> bool:
+        return getattr(self, "_work", None) is not None
 
     def _work_array(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """A (components, documents) work array, allocated once per fit and reused by every iteration: at
         hundreds of thousands of documents each fresh one is memory the kernel must fault in and zero, which
         took more time than the arithmetic (a refit at 64 times the baseline's volume spent 45% in the kernel)."""
-        work = getattr(self, "_work", None) if getattr(self, "_fitting", False) else None
-        if work is None:
+        if not self._fitting():
             return np.empty(shape)
+        work = self._work
         if name not in work or work[name].shape != shape:
             work[name] = np.empty(shape)
         return work[name]
@@ -65,7 +67,7 @@ class BatchedGaussianMixture(GaussianMixture):
         if cached is not None and cached[0] is X:
             return cached[1]
         pairs = pair_products(np.ascontiguousarray(X.T))
-        if getattr(self, "_fitting", False):
+        if self._fitting():
             self._pairs = (X, pairs)
         return pairs
 
