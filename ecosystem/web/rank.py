@@ -27,6 +27,8 @@ def pagerank(sources: np.ndarray, targets: np.ndarray, n: int, *, alpha: float =
     dangling = np.where(out == 0)[0]
     for _ in range(max_iter):
         last = x
+        # the builtin sum, as networkx writes it (numpy's pairwise sum would round differently); few sites are
+        # dangling, as every site but the first links out when it joins
         x = alpha * (x @ transition + sum(x[dangling]) * teleport) + (1 - alpha) * teleport
         if np.absolute(x - last).sum() < n * tol:
             return x
