@@ -12,6 +12,7 @@ table for benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import datetime as dt
 import os
@@ -21,10 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale_ladder import BASELINE, refit_months, scaled  # noqa: E402
+from scale_ladder import BASELINE, month_work, refit_months, scaled  # noqa: E402
 
 WINDOWS = {"2023-24": range(60, 84), "2033-34": range(180, 204)}
 # (part, the function it is, the work it is priced by); the work is a key of ``work`` in ``profile``.
@@ -47,14 +46,12 @@ def profile(k: float, seed: int) -> dict[str, tuple[pstats.Stats, dict[str, int]
     from threadpoolctl import threadpool_limits
 
     from ecosystem.config import load_scenario
-    from ecosystem.content.documents import Origin
     from ecosystem.model import EcosystemModel
 
     scenario = load_scenario(BASELINE, overrides=scaled(k, load_scenario(BASELINE)))
     refits = refit_months()
     profilers = {name: cProfile.Profile() for name in WINDOWS}
-    work = {name: dict.fromkeys(("pages", "human", "assisted", "farm", "vendor", "crawled", "months"), 0)
-            for name in WINDOWS}
+    work = {name: collections.Counter() for name in WINDOWS}
     last = max(max(months) for months in WINDOWS.values())
     with threadpool_limits(limits=1):
         model = EcosystemModel(scenario, seed=seed)
@@ -66,13 +63,9 @@ def profile(k: float, seed: int) -> dict[str, tuple[pstats.Stats, dict[str, int]
             model.step()
             if window:
                 profilers[window].disable()
-                origin = np.bincount(model.store.column("origin")[before:], minlength=len(Origin))
-                done = work[window]
-                done["pages"] += len(model.store) - before
-                done["months"] += 1
-                for kind in Origin:
-                    done[kind.name.lower()] += int(origin[kind])
-                done["crawled"] += sum(v.crawler.pages_this_month for v in model.vendors)
+                work[window]["months"] += 1
+                for name, value in month_work(model, before).items():
+                    work[window][name] += value
     return {name: (pstats.Stats(profilers[name]), work[name]) for name in WINDOWS}
 
 

@@ -75,7 +75,6 @@ def rung(k: float, seed: int, end: str) -> dict[str, object]:
 
     from analysis.claims import ARMS
     from ecosystem.config import load_scenario
-    from ecosystem.content.documents import Origin
     from ecosystem.experiments.batch import wide_metrics
     from ecosystem.model import EcosystemModel
 
@@ -91,13 +90,8 @@ def rung(k: float, seed: int, end: str) -> dict[str, object]:
             before, tick = len(model.store), time.perf_counter()
             model.step()
             month["month_seconds"].append(time.perf_counter() - tick)
-            origin = np.bincount(model.store.column("origin")[before:], minlength=len(Origin))
-            for kind in Origin:
-                month[f"month_{kind.name.lower()}"].append(int(origin[kind]))
-            month["month_pages"].append(len(model.store) - before)
-            month["month_crawled"].append(sum(v.crawler.pages_this_month for v in model.vendors)
-                                          + getattr(model.public_crawler, "pages_this_month", 0))
-            month["month_web_pages"].append(len(model.store))
+            for name, value in month_work(model, before).items():
+                month[f"month_{name}"].append(value)
     seconds += sum(month["month_seconds"])
     metrics = model.recorder.to_frame()
     findings_end = dt.date.fromisoformat(f"{FINDINGS_END}-01")
@@ -108,6 +102,18 @@ def rung(k: float, seed: int, end: str) -> dict[str, object]:
     }
     row.update({claim.id: float(claim.measure(runs)) for claim in baseline_claims()})
     return row
+
+
+def month_work(model, first_row: int) -> dict[str, int]:
+    """What the month just stepped did: its new pages (rows from ``first_row`` on), in all and by origin, the
+    pages its crawlers fetched, and the pages on the web at its end."""
+    from ecosystem.content.documents import Origin
+
+    origin = np.bincount(model.store.column("origin")[first_row:], minlength=len(Origin))
+    return {"pages": len(model.store) - first_row, **{kind.name.lower(): int(origin[kind]) for kind in Origin},
+            "crawled": sum(v.crawler.pages_this_month for v in model.vendors)
+            + getattr(model.public_crawler, "pages_this_month", 0),
+            "web_pages": len(model.store)}
 
 
 def run_rung(k: float, seed: int, end: str) -> dict[str, object]:
