@@ -3,6 +3,7 @@ the controls it shows, what Step and a lever do, a rejected value, and two tabs 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -33,12 +34,17 @@ def render(monkeypatch):
 
 
 def settle(rc, timeout: float = 30.0) -> None:
-    """Wait until the tab's month worker is idle and the page shows its figures (the worker redraws the
-    page from its own thread when it is done)."""
+    """Wait until every month worker has ended and the page shows its figures. The worker redraws the
+    page from its own thread as its last act, so the page can look idle while that redraw is still
+    going on; a lever changed then would race it. Once the thread has ended, its redraw is complete."""
     deadline = time.monotonic() + timeout
-    while busy(rc) or len(plots(rc)) < len(FIGURES):
+    while month_workers_alive() or busy(rc) or len(plots(rc)) < len(FIGURES):
         assert time.monotonic() < deadline, "the month worker did not finish"
         time.sleep(0.05)
+
+
+def month_workers_alive() -> bool:
+    return any(thread.name == "ecosim-month" and thread.is_alive() for thread in threading.enumerate())
 
 
 def eventually(condition, timeout: float = 30.0) -> bool:
