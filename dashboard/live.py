@@ -22,6 +22,7 @@ from dashboard.snapshot import SeriesBook, Snapshot, empty_snapshot, take_snapsh
 from ecosystem.model import EcosystemModel
 
 Draw = Callable[[Snapshot], dict[str, bytes]]
+WORKER_NAME = "ecosim-month"  # the month worker threads' name
 
 
 class Session:
@@ -77,7 +78,7 @@ class LiveModel(mesa.Model):
 
     def _start(self, work: Callable[[], None]) -> None:
         self._busy = True
-        self._worker = threading.Thread(target=work, name="ecosim-month", daemon=True)
+        self._worker = threading.Thread(target=work, name=WORKER_NAME, daemon=True)
         self._worker.start()
 
     def wait(self, timeout: float | None = None) -> None:

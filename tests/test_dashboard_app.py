@@ -14,6 +14,7 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets  # noqa: E402
 
 from dashboard import app  # noqa: E402
+from dashboard.live import WORKER_NAME  # noqa: E402
 from dashboard.plots import FIGURES  # noqa: E402
 from dashboard.server import SCENARIO_ENV  # noqa: E402
 
@@ -44,7 +45,7 @@ def settle(rc, timeout: float = 30.0) -> None:
 
 
 def month_workers_alive() -> bool:
-    return any(thread.name == "ecosim-month" and thread.is_alive() for thread in threading.enumerate())
+    return any(thread.name == WORKER_NAME and thread.is_alive() for thread in threading.enumerate())
 
 
 def eventually(condition, timeout: float = 30.0) -> bool:
