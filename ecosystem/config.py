@@ -56,6 +56,15 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message is one line meant for the user."""
 
 
+def _shown(value: Any) -> str:
+    """``shorten(value)`` that never raises: Python refuses to print an integer of more than 4,300 digits,
+    and a YAML hexadecimal integer may be that long."""
+    try:
+        return shorten(value)
+    except ValueError:
+        return "a value too long to print"
+
+
 def _parse_month(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -67,7 +76,7 @@ def _parse_month(value: Any) -> dt.date:
                 return dt.datetime.strptime(value.strip(), fmt).date().replace(day=1)
             except ValueError:
                 pass
-    raise ValueError(f"expected a month as YYYY-MM (e.g. 2022-11), got {value!r}")
+    raise ValueError(f"expected a month as YYYY-MM (e.g. 2022-11), got {_shown(value)}")
 
 
 Month = Annotated[
@@ -604,16 +613,16 @@ def describe_errors(err: ValidationError) -> str:
 
 
 def _describe(error: dict[str, Any]) -> str:
-    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    path = clip(".".join(str(p) for p in error["loc"]), 120) or "(top level)"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"{path}: unknown field"
     if error["type"] == "missing":
         return f"{path}: required field missing"
     if error["type"] in ("literal_error", "enum"):
-        return f"{path}: {message} (got {shorten(error['input'])})"
+        return f"{path}: {message} (got {_shown(error['input'])})"
     if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
-        return f"{path}: {message} (got {shorten(error['input'])})"
+        return f"{path}: {message} (got {_shown(error['input'])})"
     return f"{path}: {clip(message)}"
 
 
@@ -634,7 +643,7 @@ def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]
         except ScenarioError as err:
             raise ScenarioError(f"{path}: {err}") from None
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected a file name, got {shorten(parent)}")
+        raise ScenarioError(f"{path}: extends: expected a file name, got {_shown(parent)}")
     parent_path = path.parent / parent
     problem = file_problem(parent_path)
     if problem:
@@ -659,7 +668,7 @@ class _StrictLoader(yaml.SafeLoader):
                 break
             if first != key_node.start_mark.line + 1:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {shorten(key)} given twice (lines {first} and "
+                    None, None, f"key {_shown(key)} given twice (lines {first} and "
                     f"{key_node.start_mark.line + 1})", key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
 
@@ -688,7 +697,7 @@ def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError)
     except (OSError, UnicodeDecodeError) as err:
         raise error(f"{path}: cannot read file: {err}") from None
     except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
-        raise error(f"{path}: unreadable YAML: {clip(str(err))}") from None
+        raise error(f"{path}: unreadable YAML: {yaml_value_problem(err)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -697,6 +706,12 @@ def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError)
         raise error(f"{path}: more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded; "
                     "write the values out instead")
     return data
+
+
+def yaml_value_problem(err: Exception) -> str:
+    """Why PyYAML could not build a value (a date such as 2020-02-30, an integer of thousands of digits),
+    without Python's advice to raise its own limit."""
+    return clip(str(err).split("; use sys.set_int_max_str_digits")[0])
 
 
 def _expanded_size(data: Any, *, limit: int) -> int:
@@ -732,7 +747,7 @@ def merge(base: Any, override: Any) -> Any:
         return merged
     if _named_list(base) and _named_list(override):
         names = [item["name"] for item in override]
-        twice = sorted({shorten(n) for n in names if names.count(n) > 1})
+        twice = sorted({_shown(n) for n in names if names.count(n) > 1})
         if twice:
             raise ScenarioError(f"the name {', '.join(twice)} appears twice in one list; each item of a list "
                                 "merged with its parent's needs its own name")
@@ -758,7 +773,7 @@ def _named_list(value: Any) -> bool:
 def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
     """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index);
     ``a.b+`` appends ``value`` (a list, or one item) to the list ``a.b``."""
-    where = clip(dotted, 120) if isinstance(dotted, str) and dotted else shorten(dotted)
+    where = clip(dotted, 120) if isinstance(dotted, str) and dotted else _shown(dotted)
     if not isinstance(dotted, str) or not all(dotted.split(".")):
         raise ScenarioError(f"{where}: expected a dotted field path such as humans.writers")
     if _expanded_size(value, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
@@ -786,6 +801,6 @@ def _list_item(items: list[Any], key: str, dotted: str) -> Any:
     for item in items:
         if isinstance(item, dict) and item.get("name") == key:
             return item
-    if key.isdigit() and int(key) < len(items):
+    if key in [str(i) for i in range(len(items))]:  # never int() of a key: it may have thousands of digits
         return items[int(key)]
-    raise ScenarioError(f"{clip(dotted, 120)}: no list item named {shorten(key)}")
+    raise ScenarioError(f"{clip(dotted, 120)}: no list item named {_shown(key)}")

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from ecosystem.config import ScenarioError
+from ecosystem.config import ScenarioError, yaml_value_problem
+from ecosystem.io import clip, shorten
 
 
 def parse_sets(texts: Sequence[str] | None, *, end: str | None = None) -> dict[str, Any]:
@@ -24,13 +25,18 @@ def parse_sets(texts: Sequence[str] | None, *, end: str | None = None) -> dict[s
         path, sep, raw = text.partition("=")
         path = path.strip()
         if not sep or not path or path == "+":
-            raise ScenarioError(f"--set {text!r}: expected PATH=VALUE, e.g. humans.writers=200 or "
+            raise ScenarioError(f"--set {shorten(text)}: expected PATH=VALUE, e.g. humans.writers=200 or "
                                 f"vendors.Pioneer.temperature=0.8")
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError as err:
             problem = getattr(err, "problem", None) or "not valid YAML"
-            raise ScenarioError(f"--set {text!r}: the value is not valid YAML: {problem}") from None
+            raise ScenarioError(f"--set {shorten(text)}: the value is not valid YAML: {problem}") from None
+        except RecursionError:
+            raise ScenarioError(f"--set {shorten(text)}: the value is nested too deeply") from None
+        except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
+            raise ScenarioError(f"--set {shorten(text)}: {clip(path, 120)}: {yaml_value_problem(err)}; give a "
+                                "valid value") from None
         overrides.pop(path, None)
         overrides[path] = value
     if end is not None:
