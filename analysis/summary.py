@@ -7,7 +7,7 @@ import textwrap
 
 import polars as pl
 
-from ecosystem.metrics import metric_name
+from ecosystem.metric_table import metric_name
 
 WEB_HEADLINE = ["web.docs", "web.synthetic_share", "web.synthetic_share_new", "farms.count"]
 VENDOR_HEADLINE = ["excess_nll", "tail_mass_ratio", "topic_coverage", "train_synthetic_share"]

@@ -15,6 +15,7 @@ import numpy as np
 
 from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
+from ecosystem.metric_table import metric_name
 from ecosystem.model import EcosystemModel
 
 GRAPH_SITES = 200  # the highest-ranked sites drawn in the web-graph panel
@@ -63,8 +64,7 @@ class SeriesBook:
     def read(self, model: EcosystemModel) -> None:
         rows = model.recorder.rows
         for step, kind, entity, metric, value in rows[self.cursor:]:
-            name = f"{kind}.{metric}" if kind == entity else f"{kind}.{entity}.{metric}"
-            self.values[name][step] = value
+            self.values[metric_name(kind, entity, metric)][step] = value
         self.cursor = len(rows)
         store = model.store
         origin = store.column("origin")[store.month_rows(model.month, model.month)]

@@ -1,8 +1,9 @@
-"""Every metric, every month: the names are a contract (see DESIGN.md) that figures and users rely on.
+"""Every metric, every month: the names are a contract (docs/design.md) that figures and users rely on.
 
 Rows are collected as plain tuples and become one polars frame at the end of the run, in long format:
-``step, date, kind, entity, metric, value``. The dotted name of a metric is ``kind.entity.metric``,
-shortened to ``kind.metric`` where the entity is the kind itself (``web.docs``, ``farms.count``).
+``step, date, kind, entity, metric, value``. Each (kind, metric) is a row of the metric table
+(``ecosystem.metric_table``), which also gives its dotted name and the scenario feature it needs; the
+conditions below are the table's, so the recorder and the outcome registry cannot disagree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import polars as pl
 
 from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
+from ecosystem.metric_table import DISPLACEMENT, PER_TOPIC, PUBLIC_CRAWL, USER_MARKET
 
 if TYPE_CHECKING:
     from ecosystem.model import EcosystemModel
@@ -53,7 +55,7 @@ def collect_metrics(model: EcosystemModel) -> None:
     from ecosystem.agents import ContentFarm, HumanWriter
 
     record = model.recorder.record
-    step, store = model.month, model.store
+    step, store, scenario = model.month, model.store, model.scenario
     new = store.month_rows(step, step)
     new_synthetic = store.synthetic_mask(new)
     record(step, "web", "web", "docs", len(store))
@@ -70,13 +72,13 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "web", "web", "ai_token_share_new", float(tokens @ ai_share / tokens.sum()) if tokens.sum() else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
-    if model.public_crawler is not None:
+    if PUBLIC_CRAWL.holds(scenario):
         record(step, "public_crawl", "public_crawl", "pages", model.public_crawler.pages_this_month)
         record(step, "public_crawl", "public_crawl", "synthetic_share", model.public_crawler.synthetic_share())
     writers = model.agents_by_type[HumanWriter]
     record(step, "humans", "humans", "writers", len(writers))
     record(step, "humans", "humans", "assistant_adoption", model.assistant_adoption)
-    if model.scenario.humans.displacement is not None:
+    if DISPLACEMENT.holds(scenario):
         written = int((store.column("origin")[new] <= Origin.ASSISTED).sum())  # human and assisted pages
         record(step, "humans", "humans", "displaced", model.displaced_docs)
         share = model.displaced_docs / max(written + model.displaced_docs, 1)
@@ -93,7 +95,7 @@ def collect_metrics(model: EcosystemModel) -> None:
         scores = model.vendor_scores(vendor)
         for name, value in scores.as_dict().items():
             record(step, "vendor", vendor.name, name, value)
-        if model.scenario.metrics.per_topic and vendor.trained_at[-1] == step:
+        if PER_TOPIC.holds(scenario) and vendor.trained_at[-1] == step:
             topics = np.flatnonzero(model.reality.active(step))
             for k, ratio, excess in zip(topics, scores.topic_mass_ratio, scores.topic_excess_nll, strict=True):
                 record(step, "vendor", vendor.name, f"topic_{k}_mass_ratio", ratio)
@@ -103,7 +105,7 @@ def collect_metrics(model: EcosystemModel) -> None:
         record(step, "vendor", vendor.name, "retrained", float(vendor.trained_at[-1] == step))
         record(step, "vendor", vendor.name, "age_months", step - vendor.trained_at[0])
         record(step, "vendor", vendor.name, "generation", len(vendor.trained_at))
-        if model.scenario.market.users > 0:
+        if USER_MARKET.holds(scenario):
             record(step, "vendor", vendor.name, "market_share", vendor.market_share)
             record(step, "vendor", vendor.name, "revenue", vendor.revenue)
 
@@ -116,10 +118,3 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "watermark", "watermark", "coverage", float(keyed.mean()) if len(keyed) else 0.0)
     mean_survival = float(survival[keyed].mean()) if keyed.any() else 0.0
     record(step, "watermark", "watermark", "mean_survival", mean_survival)
-
-
-def metric_name(kind: str, entity: str, metric: str) -> str:
-    """The dotted contract name of a metric row."""
-    return f"{kind}.{metric}" if kind == entity else f"{kind}.{entity}.{metric}"
-
-

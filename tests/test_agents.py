@@ -11,7 +11,7 @@ from ecosystem.agents import ContentFarm, HumanWriter
 from ecosystem.config import Scenario, load_scenario
 from ecosystem.content.documents import Origin
 from ecosystem.experiments.run import simulate
-from ecosystem.metrics import metric_name
+from ecosystem.metric_table import metric_name
 from ecosystem.model import EcosystemModel
 from ecosystem.web.graph import SiteKind
 

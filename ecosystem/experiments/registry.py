@@ -2,10 +2,10 @@
 that refuses an impossible outcome before any run starts.
 
 One registry serves ``compare``, ``sweep``, the figures and the brief, so an outcome has the same
-plain-language name, unit and direction everywhere. An outcome is a contract metric
-(``ecosystem.experiments.catalogue``), or every vendor's metric combined (``vendor.*.excess_nll``
-with ``across`` mean, market-share weighted, or worst vendor), read at one month or averaged over a
-window, and compared with the reference scenario in units and in percent (``compare.summarize``).
+plain-language name, unit and direction everywhere. An outcome is a contract metric (a row of
+``ecosystem.metric_table``), or every vendor's metric combined (``vendor.*.excess_nll`` with ``across``
+mean, market-share weighted, or worst vendor), read at one month or averaged over a window, and compared
+with the reference scenario in units and in percent (``compare.summarize``).
 
 Command-line outcomes (``--outcome``) are written ``[ACROSS(]METRIC[)]@WHEN``:
 
@@ -26,31 +26,16 @@ from collections.abc import Iterable, Sequence
 from pydantic import ValidationError
 
 from ecosystem.config import Scenario, describe_errors
-from ecosystem.experiments.catalogue import ENTITY_KINDS, METRICS, MetricInfo, describe, split_name
+from ecosystem.experiments.catalogue import MetricInfo, describe
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.io import shorten
+from ecosystem.metric_table import METRICS, entities, find, kind_of, metric_name, split_name
 
 MAX_OUTCOME_TEXT = 200  # an outcome's text is its name in tables and figures; real ones are under 60
 ACROSS_WORDS = {"mean": "mean over vendors", "weighted": "market-share-weighted mean over vendors",
                 "worst": "worst vendor"}
 _OUTCOME = re.compile(r"^(?:(?P<across>mean|weighted|worst)\((?P<inner>[^()]+)\)|(?P<metric>[^@()]+))"
                       r"@(?P<when>.+)$")
-# Metrics recorded only when a scenario has the feature, with the words that say so.
-_CONDITIONAL = {
-    ("vendor", "market_share"): (lambda s: s.market.users > 0, "a user market (market.users > 0)"),
-    ("vendor", "revenue"): (lambda s: s.market.users > 0, "a user market (market.users > 0)"),
-    ("public_crawl", "pages"): (lambda s: s.public_crawl is not None, "a shared public crawl (public_crawl:)"),
-    ("public_crawl", "synthetic_share"): (lambda s: s.public_crawl is not None,
-                                          "a shared public crawl (public_crawl:)"),
-    ("vendor", "train_public_share"): (lambda s: s.public_crawl is not None, "a shared public crawl (public_crawl:)"),
-    ("humans", "displaced"): (lambda s: s.humans.displacement is not None, "displacement (humans.displacement:)"),
-    ("humans", "displaced_share"): (lambda s: s.humans.displacement is not None,
-                                    "displacement (humans.displacement:)"),
-    ("vendor", "verifier_kept_share"): (lambda s: any(v.verifier is not None for v in s.vendors),
-                                        "a vendor with a verifier (vendors.*.verifier:)"),
-    ("vendor", "train_licensed"): (lambda s: any(p.kind == "human_data_license" for p in s.policies),
-                                   "a human_data_license policy"),
-}
 
 
 def parse_outcome(text: str) -> Outcome:
@@ -102,18 +87,13 @@ def describe_outcome(outcome: Outcome, base: MetricInfo | None = None) -> str:
 
 
 def produced_metrics(scenario: Scenario) -> set[str]:
-    """Every dotted metric name a run of ``scenario`` can write (some only in some months)."""
-    entities = {"vendor": [v.name for v in scenario.vendors], "crawler": [v.name for v in scenario.vendors],
-                "detector": [d.name for d in scenario.detectors]}
+    """Every dotted metric name a run of ``scenario`` can write (some only in some months), per-topic metrics
+    aside: which topics exist depends on the run, so they are not outcomes."""
     names = set()
-    for key in METRICS:
-        kind, metric = key
-        if key in _CONDITIONAL and not _CONDITIONAL[key][0](scenario):
+    for row in METRICS:
+        if row.per_topic or (row.needs is not None and not row.needs.holds(scenario)):
             continue
-        if kind in ENTITY_KINDS:
-            names.update(f"{kind}.{entity}.{metric}" for entity in entities[kind])
-        else:
-            names.add(f"{kind}.{metric}")
+        names.update(metric_name(row.kind, entity, row.name) for entity in entities(scenario, row.kind))
     return names
 
 
@@ -135,25 +115,24 @@ def _problem(outcome: Outcome, scenario: Scenario, produced: set[str]) -> str | 
         if not first <= month <= last:
             return f"{month:%Y-%m} is outside the scenario {scenario.name} ({first:%Y-%m} to {last:%Y-%m})"
     parts = split_name(outcome.metric)
-    if parts is None or (parts.kind, parts.metric) not in METRICS:
+    row = None if parts is None else find(parts.kind, parts.metric)
+    if row is None or row.per_topic:
         return _unknown_metric(outcome.metric, produced)
-    condition = _CONDITIONAL.get((parts.kind, parts.metric))
-    if condition is not None and not condition[0](scenario):
-        return f"{parts.metric} needs {condition[1]}, and scenario {scenario.name} has none"
+    if row.needs is not None and not row.needs.holds(scenario):
+        return f"{parts.metric} needs {row.needs.words}, and scenario {scenario.name} has none"
     if outcome.across == "weighted" and scenario.market.users <= 0:
         return (f"weighted uses vendors' market shares, and scenario {scenario.name} has no user market "
                 f"(market.users: 0); use mean or worst")
     if parts.entity == "*":
-        entities = _entities(scenario, parts.kind)
-        if not entities:
+        if not entities(scenario, parts.kind):
             return f"scenario {scenario.name} has no {parts.kind}"
         if parts.kind == "vendor" and min(v.entry for v in scenario.vendors) > outcome.months[1]:
             return f"no vendor of scenario {scenario.name} is released by {outcome.months[1]:%Y-%m}"
         return None
     if parts.entity is not None:
-        known = _entities(scenario, parts.kind)
+        known = entities(scenario, parts.kind)
         if parts.entity not in known:
-            what = "vendor" if parts.kind in ("vendor", "crawler") else parts.kind
+            what = kind_of(parts.kind).entity
             return (f"no {what} named {parts.entity!r} in scenario {scenario.name} "
                     f"({what}s: {', '.join(known) or 'none'})")
         if parts.kind == "vendor":
@@ -166,13 +145,7 @@ def _problem(outcome: Outcome, scenario: Scenario, produced: set[str]) -> str | 
     return None
 
 
-def _entities(scenario: Scenario, kind: str) -> list[str]:
-    if kind == "detector":
-        return [d.name for d in scenario.detectors]
-    return [v.name for v in scenario.vendors]
-
-
 def _unknown_metric(metric: str, produced: Iterable[str]) -> str:
     close = difflib.get_close_matches(metric, sorted(produced), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "; see the metric names in DESIGN.md"
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; see the metric names in docs/design.md"
     return f"unknown metric {metric}{hint}"

@@ -1,0 +1,96 @@
+"""The metric table is the one home of every metric: what the recorder writes, when it exists, its plain
+words, its dotted name and its row in docs/design.md all come from it, so none may drift from the others."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ecosystem.config import Scenario, load_scenario
+from ecosystem.experiments.catalogue import describe
+from ecosystem.experiments.registry import produced_metrics
+from ecosystem.experiments.run import simulate
+from ecosystem.metric_table import (
+    ENTITY_KINDS,
+    KINDS,
+    METRICS,
+    entities,
+    find,
+    metric_name,
+    split_name,
+)
+
+REPO = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+def every_feature() -> Scenario:
+    return load_scenario(REPO / "tests" / "data" / "tiny_every_feature.yaml")
+
+
+@pytest.fixture(scope="module")
+def every_feature_metrics(every_feature: Scenario) -> pl.DataFrame:
+    return simulate(every_feature, seed=0).metrics
+
+
+def _written(frame: pl.DataFrame) -> set[tuple[str, str, str]]:
+    return set(frame.select("kind", "entity", "metric").unique().iter_rows())
+
+
+def test_every_metric_the_recorder_writes_has_a_row(tiny_run, every_feature_metrics):
+    for frame in (tiny_run.metrics, every_feature_metrics):
+        missing = {(kind, metric) for kind, _, metric in _written(frame) if find(kind, metric) is None}
+        assert not missing, f"add these to ecosystem/metric_table.py: {sorted(missing)}"
+
+
+def test_every_row_is_written_by_a_scenario_that_meets_its_condition(every_feature, every_feature_metrics):
+    unmet = [m.needs.words for m in METRICS if m.needs is not None and not m.needs.holds(every_feature)]
+    assert not unmet, f"tests/data/tiny_every_feature.yaml lacks {unmet}"
+    written = {find(kind, metric) for kind, _, metric in _written(every_feature_metrics)}
+    never = [f"{m.kind}.{m.name}" for m in METRICS if m not in written]
+    assert not never, f"rows no run writes (wrong name, or a condition the recorder never meets): {never}"
+
+
+def test_a_row_is_written_only_where_its_condition_holds(tiny, tiny_run):
+    """The tiny scenario has none of the optional features: a conditional row it writes would mean the
+    table's condition is not the recorder's."""
+    written = {find(kind, metric) for kind, _, metric in _written(tiny_run.metrics)}
+    assert not [m.name for m in written if m.needs is not None and not m.needs.holds(tiny)]
+
+
+def test_every_metric_a_run_writes_has_plain_words_and_can_be_asked_for(every_feature, every_feature_metrics):
+    """A metric the engine writes but the catalogue lacks would be drawn with its dotted name, and one the
+    registry does not offer would be refused as an outcome (per-topic metrics are not outcomes)."""
+    names = {metric_name(*row) for row in _written(every_feature_metrics)}
+    assert not {name for name in names if describe(name) is None}
+    per_topic = {name for name in names if re.search(r"\.topic_\d+_", name)}
+    assert per_topic and names - per_topic <= produced_metrics(every_feature)
+
+
+def test_dotted_names_round_trip_for_every_kind(every_feature):
+    for kind in KINDS:
+        for entity in entities(every_feature, kind):
+            name = metric_name(kind, entity, "x")
+            parts = split_name(name)
+            assert parts is not None and parts.dotted == name
+            assert (parts.entity is None) == (kind not in ENTITY_KINDS)
+    assert metric_name("web", "web", "docs") == "web.docs"
+    assert metric_name("vendor", "Pioneer", "nll") == "vendor.Pioneer.nll"
+    assert entities(every_feature, "crawler") == ["Early", "Late"]
+    assert entities(every_feature, "detector") == ["Sentinel"]
+
+
+def test_an_unknown_kind_is_refused_not_taken_for_a_vendor(every_feature):
+    with pytest.raises(ValueError, match="unknown metric kind 'market'"):
+        entities(every_feature, "market")
+    with pytest.raises(ValueError, match="unknown metric kind 'market'"):
+        metric_name("market", "market", "users")
+
+
+def test_per_topic_metrics_are_described_with_their_topic():
+    assert describe("vendor.Early.topic_3_mass_ratio").label == "mass the model keeps on topic 3 (mass ratio)"
+    assert describe("vendor.Early.topic_12_excess_nll").unit == "nats"
+    assert describe("vendor.Early.topic_x_excess_nll") is None
