@@ -1,4 +1,4 @@
-"""The Mesa model: wiring, and one month of simulated time in the order of DESIGN.md."""
+"""The Mesa model: wiring, and one month of simulated time in the order of docs/design.md (its steps 0-12)."""
 
 from __future__ import annotations
 
@@ -66,21 +66,26 @@ class EcosystemModel(mesa.Model):
     # One month
 
     def step(self) -> None:
+        """One month; each call carries the number of its step in docs/design.md."""
+        self._begin_month()  # 0. the month begins
+        self.policies.apply(self.month)  # 1. policies scheduled for this month take effect
+        self._crawl_archive_if_due()  # 2. the pre-AI archive is crawled, once
+        self._run_market()  # 3. users choose vendors, revenue is paid, vendors buy human data
+        self._each(ModelVendor, "retrain_if_due")  # 4. vendors retrain and release
+        self._write_human_documents()  # 5. human writers publish
+        self._run_farms()  # 6. content farms enter, publish, settle accounts
+        self._each(ModelVendor, "publish")  # 7. vendors publish their own pages
+        self._grow_writers()  # 8. new writers join
+        self._update_web()  # 9. links and rank
+        self._each(DetectorProvider, "retrain_if_due")  # 10. detector providers retrain
+        self._each(Crawler, "crawl")  # 11. crawlers collect
+        self._each(PublicCrawler, "crawl")  #     and the shared public crawl, if there is one
+        collect_metrics(self)  # 12. data collection
+
+    def _begin_month(self) -> None:
         self.month = self.steps - 1  # Mesa counts steps from 1
         self.active_topics = int(self.reality.active(self.month).sum())
         self.store.begin_month(self.month)
-        self.policies.apply(self.month)  # 1. policies scheduled for this month take effect
-        self._crawl_archive_if_due()
-        self._run_market()
-        self._each(ModelVendor, "retrain_if_due")  # 2. vendors retrain and release
-        self._write_human_documents()  # 3. human writers publish
-        self._run_farms()  # 4. content farms enter, publish, settle accounts
-        self._each(ModelVendor, "publish")
-        self._update_web()  # 5. links and rank
-        self._each(DetectorProvider, "retrain_if_due")  # 6. detector providers retrain
-        self._each(Crawler, "crawl")  # 7. crawlers collect
-        self._each(PublicCrawler, "crawl")  #    and the shared public crawl, if there is one
-        collect_metrics(self)  # 8. data collection
 
     def _each(self, agent_type: type[mesa.Agent], method: str) -> None:
         """Every agent of a type does ``method``; a scenario may have none (e.g. no vendors)."""
@@ -115,7 +120,8 @@ class EcosystemModel(mesa.Model):
             farms.do("settle_accounts")
 
     def _update_web(self) -> None:
-        self._grow_writers()
+        """Search rank refreshed on its schedule (PageRank every ``pagerank_every`` months), then policy
+        penalties on sites."""
         if self.month % self.scenario.web.pagerank_every == 0:
             self.web.refresh_rank()
         self.policies.penalise_sites()

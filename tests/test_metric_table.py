@@ -19,11 +19,14 @@ from ecosystem.metric_table import (
     METRICS,
     entities,
     find,
+    markdown,
     metric_name,
     split_name,
 )
 
 REPO = Path(__file__).parents[1]
+DESIGN = REPO / "docs" / "design.md"
+START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +97,22 @@ def test_per_topic_metrics_are_described_with_their_topic():
     assert describe("vendor.Early.topic_3_mass_ratio").label == "mass the model keeps on topic 3 (mass ratio)"
     assert describe("vendor.Early.topic_12_excess_nll").unit == "nats"
     assert describe("vendor.Early.topic_x_excess_nll") is None
+
+
+def test_the_design_document_lists_every_metric_as_the_table_does():
+    text = DESIGN.read_text(encoding="utf-8")
+    assert START in text and END in text, f"{DESIGN} lost its metric-table markers {START} {END}"
+    section = text.split(START, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    assert section == markdown(), (f"docs/design.md's metric names differ from ecosystem/metric_table.py: put the "
+                                   f"output of `python -m ecosystem.metric_table` between {START} and {END}")
+
+
+def test_no_file_cites_a_document_users_do_not_have():
+    """The design and calibration notes live in docs/; a reference to a file outside the repository
+    (the team's shared folder) would send a user nowhere."""
+    cited = re.compile(r"DESIGN\.md|CALIBRATION\.md|STYLE\.md|\bshared/")
+    places = [REPO / "README.md", *(p for d in ("ecosystem", "analysis", "dashboard", "docs", "tests", "scenarios")
+                                    for p in (REPO / d).rglob("*") if p.suffix in (".py", ".md", ".yaml", ".html"))]
+    found = [f"{p.relative_to(REPO)}:{n}" for p in places
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if cited.search(line)]
+    assert not found, found
