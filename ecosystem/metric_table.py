@@ -186,13 +186,11 @@ def metric_name(kind: str, entity: str, metric: str) -> str:
 
 @dataclass(frozen=True)
 class MetricName:
+    """A dotted name's parts (``metric_name`` joins them); ``entity`` is None for a kind that is one thing."""
+
     kind: str
     entity: str | None
     metric: str
-
-    @property
-    def dotted(self) -> str:
-        return f"{self.kind}.{self.metric}" if self.entity is None else f"{self.kind}.{self.entity}.{self.metric}"
 
 
 def split_name(name: str) -> MetricName | None:

@@ -78,7 +78,7 @@ def test_dotted_names_round_trip_for_every_kind(every_feature):
         for entity in entities(every_feature, kind):
             name = metric_name(kind, entity, "x")
             parts = split_name(name)
-            assert parts is not None and parts.dotted == name
+            assert parts is not None and metric_name(parts.kind, parts.entity or kind, parts.metric) == name
             assert (parts.entity is None) == (kind not in ENTITY_KINDS)
     assert metric_name("web", "web", "docs") == "web.docs"
     assert metric_name("vendor", "Pioneer", "nll") == "vendor.Pioneer.nll"
