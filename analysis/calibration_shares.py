@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from analysis.claims import GRAPHITE_PAGES, WILDAI_FORECAST, WILDAI_TOKENS, plan
+from analysis.claims import plan
+from analysis.claims.calibration import GRAPHITE_PAGES, WILDAI_FORECAST, WILDAI_TOKENS, token_share_id
 from analysis.style import caption, line_styles, new_figure, save
 from ecosystem.io import write_text
 
@@ -63,7 +64,7 @@ def calibration_block(claims: pl.DataFrame) -> str:
     by_id = {row["id"]: row for row in claims.iter_rows(named=True)}
     lines = [BEGIN, "| month | published AI share of tokens | simulated (ledger) | ledger entry |", "|---|---|---|---|"]
     for date, share in {**WILDAI_TOKENS, **WILDAI_FORECAST}.items():
-        claim_id = f"calibration_ai_tokens_{date.replace('-', '_')}"
+        claim_id = token_share_id(date)
         row = by_id.get(claim_id)
         simulated = "not in the ledger yet" if row is None else \
             f"{row['effect']:.1%} [{row['ci_low']:.1%}, {row['ci_high']:.1%}], n = {row['n']}"
