@@ -6,6 +6,7 @@ Set ECOSIM_DASHBOARD_SCREENSHOT=docs/figures/dashboard.png to keep the final scr
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import socket
@@ -160,3 +161,30 @@ def test_rejected_value_shows_its_one_line_error_in_the_page(server, browser):
             continue
     sync_api.expect(error).to_contain_text("seed: Input should be a valid integer")
     assert "Traceback" not in page.locator("body").inner_text()
+
+
+WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+
+def status(port: int, host: str, path: str = "/", headers: dict | None = None) -> int:
+    """The status of a GET sent to 127.0.0.1:``port`` with the given Host header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Host": host, **(headers or {})})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_requests_addressed_to_another_host_are_refused(server):
+    """A page on another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name as
+    Host: it must get neither the page nor the websocket that drives the levers."""
+    port = int(server.rstrip("/").rsplit(":", 1)[1])
+    kernel = "/jupyter/api/kernels/00000000/channels?session_id=test"
+    for host in (f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}"):
+        assert status(port, host) in (400, 403), host
+        assert status(port, host, kernel, WEBSOCKET) in (400, 403), host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert status(port, host) == 200, host
+        assert status(port, host, kernel, WEBSOCKET) == 101, host
