@@ -33,26 +33,30 @@ class BriefFiles:
     pdf_problem: str  # why there is no PDF ("" when there is one)
 
 
-def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = None, question: str | None = None,
-                pdf: bool = True, chromium: str = CHROMIUM) -> BriefFiles:
+def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = None, with_claims: bool = True,
+                question: str | None = None, pdf: bool = True, chromium: str = CHROMIUM) -> BriefFiles:
     """Render ``brief.html`` from the results folder into ``out`` (and ``brief.pdf`` unless ``pdf`` is false)."""
     out = Path(out)
     html = out / "brief.html"
-    write_text(html, render_brief(results, figures_folder=out / "figures", claims=claims, question=question))
+    write_text(html, render_brief(results, figures_folder=out / "figures", claims=claims, with_claims=with_claims,
+                                  question=question))
     if not pdf:
         return BriefFiles(html, None, "not asked for")
     problem = print_pdf(html, out / "brief.pdf", chromium=chromium)
     return BriefFiles(html, None if problem else out / "brief.pdf", problem)
 
 
-def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | None = None,
+def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | None = None, with_claims: bool = True,
                  question: str | None = None) -> str:
-    """The brief of a comparison or sweep folder as one self-contained HTML string."""
+    """The brief of a comparison or sweep folder as one self-contained HTML string (``with_claims=False``:
+    without the claims ledger's limitations)."""
     from analysis.brief_compare import compare_context
     from analysis.brief_sweep import sweep_context
     from analysis.results import is_sweep, read_compare, read_sweep
 
     folder = Path(results)
+    claims_path = claims or DEFAULT_CLAIMS
+    ledger = read_claims(claims_path) if with_claims else None  # a bad ledger is refused before any figure
     if is_sweep(folder):
         read = read_sweep(folder)
         context = sweep_context(read, figures_folder=figures_folder, question=question)
@@ -63,8 +67,6 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
         context = compare_context(read, figures_folder=figures_folder, question=question)
         template, variants = "compare_brief.html.j2", {n: read.scenarios[n] for n in read.order[1:]}
         scenario, seeds, outcomes, dates = read.scenarios[read.reference], len(read.seeds), read.outcomes, read.dates
-    claims_path = claims or DEFAULT_CLAIMS
-    ledger = read_claims(claims_path)
     context.update(
         source=str(folder),
         odd=odd_sections(scenario, first=dates[0], last=dates[1]),
@@ -72,6 +74,7 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
         claims=None if ledger is None else relevant_claims(ledger, outcomes=outcomes, scenarios=variants),
         claims_total=0 if ledger is None else ledger.height,
         claims_path=_shown(claims_path),
+        with_claims=with_claims,
     )
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)

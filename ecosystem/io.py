@@ -6,6 +6,9 @@
 - ``check_output_folder`` / ``prepare_output_folder``: refuse a results folder that cannot be written
   (a file, a path through a file, no permission) before anything is simulated.
 - ``FolderLock``: one owner at a time for a results folder; the lock dies with its process.
+  ``reading``: a shared lock for a command that reads another's results folder.
+- The rule of which folders a command may write into, and how its files are swapped in, is in
+  ``ecosystem.output_folder``.
 """
 
 from __future__ import annotations
@@ -142,6 +145,50 @@ def _check_output_folder(folder: Path) -> Path:
     return folder
 
 
+def probe_writable(folder: str | Path, *, option: str = "--out") -> None:
+    """Prove that ``folder`` (or, when it does not exist yet, its nearest existing parent) accepts a new
+    file, by creating one and removing it: permissions alone do not tell (root ignores them; /proc and
+    read-only file systems refuse anyway)."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise OutputError(f"{clip(str(folder))}: cannot write in {clip(str(existing))} ({err.strerror or err}); "
+                          f"choose another {option}") from None
+
+
+def check_replaceable(path: str | Path, *, starts_with: str | None = None,
+                      parquet_columns: tuple[str, ...] = (), option: str = "--out") -> None:
+    """Refuse, before any work, to replace a file that is not provably this command's own output: a
+    file that exists must be a regular file starting with ``starts_with`` (text) or a Parquet table
+    with ``parquet_columns``. A file that does not exist yet only needs a folder that accepts it."""
+    path = Path(path)
+    probe_writable(path.parent, option=option)
+    if not path.exists() and not path.is_symlink():
+        return
+    problem = "is a symbolic link" if path.is_symlink() else file_problem(path)
+    if problem is None and starts_with is not None:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            if handle.read(len(starts_with)) != starts_with:
+                problem = "was not written by ecosim"
+    if problem is None and parquet_columns:
+        import polars as pl
+
+        try:
+            columns = pl.read_parquet_schema(path)
+        except Exception:  # noqa: BLE001 - any unreadable file is simply not ours
+            columns = {}
+        if not all(c in columns for c in parquet_columns):
+            problem = "was not written by ecosim"
+    if problem is not None:
+        raise OutputError(f"{clip(str(path))}: {problem}; it would be replaced: move it or choose another {option}")
+
+
 def prepare_output_folder(folder: str | Path) -> Path:
     """Create ``folder`` and prove it can be written (a file is created and removed), or refuse."""
     folder = check_output_folder(folder)
@@ -153,6 +200,26 @@ def prepare_output_folder(folder: str | Path) -> Path:
     except OSError as err:
         raise OutputError(f"{folder}: cannot write here ({err.strerror or err}); choose another --out") from None
     return folder
+
+
+@contextmanager
+def reading(folder: str | Path) -> Iterator[None]:
+    """Read a results folder under a shared lock: refused at once while an ecosim command is writing
+    there (it holds ``FolderLock``), and no command can start writing there until the reading is done."""
+    try:
+        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDONLY)
+    except OSError:  # no lock file: no ecosim command has ever written there
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"{folder}: an ecosim command is writing these results; wait for it to finish "
+                              "and run this again") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 class FolderLock:

@@ -41,8 +41,7 @@ def compared(tmp_path_factory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def brief_html(compared, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("brief")
-    result = runner.invoke(app, ["brief", str(compared[0]), "--out", str(out), "--no-pdf", "--claims",
-                                 str(out / "no_ledger.parquet")])
+    result = runner.invoke(app, ["brief", str(compared[0]), "--out", str(out), "--no-pdf", "--no-claims"])
     assert result.exit_code == 0, result.output
     return (out / "brief.html").read_text(encoding="utf-8")
 
@@ -265,7 +264,7 @@ def test_a_brief_of_a_text_scenario_names_the_topics_models_serve_worst(tmp_path
                                  "--outcome", "vendor.Solo.excess_nll@2020-06", "--out", str(tmp_path / "cmp")])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["brief", str(tmp_path / "cmp"), "--out", str(tmp_path / "brief"), "--no-pdf",
-                                 "--claims", str(tmp_path / "no_ledger.parquet")])
+                                 "--no-claims"])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "brief" / "brief.html").read_text(encoding="utf-8")
     table = html[html.index('<table id="worst-topics">'):]

@@ -108,14 +108,19 @@ def test_a_failed_run_is_reported_the_others_are_kept_and_the_exit_status_says_s
     from ecosystem.config import load_scenario
     from ecosystem.experiments.compare import plan_compare
 
-    specs = plan_compare([load_scenario(p) for p in scenarios], seeds=[0, 1], folder=tmp_path / "runs")
+    from ecosystem.output_folder import OutputFolder
+
+    out = tmp_path / "compare"
+    with OutputFolder(out, "compare"):  # a comparison's own folder, as if an earlier compare had made it
+        pass
+    specs = plan_compare([load_scenario(p) for p in scenarios], seeds=[0, 1], folder=out / "runs")
     blocked = specs[1]
     blocked.metrics_path.mkdir(parents=True)  # a directory where the run's file must go: the write fails
     result = runner.invoke(app, ["compare", *map(str, scenarios), "--seeds", "2", "--workers", "2",
-                                 "--out", str(tmp_path), *OUTCOMES])
+                                 "--out", str(out), *OUTCOMES])
     assert result.exit_code == 1, result.output
     output = result.output.replace("\n", " ")
     assert f"run failed: {blocked.label} seed {blocked.seed}: IsADirectoryError" in output
     assert "1 run(s) failed" in output
     assert all(spec.is_done() for spec in specs if spec is not blocked)
-    assert pl.read_parquet(tmp_path / "outcomes.parquet").height == 3
+    assert pl.read_parquet(out / "outcomes.parquet").height == 3

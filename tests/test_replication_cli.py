@@ -27,7 +27,8 @@ def test_small_experiment_writes_its_folder(tmp_path):
             "--policy", "accumulate", "-o", "dim=2", "--out", str(out)]
     result = runner.invoke(app, ["replicate", *args])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"table.parquet", "manifest.json", "figure.png", "figure.svg"}
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".ecosim")} == {
+        "table.parquet", "manifest.json", "figure.png", "figure.svg"}
     table = pl.read_parquet(out / "table.parquet")
     assert set(table["arm"]) == {"replace", "accumulate"} and table["n_seeds"].max() == 4
     manifest = json.loads((out / "manifest.json").read_text())

@@ -123,8 +123,8 @@ def test_rerunning_into_a_folder_leaves_nothing_of_the_previous_run(tmp_path):
     assert (out / "figures").is_dir()
     second = runner.invoke(app, ["run", str(short(tmp_path)), "--out", str(out), "--seed", "2", "--no-figures"])
     assert second.exit_code == 0, second.output
-    assert sorted(p.name for p in out.iterdir()) == [".ecosim.lock", "manifest.json", "metrics.parquet",
-                                                     "scenario.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [".ecosim-output.json", ".ecosim.lock", "manifest.json",
+                                                     "metrics.parquet", "scenario.yaml"]
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2
     assert "seed: 2" in (out / "scenario.yaml").read_text()
 
@@ -140,8 +140,8 @@ def test_a_figure_that_fails_does_not_lose_the_simulated_run(tmp_path, monkeypat
     result = runner.invoke(app, ["run", str(short(tmp_path)), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "figures not drawn (ValueError: no figure today); the run's data is saved" in " ".join(result.output.split())
-    assert sorted(p.name for p in out.iterdir()) == [".ecosim.lock", "manifest.json", "metrics.parquet",
-                                                     "scenario.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [".ecosim-output.json", ".ecosim.lock", "manifest.json",
+                                                     "metrics.parquet", "scenario.yaml"]
 
 
 def test_a_folder_with_other_files_is_not_used_for_a_run(tmp_path):
@@ -149,8 +149,8 @@ def test_a_folder_with_other_files_is_not_used_for_a_run(tmp_path):
     out.mkdir()
     (out / "thesis.tex").write_text("precious")
     result = runner.invoke(app, ["run", str(short(tmp_path)), "--out", str(out)])
-    assert one_line_error(result) == (f"error: {out}: holds files that are not a run's results (thesis.tex); "
-                                      "choose an empty or new folder for --out")
+    assert one_line_error(result) == (f"error: {out}: holds files that ecosim did not write (thesis.tex); "
+                                      "choose a new or empty folder for --out")
     assert (out / "thesis.tex").read_text() == "precious"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from ecosystem.config import MAX_SEED, ScenarioError, validate_scenario
 from ecosystem.experiments.executors import Completed, Executor
 from ecosystem.experiments.run import manifest, simulate
 from ecosystem.io import safe_file_name, shorten, write_text, write_with
+from ecosystem.metric_table import metric_name
 
 Tag = str | int | float
 MAX_RUNS = 10_000  # runs in one comparison or sweep: about a week of baseline runs on two cores
@@ -79,6 +81,20 @@ class RunSpec:
         return _verify(self.metrics_path, self.manifest_path, self.run_id)
 
 
+RUN_FILE = re.compile(r"^(.+-s\d+-[0-9a-f]{10}\.(parquet|json)|\..+-s\d+-[0-9a-f]{10}\.(parquet|json)\..+\.tmp)$")
+
+
+def remove_run_files(folder: Path) -> int:
+    """Remove the run files (``RunSpec.run_id`` names, and temporary files of writes that were cut short)
+    from a folder of runs; anything else there is left. Returns how many were removed."""
+    removed = 0
+    for entry in Path(folder).iterdir():
+        if RUN_FILE.match(entry.name) and entry.is_file() and not entry.is_symlink():
+            entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 @dataclass(frozen=True)
 class RunRecord:
     run_id: str
@@ -107,13 +123,10 @@ class BatchReport:
 def wide_metrics(metrics: pl.DataFrame) -> pl.DataFrame:
     """Long metrics (step, date, kind, entity, metric, value) to one row per month, one column per
     dotted metric name (``web.synthetic_share_new``, ``vendor.Pioneer.excess_nll``)."""
-    name = (
-        pl.when(pl.col("kind") == pl.col("entity"))
-        .then(pl.concat_str("kind", pl.lit("."), "metric"))
-        .otherwise(pl.concat_str("kind", pl.lit("."), "entity", pl.lit("."), "metric"))
-    )
-    wide = metrics.with_columns(name.alias("name")).pivot(on="name", index=["step", "date"], values="value",
-                                                           sort_columns=True)
+    series = metrics.select("kind", "entity", "metric").unique()
+    names = series.with_columns(pl.Series("name", [metric_name(*row) for row in series.iter_rows()], dtype=pl.Utf8))
+    wide = metrics.join(names, on=["kind", "entity", "metric"]).pivot(on="name", index=["step", "date"],
+                                                                       values="value", sort_columns=True)
     return wide.sort("step")
 
 

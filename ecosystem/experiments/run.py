@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +19,9 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from ecosystem.config import Scenario
-from ecosystem.io import LOCK_NAME, FolderLock, OutputError, write_text, write_with
+from ecosystem.io import write_text, write_with
 from ecosystem.model import EcosystemModel
+from ecosystem.output_folder import OutputFolder
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -59,8 +58,9 @@ RUN_OUTPUTS = ("metrics.parquet", "scenario.yaml", "manifest.json", "figures")
 
 
 class RunFolder:
-    """The results folder of one run, owned by this process from before the simulation until its files
-    are in place, so a bad ``--out`` fails before any work and two runs never write into one folder.
+    """The results folder of one run (an ``OutputFolder`` of kind ``run``), owned by this process from
+    before the simulation until its files are in place, so a bad ``--out`` fails before any work and two
+    runs never write into one folder.
 
     New files go to ``staging`` (a fresh folder inside); ``commit`` then replaces the previous run's
     outputs with them, so the folder never shows one run's metrics beside another run's figures.
@@ -69,54 +69,26 @@ class RunFolder:
 
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
-        self._lock = FolderLock(self.out)
+        self._folder = OutputFolder(self.out, "run")
         self.staging: Path | None = None
 
+    def check(self) -> Path:
+        return self._folder.check()
+
     def __enter__(self) -> RunFolder:
-        self._lock.__enter__()
-        try:
-            self._remove_leftovers()
-            self._check_owned()
-            self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
-        except BaseException:
-            self._lock.__exit__()
-            raise
+        self._folder.__enter__()
+        self.staging = self._folder.staging()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.staging is not None and self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
-        self._lock.__exit__()
+        self._folder.__exit__(*exc)
 
     def commit(self) -> Path:
-        """Swap the staged files in: the previous outputs are moved aside, the new ones renamed in."""
+        """Swap the staged files in: the previous run's outputs are replaced, the manifest last."""
         if self.staging is None:
             raise RuntimeError("RunFolder.commit outside its with block")
-        trash = Path(tempfile.mkdtemp(prefix=".previous-", dir=self.out))
-        for name in RUN_OUTPUTS:
-            if (self.out / name).exists():
-                (self.out / name).rename(trash / name)
-        staged = sorted(self.staging.iterdir(), key=lambda p: p.name == "manifest.json")
-        for entry in staged:
-            entry.rename(self.out / entry.name)
-        shutil.rmtree(trash, ignore_errors=True)
+        self._folder.commit(self.staging, replaces=RUN_OUTPUTS, last=("manifest.json",))
         return self.out
-
-    def _remove_leftovers(self) -> None:
-        """Staging and trash folders of a run killed before it finished (we hold the lock: nobody else
-        is using them)."""
-        for entry in self.out.glob(".staging-*"):
-            shutil.rmtree(entry, ignore_errors=True)
-        for entry in self.out.glob(".previous-*"):
-            shutil.rmtree(entry, ignore_errors=True)
-
-    def _check_owned(self) -> None:
-        """Refuse a folder holding files that are not a run's: replacing outputs must never touch them."""
-        foreign = sorted(p.name for p in self.out.iterdir() if p.name not in (*RUN_OUTPUTS, LOCK_NAME))
-        if foreign:
-            listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-            raise OutputError(f"{self.out}: holds files that are not a run's results ({listed}); choose an "
-                              "empty or new folder for --out")
 
 
 def write_run_files(result: RunResult, folder: str | Path) -> Path:
