@@ -15,7 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ecosystem.config import ScenarioError, load_scenario
-from ecosystem.io import FolderLock, first_repeated
+from ecosystem.io import first_repeated
+from ecosystem.output_folder import EVERYTHING, OutputFolder
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate the web's content ecosystem and the model collapse it breeds.")
@@ -77,7 +78,7 @@ def run(
     except ScenarioError as err:
         fail(str(err))
     out = out or Path("results") / safe_file_name(resolved.name)
-    folder = _own(RunFolder(out))  # checked and locked before a month is simulated
+    folder = _own(RunFolder(out))  # checked, locked and marked before a month is simulated
     with progress_bar() as bar:
         task = bar.add_task(f"{resolved.name}: months", total=resolved.months)
         result = simulate(resolved, seed=seed, progress=lambda done, _: bar.update(task, completed=done))
@@ -142,20 +143,23 @@ def _own(resource):
     return owned
 
 
-def _clear_figures(folder: Path) -> None:
-    """Remove the figures of an earlier command in this results folder: they may show other scenarios
-    or outcomes than the tables beside them (the folder is locked by this command)."""
-    import shutil
-
-    shutil.rmtree(folder / "figures", ignore_errors=True)
-
-
-def _check_out(folder: Path) -> None:
-    """Refuse an output folder that cannot be written, before anything runs (creates nothing)."""
-    from ecosystem.io import OutputError, check_output_folder
+def _check(folder):
+    """Refuse an output folder (``OutputFolder``, ``RunFolder``) this command may not write into, before
+    anything runs: it must be new, empty or this kind of command's own (writes and removes nothing)."""
+    from ecosystem.io import OutputError
 
     try:
-        check_output_folder(folder)
+        folder.check()
+    except OutputError as err:
+        fail(str(err))
+
+
+def _commit(folder, staging: Path, **how) -> None:
+    """``folder.commit(staging, **how)``, or one line if a file the user put there is in the way."""
+    from ecosystem.io import OutputError
+
+    try:
+        folder.commit(staging, **how)
     except OutputError as err:
         fail(str(err))
 
@@ -267,23 +271,25 @@ def compare(
     except ScenarioError as err:
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
-    _check_out(out)
+    folder = OutputFolder(out, "compare")
+    _check(folder)
     if dry_run:
         done = sum(spec.is_done() for spec in specs)
         console.print(f"{len(specs)} runs ({len(loaded)} scenarios x {seeds} seeds): {done} already done, "
                       f"{len(specs) - done} to do")
         return
-    _own(FolderLock(out))
+    _own(folder)
     report = _run_all(specs, what="compare", executor=executor, out=out)
     order = [s.name for s in loaded]
     if report.done + report.skipped:
+        staging = folder.staging()
         try:
             about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end}
-            summary, _ = finish_compare(specs, outcomes, order=order, out=out, about=about)
-            _clear_figures(out)
-            draw_compare_results(read_compare(out))
+            summary, _ = finish_compare(specs, outcomes, order=order, out=staging, about=about)
+            draw_compare_results(read_compare(staging))
         except ScenarioError as err:
             fail(str(err))
+        _commit(folder, staging, replaces=(EVERYTHING,), last=("compare.json",))
         typer.echo(format_summary(summary, reference=order[0], width=min(80, console.width)))
         console.print(f"Results in {out}/", highlight=False)
         console.print("A brief from them:", highlight=False)
@@ -318,31 +324,36 @@ def sweep(
     except ScenarioError as err:
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
-    _check_out(folder)
+    owned = OutputFolder(folder, "sweep")
+    _check(owned)
     if dry_run:
         done = sum(spec.is_done() for spec in specs)
         console.print(f"{len(specs)} runs ({design.height} {loaded.file.design.kind} points x "
                       f"{loaded.file.seeds} seeds): {done} already done, {len(specs) - done} to do")
         return
-    _own(FolderLock(folder))
-    write_plan(loaded, design, out=folder)
+    _own(owned)
+    staging = owned.staging()
+    write_plan(loaded, design, out=staging)
+    _commit(owned, staging, replaces=("design.parquet", "sweep.yaml"))
     report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
     if report.done + report.skipped:
+        staging = owned.staging()
         try:
-            tables = finish_sweep(loaded, design, specs, out=folder)
+            tables = finish_sweep(loaded, design, specs, out=staging)
         except ScenarioError as err:
             fail(str(err))
         if tables.sensitivity_error:
             errors.print(f"no sensitivity indices: {tables.sensitivity_error}", highlight=False,
                          soft_wrap=True)
-        _clear_figures(folder)
         draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
                            outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
-                           sensitivity=tables.sensitivity, folder=folder / "figures", base=loaded.base_raw,
+                           sensitivity=tables.sensitivity, folder=staging / "figures", base=loaded.base_raw,
                            paths_of={p.label: p.path for p in loaded.file.parameters},
                            described=loaded.file.outcomes,
                            note=f"sweep {loaded.file.name}: {loaded.file.design.kind} design, {design.height} points "
                                 f"x {loaded.file.seeds} seed(s); {loaded.base.start:%Y-%m} to {loaded.base.end:%Y-%m}")
+        _commit(owned, staging, replaces=("outcomes.parquet", "point_means.parquet", "sensitivity.parquet",
+                                          "figures"), last=("point_means.parquet",))
         if not tables.sensitivity.is_empty():
             title = "Sensitivity indices (conf: 95% half-width)"
             console.print(_frame_table(tables.sensitivity, title=title))
@@ -366,6 +377,8 @@ def brief(
     claims: Annotated[Path | None, typer.Option(
         help="Claims ledger (Parquet) whose conditions the limitations list (default: docs/claims.parquet).")]
     = None,
+    no_claims: Annotated[bool, typer.Option("--no-claims", help="Leave out the claims ledger's limitations.")]
+    = False,
     question: Annotated[str | None, typer.Option(help="The question, in words (default: from the first "
                                                       "outcome and scenario).")] = None,
     pdf: Annotated[bool, typer.Option(help="Also print brief.pdf with the system Chromium.")] = True,
@@ -375,20 +388,30 @@ def brief(
     Example: ecosim brief results/watermark --out results/watermark/brief
     """
     from analysis.brief import write_brief
-    from ecosystem.io import clip
+    from ecosystem.io import OutputError, clip, file_problem, reading
 
     try:
         results.is_dir()
     except OSError as err:  # e.g. a name longer than the file system allows
         fail(f"{clip(str(results))}: cannot use this path ({err.strerror or err})")
-    _check_out(out)
+    if claims is not None and no_claims:
+        fail("--claims and --no-claims: give one or the other")
+    if claims is not None and (problem := file_problem(claims)):
+        fail(f"--claims {clip(str(claims))}: {problem}; give the ledger's Parquet file (docs/claims.parquet)")
+    folder = OutputFolder(out, "brief")
+    _check(folder)
     try:
-        written = write_brief(results, out, claims=claims, question=question, pdf=pdf)
-    except ScenarioError as err:
+        with reading(results):  # a comparison still writing its results is refused, not half read
+            _own(folder)
+            staging = folder.staging()
+            written = write_brief(results, staging, claims=claims, with_claims=not no_claims, question=question,
+                                  pdf=pdf)
+    except (ScenarioError, OutputError) as err:
         fail(str(err))
-    console.print(f"Brief in {written.html}", highlight=False, soft_wrap=True)
+    _commit(folder, staging, replaces=(EVERYTHING,), last=("brief.html",))
+    console.print(f"Brief in {out / written.html.name}", highlight=False, soft_wrap=True)
     if written.pdf is not None:
-        console.print(f"PDF in {written.pdf}", highlight=False, soft_wrap=True)
+        console.print(f"PDF in {out / written.pdf.name}", highlight=False, soft_wrap=True)
     elif pdf:
         errors.print(f"no PDF: {written.pdf_problem}", highlight=False, soft_wrap=True)
 
@@ -449,22 +472,29 @@ def replicate(
     try:
         options = resolve_options(name, options_from_cli(name, given=given, extra=option or []))
         out = out or Path("results") / "replication" / name
-        _check_out(out)  # a folder that cannot be written fails now, not after the experiment
+        folder = OutputFolder(out, "replicate")
+        _check(folder)  # a folder that is not ours or cannot be written fails now, not after the experiment
         started = time.perf_counter()
         with console.status(f"replicating {name}..."):
             result = run_experiment(name, **options)
     except ReplicationError as err:
         fail(str(err))
-    write_replication(name, result, options, out, wall_seconds=time.perf_counter() - started)
+    _own(folder)  # locked from here: a second replication into it is refused, never mixes its files in
+    staging = folder.staging()
+    write_replication(name, result, options, staging, wall_seconds=time.perf_counter() - started)
     if figures:
         from analysis.replication_figures import draw_replication_figure
 
-        draw_replication_figure(name, result, out)
+        draw_replication_figure(name, result, staging)
+    _commit(folder, staging, replaces=(EVERYTHING,), last=("manifest.json",))
     console.print(f"{name}: {result.height} rows in {out}/ ({time.perf_counter() - started:.1f} s)")
 
 
 # ----------------------------------------------------------------------------------------------
 # Text reality: embed a corpus ahead of time, and read what a model writes
+
+
+LEDGER_SIGNATURE = "# Claims ledger\n\nGenerated by `ecosim claims`"  # how claims.md starts: a file it may replace
 
 
 @app.command()
@@ -475,8 +505,8 @@ def claims(
     readme: Annotated[Path | None, typer.Option(help="README whose claims block is regenerated.")]
     = Path("README.md"),
     runs: Annotated[Path | None, typer.Option(help="Folder of the ledger's runs (resumable).")] = None,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Delete the ledger's finished runs first (after a "
-                                                        "change to the engine).")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Delete the ledger's finished run files first (after a "
+                                                        "change to the engine); nothing else is removed.")] = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
@@ -489,6 +519,8 @@ def claims(
     import time
 
     from analysis.claims import REPO, check_readme, measure, measure_replications, plan, write_ledger
+    from ecosystem.experiments.batch import remove_run_files
+    from ecosystem.io import OutputError, check_replaceable
 
     started = time.perf_counter()
     if not quick and readme is not None:
@@ -497,15 +529,20 @@ def claims(
         except ValueError as err:
             fail(str(err))
     base = REPO / "results" / ("claims_quick" if quick else "claims")
-    folder = runs or base / "runs"
+    folder = OutputFolder(runs or base / "runs", "claims", option="--runs")
     docs = docs or (base if quick else REPO / "docs")
-    if fresh and folder.exists():
-        import shutil
-
-        shutil.rmtree(folder)
-    specs = plan(quick=quick, folder=folder)
+    try:  # everything the ledger will write is checked before the first run
+        check_replaceable(docs / "claims.md", starts_with=LEDGER_SIGNATURE, option="--docs")
+        check_replaceable(docs / "claims.parquet", parquet_columns=("id", "verdict"), option="--docs")
+    except OutputError as err:
+        fail(str(err))
+    _check(folder)
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
-    report = _run_all(specs, what="claims", executor=executor, out=folder)
+    _own(folder)
+    if fresh:
+        remove_run_files(folder.path)
+    specs = plan(quick=quick, folder=folder.path)
+    report = _run_all(specs, what="claims", executor=executor, out=folder.path)
     _exit_if_failed(report)
     with console.status("replications..."):
         replications = measure_replications(quick=quick)
