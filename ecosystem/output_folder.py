@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -33,10 +34,12 @@ class OutputFolder:
     ``__enter__`` (checked, locked, marked) to ``__exit__``. ``check()`` refuses a folder without
     writing anything, for the checks made before any work starts."""
 
-    def __init__(self, path: str | Path, kind: str, *, option: str = "--out") -> None:
+    def __init__(self, path: str | Path, kind: str, *, option: str = "--out",
+                 own_names: re.Pattern[str] | None = None) -> None:
         self.path = Path(path)
         self.kind = kind
         self.option = option
+        self.own_names = own_names  # names that prove a folder without a marker is ours (a cache's hashed files)
         self._lock: FolderLock | None = None
         self._stagings: list[Path] = []
 
@@ -58,6 +61,9 @@ class OutputFolder:
         if not [name for name in entries if name not in _OURS]:
             return self.path
         marker = read_marker(self.path)
+        if marker is None and self.own_names is not None and all(
+                self.own_names.match(name) for name in entries if name not in _OURS):
+            return self.path
         if marker is None:
             listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
             raise OutputError(f"{self.path}: holds files that ecosim did not write ({clip(listed, 120)}); "
@@ -81,6 +87,15 @@ class OutputFolder:
             self._lock = None
             raise
         return self
+
+    def claim(self) -> Path:
+        """Check, create and mark the folder without locking it: for a cache that many processes fill at
+        once, each file written atomically under a name that says what it holds."""
+        self.check()
+        self.path.mkdir(parents=True, exist_ok=True)
+        if read_marker(self.path) is None:
+            self._write_marker(set())
+        return self.path
 
     def __exit__(self, *exc: object) -> None:
         for staging in self._stagings:

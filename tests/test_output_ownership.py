@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
+from ecosystem.content.embedding import CACHE_ENTRY
 from ecosystem.experiments.batch import RunSpec, remove_run_files
 from ecosystem.io import LOCK_NAME, FolderLock, OutputError
 from ecosystem.output_folder import EVERYTHING, MARKER_NAME, OutputFolder
@@ -252,3 +253,27 @@ def test_a_tampered_marker_cannot_name_files_outside_its_folder(tmp_path):
     with pytest.raises(OutputError, match="ecosim did not write"):
         OutputFolder(out, "compare").check()
     assert victim.read_text() == "keep"
+
+
+@pytest.mark.parametrize("target", ["user folder", "symlink to it", "home folder", "under /proc"])
+def test_embed_never_caches_into_a_folder_that_is_not_a_cache(target, tmp_path):
+    corpus = Path(__file__).parent / "data" / "docstrings_sample.jsonl"
+    mine = home_folder(tmp_path / "home") if target == "home folder" else user_folder(tmp_path / "mine")
+    before = snapshot(mine)
+    cache = {"user folder": mine, "home folder": mine, "under /proc": Path("/proc/ecosim-cache"),
+             "symlink to it": tmp_path / "link"}[target]
+    if target == "symlink to it":
+        cache.symlink_to(mine, target_is_directory=True)
+    result = runner.invoke(app, ["embed", str(corpus), "--topic-column", "topic", "--cache", str(cache)])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "cache" in result.output and "embedded" not in result.output  # refused before any embedding
+    assert snapshot(mine) == before
+
+
+def test_a_cache_folder_of_cache_entries_only_is_used_as_it_is(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"{'a' * 32}.parquet").write_bytes(b"an older entry")
+    folder = OutputFolder(cache, "embed", own_names=CACHE_ENTRY)
+    assert folder.claim() == cache
+    assert (cache / MARKER_NAME).is_file() and (cache / f"{'a' * 32}.parquet").read_bytes() == b"an older entry"

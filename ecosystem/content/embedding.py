@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,9 +21,11 @@ import numpy as np
 import polars as pl
 
 from ecosystem.io import write_with
+from ecosystem.output_folder import OutputFolder
 
 CHUNK = 256  # documents per progress step (and per encode call, so results do not depend on corpus size)
 BATCH_SIZE = 32
+CACHE_ENTRY = re.compile(r"^[0-9a-f]{32}\.parquet$")  # what cache_key names; a folder of only these is a cache
 DEFAULT_CACHE = "~/.cache/ecosim"  # or $ECOSIM_CACHE; embeddings go in its embeddings/ folder
 
 Progress = Callable[[int, int], None]
@@ -51,6 +54,11 @@ def resolve_model(model: str | None) -> Path:
 
 def cache_folder(cache: str | None) -> Path:
     return (Path(cache) if cache else Path(os.environ.get("ECOSIM_CACHE", DEFAULT_CACHE)) / "embeddings").expanduser()
+
+
+def owned_cache(cache: str | None, *, option: str = "reality.cache") -> OutputFolder:
+    """The embedding cache as an output folder: new, empty, marked, or holding only cache entries."""
+    return OutputFolder(cache_folder(cache), "embed", option=option, own_names=CACHE_ENTRY)
 
 
 def model_identity(path: Path) -> str:
@@ -89,7 +97,10 @@ def embed_texts(
     target = cache_folder(cache) / f"{cache_key(corpus_hash, model_identity(path), max_tokens)}.parquet"
     if target.is_file():
         return _read_cached(str(target), target.stat().st_mtime_ns)
+    owned = owned_cache(cache)
+    owned.check()  # before the (long) encoding: a folder that is not a cache is refused at once
     vectors = _encode(texts, path, max_tokens=max_tokens, progress=progress)
+    owned.claim()
     frame = pl.DataFrame({"vector": vectors}, schema={"vector": pl.Array(pl.Float32, vectors.shape[1])})
     write_with(target, frame.write_parquet)
     return vectors

@@ -21,7 +21,7 @@ import numpy as np
 
 from ecosystem.config import RealityConfig
 from ecosystem.content.corpus import Corpus, read_corpus
-from ecosystem.content.embedding import Progress, embed_texts, resolve_model
+from ecosystem.content.embedding import Progress, embed_texts, owned_cache, resolve_model
 from ecosystem.content.reality import NEVER_ABSENT, Reality, tail_topics
 from ecosystem.learning.mixture import Mixture
 
@@ -81,6 +81,7 @@ def embed_corpus(config: RealityConfig, corpus: Corpus, *, progress: Progress | 
 def check_text_config(config: RealityConfig) -> None:
     """Checks that need the corpus itself (not its embeddings); raises ``ValueError`` with one line."""
     resolve_model(config.model)
+    owned_cache(config.cache).check()  # a cache folder that is not one is refused before hours of embedding
     corpus = load_corpus(config)
     n = len(corpus)
     if n <= config.dim:
