@@ -586,6 +586,13 @@ def embed(
         fail(str(err))
     except ValueError as err:  # pydantic's ValidationError
         fail(f"{corpus}: {describe_errors(err) if hasattr(err, 'errors') else err}")
+    from ecosystem.content.embedding import owned_cache
+    from ecosystem.io import OutputError
+
+    try:
+        owned_cache(config.cache, option="--cache").check()  # before the corpus is read and embedded
+    except OutputError as err:
+        fail(str(err))
     documents = load_corpus(config)
     started = time.perf_counter()
     with progress_bar() as bar:
