@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analysis.assumptions import policy_starts
-from ecosystem.config import ScenarioError
-from ecosystem.experiments.compare import scenario_file_stem
+from ecosystem.config import (
+    MAX_YAML_BYTES,
+    Scenario,
+    ScenarioError,
+    describe_errors,
+    read_yaml_mapping,
+    validate_scenario,
+)
+from ecosystem.experiments.compare import SUMMARY_COLUMNS, scenario_file_stem
 from ecosystem.experiments.schema import Outcome, SweepFile
+from ecosystem.experiments.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
+from ecosystem.io import clip, file_problem, first_repeated
 
 NEEDED = ["compare.json", "summary.parquet", "outcomes.parquet", "bands.parquet"]
 
@@ -67,7 +77,8 @@ class CompareResults:
 
 
 def read_compare(folder: str | Path) -> CompareResults:
-    """Read a comparison folder; a folder that is not one raises ``ScenarioError`` naming what is missing."""
+    """Read a comparison folder, every file checked as an input is; a folder that is not one, or a damaged
+    file, raises ``ScenarioError`` in one line naming the file and what is wrong."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ScenarioError(f"{folder}: no such results folder")
@@ -75,17 +86,160 @@ def read_compare(folder: str | Path) -> CompareResults:
     if missing:
         raise ScenarioError(f"{folder}: not a finished comparison (missing {', '.join(missing)}); "
                             f"run ecosim compare ... --out {folder} first")
+    record = _validated(CompareRecord, _json_mapping(folder / "compare.json"), folder / "compare.json")
+    names = [o.name for o in record.outcomes]
+    summary = _table(folder / "summary.parquet", {**dict.fromkeys(SUMMARY_COLUMNS[:5], "text"), "n": "integer",
+                                                  **dict.fromkeys(SUMMARY_COLUMNS[6:], "number")})
+    _covers(folder / "summary.parquet", summary, record.outcomes, record.scenarios)
+    table = _table(folder / "outcomes.parquet", {"scenario": "text", "seed": "integer",
+                                                 **dict.fromkeys(names, "number")})
+    bands = _table(folder / "bands.parquet", {"outcome": "text", "scenario": "text", "date": "date", "n": "integer",
+                                              "mean": "number", "ci_low": "number", "ci_high": "number"})
+    _covers(folder / "bands.parquet", bands, record.outcomes)
+    if (folder / "runs.parquet").is_file():
+        _schema_has(folder / "runs.parquet", {"scenario": "text", "date": "date"})
+    paths = {name: folder / "scenarios" / f"{scenario_file_stem(name)}.yaml" for name in record.scenarios}
+    scenarios = {name: _recorded_scenario(_yaml_record(path), source=str(path)) for name, path in paths.items()}
+    return CompareResults(folder=folder, about=record.model_dump(mode="json"), outcomes=list(record.outcomes),
+                          summary=summary, table=table, bands=bands, scenarios=scenarios)
+
+
+# ----------------------------------------------------------------------------------------------
+# Results read as inputs: a file edited, truncated or replaced by hand is named, never a traceback
+
+
+MAX_RECORD_BYTES = MAX_YAML_BYTES  # compare.json; a real one is a few kilobytes
+
+
+class CompareRecord(BaseModel):
+    """``compare.json``: what was compared (``finish_compare``); other keys are kept as they are."""
+
+    model_config = ConfigDict(extra="allow")
+    reference: str
+    scenarios: Annotated[list[str], Field(min_length=1)]
+    seeds: Annotated[list[int], Field(min_length=1)]
+    outcomes: Annotated[list[Outcome], Field(min_length=1)]
+    files: list[str] = []
+    set: list[str] = []
+    end: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CompareRecord:
+        if self.reference != self.scenarios[0]:
+            raise ValueError(f"reference {self.reference!r} is not the first of scenarios {self.scenarios}")
+        for what, items in (("scenario", self.scenarios), ("seed", self.seeds),
+                            ("outcome", [o.name for o in self.outcomes])):
+            twice = first_repeated(items)
+            if twice is not None:
+                raise ValueError(f"{what} {twice!r} is listed twice")
+        return self
+
+
+AGAIN = "the results are damaged: run the command that wrote them again"
+
+
+def _damaged(path: Path, problem: str) -> ScenarioError:
+    return ScenarioError(f"{clip(str(path))}: {problem}; {AGAIN}")
+
+
+def _validated(model: type[BaseModel], data: Any, path: Path) -> Any:
     try:
-        about = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
-        scenarios = {name: yaml.safe_load((folder / "scenarios" / f"{scenario_file_stem(name)}.yaml")
-                                          .read_text(encoding="utf-8")) for name in about["scenarios"]}
-        return CompareResults(
-            folder=folder, about=about, outcomes=[Outcome.model_validate(o) for o in about["outcomes"]],
-            summary=pl.read_parquet(folder / "summary.parquet"), table=pl.read_parquet(folder / "outcomes.parquet"),
-            bands=pl.read_parquet(folder / "bands.parquet"), scenarios=scenarios)
-    except (OSError, KeyError, ValueError, yaml.YAMLError, pl.exceptions.PolarsError) as err:
-        raise ScenarioError(f"{folder}: unreadable comparison results: {type(err).__name__}: "
-                            f"{str(err).splitlines()[0] if str(err) else ''}") from None
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise _damaged(path, clip(describe_errors(err))) from None
+
+
+def _json_mapping(path: Path) -> dict[str, Any]:
+    """A JSON file whose top level is an object (checked to be a regular file of a sane size first)."""
+    problem = file_problem(path)
+    if problem:
+        raise _damaged(path, problem)
+    try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise _damaged(path, f"file is over {MAX_RECORD_BYTES / 1e6:.0f} MB")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise _damaged(path, f"unreadable JSON ({_first_line(err)})") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _yaml_record(path: Path) -> dict[str, Any]:
+    """A YAML mapping a results folder keeps, read with the limits of a scenario file (size, alias bombs)."""
+    try:
+        return read_yaml_mapping(path)
+    except ScenarioError as err:
+        raise ScenarioError(f"{err}; {AGAIN}") from None
+
+
+def _recorded_scenario(raw: Any, *, source: str) -> dict[str, Any]:
+    """A scenario a results folder keeps, complete and valid (checked without its corpus), as ``model_dump``
+    writes it."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{source}: expected a resolved scenario, a mapping, got {type(raw).__name__}; {AGAIN}")
+    missing = [name for name in Scenario.model_fields if name not in raw]
+    if missing:
+        raise ScenarioError(f"{source}: lacks field(s) {clip(', '.join(missing), 200)} of a resolved scenario; "
+                            f"{AGAIN}")
+    try:
+        return validate_scenario(raw, source=source, recorded=True).model_dump(mode="json")
+    except ScenarioError as err:
+        raise ScenarioError(f"{err}; {AGAIN}") from None
+
+
+# What a column may hold, by the kinds the writers give it (an all-null column is of type Null)
+KINDS: dict[str, Callable[[pl.DataType], bool]] = {
+    "text": lambda t: t in (pl.Utf8, pl.Null),
+    "integer": lambda t: t.is_integer() or t == pl.Null,
+    "number": lambda t: t.is_numeric() or t == pl.Null,
+    "date": lambda t: t == pl.Date,
+    "any": lambda t: True,
+}
+
+
+def _table(path: Path, columns: dict[str, str], *, rows: bool = True) -> pl.DataFrame:
+    """A Parquet table with ``columns`` of the given ``KINDS`` (others may follow); with ``rows``, not empty."""
+    _schema_has(path, columns)
+    try:
+        table = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise _damaged(path, f"unreadable Parquet ({_first_line(err)})") from None
+    if rows and table.is_empty():
+        raise _damaged(path, "no rows")
+    return table
+
+
+def _schema_has(path: Path, columns: dict[str, str]) -> None:
+    problem = file_problem(path)
+    if problem:
+        raise _damaged(path, problem)
+    try:
+        schema = pl.read_parquet_schema(path)
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise _damaged(path, f"unreadable Parquet ({_first_line(err)})") from None
+    missing = [name for name in columns if name not in schema]
+    if missing:
+        raise _damaged(path, f"lacks column(s) {clip(', '.join(missing), 200)}")
+    wrong = [f"{name} is {schema[name]}, not {kind}" for name, kind in columns.items() if not KINDS[kind](schema[name])]
+    if wrong:
+        raise _damaged(path, f"column(s) of the wrong type: {clip(', '.join(wrong), 200)}")
+
+
+def _first_line(err: Exception) -> str:
+    return clip((str(err).splitlines() or [type(err).__name__])[0], 120)
+
+
+def _covers(path: Path, table: pl.DataFrame, outcomes: list[Outcome], scenarios: list[str] | None = None) -> None:
+    """Every outcome has rows in ``table``: for each of ``scenarios``, or for any when None."""
+    present = set(table.select("outcome", "scenario").unique().iter_rows())
+    wanted = [(o.name, s) for o in outcomes for s in scenarios] if scenarios else [(o.name, None) for o in outcomes]
+    if scenarios is None:
+        present = {(outcome, None) for outcome, _ in present}
+    missing = [f"{outcome} of {scenario}" if scenario else outcome for outcome, scenario in wanted
+               if (outcome, scenario) not in present]
+    if missing:
+        raise _damaged(path, f"no rows for {clip(', '.join(missing), 200)}")
 
 
 def is_sweep(folder: Path) -> bool:
@@ -130,19 +284,23 @@ class SweepResults:
 
 
 def read_sweep(folder: str | Path) -> SweepResults:
-    """Read a finished sweep folder; a folder that is not one raises ``ScenarioError`` naming what is missing."""
+    """Read a finished sweep folder, every file checked as an input is; a folder that is not one, or a
+    damaged file, raises ``ScenarioError`` in one line naming the file and what is wrong."""
     folder = Path(folder)
     missing = [n for n in ("sweep.yaml", "outcomes.parquet", "point_means.parquet") if not (folder / n).is_file()]
     if missing:
         raise ScenarioError(f"{folder}: not a finished sweep (missing {', '.join(missing)}); run ecosim sweep ... "
                             f"--out {folder} first")
-    try:
-        record = yaml.safe_load((folder / "sweep.yaml").read_text(encoding="utf-8"))
-        sensitivity = folder / "sensitivity.parquet"
-        return SweepResults(
-            folder=folder, file=SweepFile.model_validate(record["sweep"]), base=record["base"],
-            table=pl.read_parquet(folder / "outcomes.parquet"), means=pl.read_parquet(folder / "point_means.parquet"),
-            sensitivity=pl.read_parquet(sensitivity) if sensitivity.is_file() else pl.DataFrame())
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError, pl.exceptions.PolarsError) as err:
-        raise ScenarioError(f"{folder}: unreadable sweep results: {type(err).__name__}: "
-                            f"{str(err).splitlines()[0] if str(err) else ''}") from None
+    path = folder / "sweep.yaml"
+    record = _yaml_record(path)
+    file = _validated(SweepFile, record.get("sweep"), path)
+    base = _recorded_scenario(record.get("base"), source=f"{path}: base")
+    parameters = dict.fromkeys((p.label for p in file.parameters), "any")
+    outcomes = dict.fromkeys((o.name for o in file.outcomes), "number")
+    table = _table(folder / "outcomes.parquet", {"point": "integer", "seed": "integer", **parameters, **outcomes},
+                   rows=False)
+    means = _table(folder / "point_means.parquet", {"point": "integer", **parameters, **outcomes}, rows=False)
+    path = folder / "sensitivity.parquet"
+    sensitivity = _table(path, {name: "text" if kind == pl.Utf8 else "number" for name, kind in
+                                SENSITIVITY_COLUMNS.items()}, rows=False) if path.is_file() else pl.DataFrame()
+    return SweepResults(folder=folder, file=file, base=base, table=table, means=means, sensitivity=sensitivity)

@@ -35,6 +35,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 
@@ -161,14 +162,15 @@ class RealityConfig(Section):
     max_tokens: Annotated[int, Field(ge=8, le=512, title="tokens of each document the model reads")] = 128
 
     @model_validator(mode="after")
-    def _text_corpus_usable(self) -> RealityConfig:
+    def _text_corpus_usable(self, info: ValidationInfo) -> RealityConfig:
         if self.kind == "text":
             from ecosystem.content.text_reality import check_text_config
 
             if self.drift.new_topics_per_year > 0:
                 raise ValueError("drift.new_topics_per_year: a text reality drifts by its corpus's dates "
                                  "(date_column); set it to 0")
-            check_text_config(self)
+            if not (info.context or {}).get("recorded"):
+                check_text_config(self)
         return self
 
 
@@ -600,9 +602,11 @@ def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) 
     return validate_scenario(raw, source=str(path))
 
 
-def validate_scenario(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
+def validate_scenario(raw: dict[str, Any], *, source: str = "scenario", recorded: bool = False) -> Scenario:
+    """``recorded``: a scenario a results folder keeps, checked without its corpus and model (a brief may be
+    made where they no longer are)."""
     try:
-        return Scenario.model_validate(raw)
+        return Scenario.model_validate(raw, context={"recorded": recorded})
     except ValidationError as err:
         raise ScenarioError(f"{source}: {describe_errors(err)}") from None
 

@@ -4,7 +4,16 @@ cannot be read. Each is refused in one line naming what is wrong, before any wor
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
@@ -13,6 +22,24 @@ from tests.test_robust_files import one_line_error
 from tests.test_robust_sweeps import sweep_file
 
 runner = CliRunner()
+BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+                 + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)]
+                 + ["name: *i", ""])  # a billion values once expanded
+
+
+@contextmanager
+def no_hang(seconds: int = 60):
+    """Fail, rather than hang the suite, if the block blocks (a FIFO) or runs away (an alias bomb)."""
+    def stop(*_):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 # ---------------------------------------------------------------------------------------------------
 # --set and --end: a value PyYAML cannot build is one line naming the field, as in a scenario file
@@ -63,3 +90,81 @@ def test_a_huge_hexadecimal_number_in_a_scenario_file_is_one_line(write_yaml):
     result = runner.invoke(app, ["validate", str(path)])
     assert one_line_error(result) == (f"error: {path}: humans.writers: Input should be less than or equal to 100000 "
                                       "(got a value too long to print)")
+
+
+# ---------------------------------------------------------------------------------------------------
+# brief: results read as inputs; a tampered file is named in one line and no brief is written
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> dict[str, Path]:
+    """A finished comparison and a finished sweep of the tiny scenario, four months each (a few seconds)."""
+    root = tmp_path_factory.mktemp("finished")
+    compared = runner.invoke(app, ["compare", str(TINY), str(TINY.parent / "tiny_watermark.yaml"), "--seeds", "2",
+                                   "--workers", "1", "--end", "2020-04", "--out", str(root / "compare")])
+    assert compared.exit_code == 0, compared.output
+    sweep = sweep_file(root, parameters=[{"path": "farms.fixed_cost", "levels": [10, 20]}],
+                       outcomes=[{"name": "share", "metric": "web.synthetic_share_new", "at": "2020-03"}])
+    swept = runner.invoke(app, ["sweep", str(sweep), "--end", "2020-04", "--workers", "1", "--out",
+                                str(root / "sweep")])
+    assert swept.exit_code == 0, swept.output
+    return {"compare": root / "compare", "sweep": root / "sweep"}
+
+
+def _replace(path: Path, text: str) -> None:
+    path.unlink()
+    path.write_text(text)
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _drop_base_fields(path: Path) -> None:
+    record = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**record, "base": {"name": "base"}}))
+
+
+TAMPERED = {
+    "summary with other columns": ("compare", "summary.parquet",
+                                   lambda p: pl.DataFrame({"x": [1]}).write_parquet(p),
+                                   "lacks column(s) outcome, label, unit"),
+    "summary without rows": ("compare", "summary.parquet",
+                             lambda p: pl.read_parquet(p).head(0).write_parquet(p), "no rows"),
+    "compare.json an empty list": ("compare", "compare.json", lambda p: _replace(p, "[]"),
+                                   "expected a JSON object, got list"),
+    "compare.json all nulls": ("compare", "compare.json",
+                               lambda p: _replace(p, json.dumps(dict.fromkeys(json.loads(p.read_text())))),
+                               "reference: Input should be a valid string"),
+    "compare.json nested too deeply": ("compare", "compare.json", lambda p: _replace(p, "[" * 100_000),
+                                       "unreadable JSON"),
+    "scenario a YAML list": ("compare", "scenarios/tiny.yaml", lambda p: _replace(p, "- a\n- b\n"),
+                             "expected a mapping of fields at the top level, got list"),
+    "scenario an alias bomb": ("compare", "scenarios/tiny.yaml", lambda p: _replace(p, BOMB),
+                               "more than 100,000 values once its aliases"),
+    "scenario a FIFO": ("compare", "scenarios/tiny.yaml", _fifo, "is not a regular file"),
+    "scenario cut short": ("compare", "scenarios/tiny_watermark.yaml", lambda p: _replace(p, "name: tiny\n"),
+                           "lacks field(s) description, start, end"),
+    "sweep table with other columns": ("sweep", "point_means.parquet",
+                                       lambda p: pl.DataFrame({"x": [1]}).write_parquet(p),
+                                       "lacks column(s) point, farms.fixed_cost, share"),
+    "sweep.yaml a list": ("sweep", "sweep.yaml", lambda p: _replace(p, "- a\n"),
+                          "expected a mapping of fields at the top level, got list"),
+    "sweep base cut short": ("sweep", "sweep.yaml", _drop_base_fields, "base: lacks field(s) description"),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERED), ids=list(TAMPERED))
+def test_a_tampered_results_file_is_named_in_one_line_and_no_brief_is_written(finished, tmp_path, case):
+    kind, name, tamper, expected = TAMPERED[case]
+    results = tmp_path / kind
+    shutil.copytree(finished[kind], results, ignore=shutil.ignore_patterns("figures", "runs"))
+    tamper(results / name)
+    out = tmp_path / "brief"
+    with no_hang():
+        result = runner.invoke(app, ["brief", str(results), "--out", str(out), "--no-pdf"])
+    message = one_line_error(result)
+    assert message.startswith(f"error: {results / name}") and expected in message, message
+    assert message.endswith("the results are damaged: run the command that wrote them again")
+    assert not [p.name for p in out.rglob("*") if p.suffix in (".html", ".pdf", ".png", ".svg")]
