@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -43,7 +44,8 @@ def test_every_claim_is_measured_on_its_reduced_runs(quick_entries):
     assert [e.claim.id for e in quick_entries] == [c.id for c in CLAIMS] + [r.id for r in REPLICATIONS]
     for entry in quick_entries:
         assert len(entry.values) == 2 and all(math.isfinite(v) for v in entry.values), entry.claim.id
-        assert entry.verdict in {"holds", "not shown", "measured", "matches theory", "differs from theory"}
+        assert entry.verdict in {"holds", "not shown", "contradicted", "measured", "matches theory",
+                                 "differs from theory"}
         assert "{effect}" not in entry.sentence() and entry.effect_text() in entry.sentence()
 
 
@@ -71,3 +73,29 @@ def test_readme_numbers_are_the_ledgers():
     assert ledger.is_file(), "docs/claims.parquet is missing: run `ecosim claims`"
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert readme_block(pl.read_parquet(ledger)) in text
+
+
+def _entry(values: list[float], direction: int) -> Entry:
+    claim = CLAIMS[0].__class__(id="x", statement="{effect}", arms=(), measure=lambda runs: 0.0, unit="nats",
+                                holds="", fails="", direction=direction)
+    return Entry(claim, np.array(values), range(100, 100 + len(values)))
+
+
+@pytest.mark.parametrize(("values", "direction", "verdict"), [
+    ([1.0, 1.2, 0.9, 1.1], +1, "holds"),
+    ([-1.0, -1.2, -0.9, -1.1], +1, "contradicted"),
+    ([-1.0, -1.2, -0.9, -1.1], -1, "holds"),
+    ([1.0, 1.2, 0.9, 1.1], -1, "contradicted"),
+    ([1.0, -1.2, 0.9, -1.1], +1, "not shown"),
+    ([1.0, 1.2, 0.9, 1.1], 0, "measured"),
+])
+def test_an_interval_against_the_claimed_direction_is_contradicted_not_unshown(values, direction, verdict):
+    assert _entry(values, direction).verdict == verdict
+
+
+def test_the_ledger_table_keeps_each_seeds_value(tmp_path):
+    entry = _entry([0.5, 0.45, 0.55], +1)
+    frame = write_ledger([entry], docs=tmp_path, readme=None)
+    row = pl.read_parquet(tmp_path / "claims.parquet").row(0, named=True)
+    assert row["seed"] == [100, 101, 102] and row["value"] == [0.5, 0.45, 0.55]
+    assert frame["verdict"].to_list() == ["holds"]

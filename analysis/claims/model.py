@@ -88,8 +88,10 @@ class Entry:
             return "measured"
         if math.isnan(est.low):
             return "too few seeds"
-        shown = est.low > 0 if self.claim.direction > 0 else est.high < 0
-        return "holds" if shown else "not shown"
+        above, below = est.low > 0, est.high < 0
+        if above or below:
+            return "holds" if above == (self.claim.direction > 0) else "contradicted"
+        return "not shown"
 
     def effect_text(self) -> str:
         est, d = self.estimate, self.claim.digits
