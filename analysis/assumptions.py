@@ -10,26 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-# One entry per lever: what it does in plain words, and the source its numbers come from
-# (the README's lever table and docs/policies.md; sources in docs/calibration.md).
-LEVERS: dict[str, tuple[str, str]] = {
-    "watermark_mandate": ("vendors mark their API output with a watermark that edits weaken; open weights may "
-                          "be exempt", "Kirchenbauer et al. 2023, 2024; Piet et al. 2025"),
-    "watermark_registry": ("member vendors share watermark keys, so each crawler detects the members' marks",
-                           "Kirchenbauer et al. 2023, 2024; Piet et al. 2025"),
-    "detector_filtering": ("crawlers drop pages a detector flags at a target false-positive rate",
-                           "OpenAI classifier 2023; DetectGPT; Sadasivan et al."),
-    "crawler_opt_out": ("human sites adopt robots.txt opt-outs along a curve; compliant crawlers skip them",
-                        "Longpre et al. 2024"),
-    "provenance_signing": ("writers sign their pages; crawlers may trust and prefer signed pages",
-                           "no published adoption figure: an assumption to sweep"),
-    "human_data_license": ("vendors buy fresh human text within a budget and train on it with their crawl",
-                           "Villalobos et al. 2024 (stock of human text); prices assumed"),
-    "data_retention": ("vendors keep only the last months of crawled batches",
-                       "Gerstgrasser et al. 2024 (accumulate vs replace)"),
-    "farm_ranking_penalty": ("search demotes sites by the share of their new pages a detector flags",
-                             "OpenAI classifier 2023; DetectGPT; Sadasivan et al."),
-}
+from ecosystem.policies import LEVERS as DECLARED
+
+# Each lever's plain-words description and published source, as its module in ecosystem/policies/ declares them.
+LEVERS: dict[str, tuple[str, str]] = {kind: (lever.description, lever.source) for kind, lever in DECLARED.items()}
 SECTION_SOURCES = {
     "market": "Similarweb first-mover shares",
     "farms": "Krishna et al. 2023; Koike et al. 2024; He et al. 2024 (evasion)",

@@ -25,7 +25,7 @@ import math
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import yaml
 from pydantic import (
@@ -387,100 +387,17 @@ class DetectorConfig(Section):
 
 
 class PolicyBase(Section):
+    """A lever's entry under ``policies:``; each lever's own fields are in its module, ecosystem/policies/."""
+
+    references: ClassVar[dict[str, str]] = {}  # field -> what it names ("vendor", "vendor's crawler", "detector")
     start: Month
     end: Month | None = None  # last month in force (inclusive); None: for ever
 
 
-class WatermarkMandate(PolicyBase):
-    """Vendors watermark their API output; open weights may be exempt."""
+# The lever modules build their config classes on the ones above, so they are imported here, after them.
+from ecosystem.policies.registry import POLICY_CONFIGS  # noqa: E402
 
-    kind: Literal["watermark_mandate"]
-    compliance: Share = 1.0
-    basis: Literal["vendors", "output"] = "vendors"  # share of vendors that comply, or share of output marked
-    open_weight_exempt: bool = True
-
-
-class WatermarkRegistry(PolicyBase):
-    """Members share their watermark keys, so each member's crawler detects every member's marks."""
-
-    kind: Literal["watermark_registry"]
-    members: list[str] | None = None  # vendor names; None: every vendor
-
-
-class DetectorFiltering(PolicyBase):
-    """Crawlers discard pages a detector flags, at the detector's threshold for ``target_fpr``."""
-
-    kind: Literal["detector_filtering"]
-    detector: str
-    target_fpr: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # default: the detector's own
-    crawlers: list[str] | None = None  # vendor names; None: every crawler
-
-
-class CrawlerOptOut(PolicyBase):
-    """Human sites adopt robots.txt opt-outs along a logistic curve; crawlers comply or not."""
-
-    kind: Literal["crawler_opt_out"]
-    final_share: Share = 0.3
-    months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
-    compliance: Share = 1.0  # share of crawlers that respect opt-outs
-
-
-class ProvenanceSigning(PolicyBase):
-    """Human writers sign what they publish (C2PA-like), adopting along a logistic curve."""
-
-    kind: Literal["provenance_signing"]
-    final_share: Share = 0.5
-    months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
-    crawlers_trust_signed: bool = True  # signed pages skip crawler checks and are preferred
-    signed_weight: Annotated[float, Field(ge=1.0)] = 2.0
-
-
-class HumanDataLicense(PolicyBase):
-    """Vendors buy fresh human data (new draws from reality) within a monthly budget."""
-
-    kind: Literal["human_data_license"]
-    budget_per_month: Annotated[float, Field(ge=0.0, le=1e9)] = 1000.0
-    price_per_doc: Annotated[float, Field(ge=1e-3, le=1e9)] = 1.0
-    vendors: list[str] | None = None  # None: every vendor
-    revenue_share: Share = 0.0  # share of a vendor's market revenue added to its budget
-
-    @model_validator(mode="after")
-    def _documents_a_month(self) -> HumanDataLicense:
-        if self.budget_per_month / self.price_per_doc > 1e6:
-            raise ValueError(f"budget_per_month / price_per_doc buys {self.budget_per_month / self.price_per_doc:.3g} "
-                             "documents a month; at most 1e6 can be drawn")
-        return self
-
-
-class DataRetention(PolicyBase):
-    """Vendors may keep crawled pages only so many months."""
-
-    kind: Literal["data_retention"]
-    months: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 24
-
-
-class FarmRankingPenalty(PolicyBase):
-    """Search demotes sites whose new pages a detector flags (farms, and falsely flagged humans)."""
-
-    kind: Literal["farm_ranking_penalty"]
-    detector: str
-    penalty: Share = 0.8  # weight lost by a site all of whose new pages are flagged
-    memory: Annotated[float, Field(ge=0.0, lt=1.0, title="monthly persistence of a site's flag share")] = 0.5
-
-
-Policy = Annotated[
-    Union[  # noqa: UP007
-        WatermarkMandate,
-        WatermarkRegistry,
-        DetectorFiltering,
-        CrawlerOptOut,
-        ProvenanceSigning,
-        HumanDataLicense,
-        DataRetention,
-        FarmRankingPenalty,
-    ],
-    Field(discriminator="kind"),
-]
+Policy = Annotated[Union[POLICY_CONFIGS], Field(discriminator="kind")]  # noqa: UP007
 
 
 class MetricsConfig(Section):
@@ -566,11 +483,11 @@ class Scenario(Section):
             where = f"policies.{i}.{policy.kind}"
             if policy.end is not None and policy.end < policy.start:
                 raise ValueError(f"{where}: end is before start")
-            for name in getattr(policy, "members", None) or getattr(policy, "vendors", None) or []:
-                check(where, name, vendors, "vendor")
-            for name in getattr(policy, "crawlers", None) or []:
-                check(where, name, vendors, "vendor's crawler")
-            check(where, getattr(policy, "detector", None), detectors, "detector")
+            known = {"vendor": vendors, "vendor's crawler": vendors, "detector": detectors}
+            for field, what in policy.references.items():
+                named = getattr(policy, field)
+                for name in named if isinstance(named, list) else [named]:
+                    check(where, name, known[what], what)
 
     @property
     def months(self) -> int:

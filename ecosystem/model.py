@@ -124,7 +124,7 @@ class EcosystemModel(mesa.Model):
         penalties on sites."""
         if self.month % self.scenario.web.pagerank_every == 0:
             self.web.refresh_rank()
-        self.policies.penalise_sites()
+        self.policies.update_search()
 
     def _run_market(self) -> None:
         """Users move between released vendors (logit on quality with a switching cost); revenue
@@ -238,7 +238,7 @@ class EcosystemModel(mesa.Model):
         opt_out = np.array([self.web.draw_opt_out_month(opt_out_start) for _ in range(n)], dtype=np.int64)
         sites = self.web.add_sites(SiteKind.HUMAN, preferences @ self.reality.means[:k], opt_out_months=opt_out)
         for row in self.writers.add(sites, preferences, rates):
-            HumanWriter(self, row=int(row))
+            self.policies.new_writer(HumanWriter(self, row=int(row)))
 
     def _grow_writers(self) -> None:
         config = self.scenario.humans

@@ -40,7 +40,6 @@ class Crawler(mesa.Agent):
         self.stream = model.rngs.crawler(vendor.index)
         self.batches: list[np.ndarray] = []
         self.batch_months: list[int] = []
-        self.respects_opt_out = config.respects_opt_out
         self.checks = model.rngs.crawl_filter(vendor.index)
         self.quality_stream = None if config.filters.quality is None else model.rngs.quality(vendor.index)
         self.counts: dict[str, float] = {}
@@ -159,7 +158,7 @@ class Crawler(mesa.Agent):
     def _site_weight(self) -> np.ndarray:
         web = self.model.web
         weight = web.search_weight()
-        if self.respects_opt_out:
+        if self.model.policies.respects_opt_out(self):
             weight[web.opted_out(self.model.month)] = 0.0
         return weight
 

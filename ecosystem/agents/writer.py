@@ -109,7 +109,6 @@ class HumanWriter(mesa.Agent):
     def __init__(self, model: EcosystemModel, *, row: int) -> None:
         super().__init__(model)
         self.row = row
-        model.policies.new_writer(self)
 
     @property
     def site(self) -> int:

@@ -8,12 +8,15 @@ never walk the graph.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
-from ecosystem.config import WebConfig
 from ecosystem.web.rank import pagerank
+
+if TYPE_CHECKING:  # the schema imports the policy levers, which use this module
+    from ecosystem.config import WebConfig
 
 NEVER = np.iinfo(np.int32).max
 PROPOSALS = 32  # sites search shows a new site before it picks the ones it links to
@@ -35,7 +38,7 @@ class WebGraph:
         self.opt_out_month = np.empty(0, dtype=np.int64)
         self.rank = np.empty(0)
         self.in_degree = np.empty(0)
-        self.penalty = np.empty(0)  # search demotion factor (1: none), set by a ranking-penalty policy
+        self.penalty = np.empty(0)  # search demotion factor (1: none), set by demote_flagged
         self.flag_share = np.empty(0)  # smoothed share of a site's new pages a search detector flagged
         self._links: list[np.ndarray] = []  # (2, m) blocks of new links, sources over targets
 
@@ -139,6 +142,15 @@ class WebGraph:
     def search_weight(self) -> np.ndarray:
         """How much search favours each site: its PageRank times any demotion."""
         return self.rank * self.penalty
+
+    def demote_flagged(self, sites: np.ndarray, flagged: np.ndarray, *, penalty: float, memory: float) -> None:
+        """Demote sites by the smoothed share of their new pages flagged (``sites``, ``flagged``: one per page):
+        a site all of whose pages are flagged loses ``penalty`` of its search weight."""
+        pages = np.bincount(sites, minlength=self.n_sites)
+        hits = np.bincount(sites, weights=flagged, minlength=self.n_sites)
+        seen = pages > 0
+        self.flag_share[seen] = memory * self.flag_share[seen] + (1 - memory) * hits[seen] / pages[seen]
+        self.penalty = 1.0 - penalty * self.flag_share
 
     def opted_out(self, month: int) -> np.ndarray:
         return self.opt_out_month <= month
