@@ -99,3 +99,14 @@ def test_the_ledger_table_keeps_each_seeds_value(tmp_path):
     row = pl.read_parquet(tmp_path / "claims.parquet").row(0, named=True)
     assert row["seed"] == [100, 101, 102] and row["value"] == [0.5, 0.45, 0.55]
     assert frame["verdict"].to_list() == ["holds"]
+
+
+def test_a_log_ratio_entry_is_a_median_that_one_wild_seed_cannot_move():
+    claim = CLAIMS[0].__class__(id="log", statement="{effect}", arms=(), measure=lambda runs: 0.0,
+                                unit="orders of magnitude (log10 of last / first)", holds="", fails="", direction=+1)
+    values = np.array([3.0, 3.1, 2.9, 3.2, 2.8, 3.05, 2.95, 3.0, 40.0])
+    entry = Entry(claim, values, range(100, 109))
+    est = entry.estimate
+    assert est.mean == 3.0 and est.low <= 3.0 <= est.high < 4.0  # the mean would be 7.1
+    assert entry.effect_text().startswith("median +3.00 [") and entry.verdict == "holds"
+    assert entry.estimate == est  # the bootstrap is seeded: the same interval every time

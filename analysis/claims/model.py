@@ -5,6 +5,7 @@ verdict)."""
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,13 +15,14 @@ import numpy as np
 import polars as pl
 
 from ecosystem.config import load_scenario
-from ecosystem.experiments.stats import mean_ci
+from ecosystem.experiments.stats import mean_ci, median_ci
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 VENDORS = ["Pioneer", "Meta", "Anthropic", "Mistral", "DeepSeek"]  # baseline.yaml's, and its variants'
 
 Runs = dict[str, pl.DataFrame]  # arm name -> one run's wide metrics (one row per month)
+LOG_RATIO_UNIT = "orders of magnitude"  # how the unit of a log10 ratio of collapse begins
 
 
 def all_vendors(**fields: Any) -> dict[str, Any]:
@@ -56,6 +58,12 @@ class Claim:
     published: str = ""  # a published figure to compare with, with its source
     digits: int = 2
 
+    @property
+    def heavy_tailed(self) -> bool:
+        """A log-ratio of collapse (last / first): one seed can be orders of magnitude off the others, so the
+        entry is its median with a bootstrap interval, not a mean with a t-interval."""
+        return self.unit.startswith(LOG_RATIO_UNIT)
+
 
 @dataclass(frozen=True)
 class Replication:
@@ -77,6 +85,8 @@ class Entry:
 
     @property
     def estimate(self):
+        if self.claim.heavy_tailed:
+            return median_ci(self.values, seed=zlib.crc32(self.claim.id.encode()))
         return mean_ci(self.values)
 
     @property
@@ -96,7 +106,9 @@ class Entry:
     def effect_text(self) -> str:
         est, d = self.estimate, self.claim.digits
         sign = "+" if self.claim.direction != 0 else ""
-        return f"{est.mean:{sign}.{d}f} [{est.low:{sign}.{d}f}, {est.high:{sign}.{d}f}] {self.claim.unit}".strip()
+        median = "median " if self.claim.heavy_tailed else ""
+        interval = f"[{est.low:{sign}.{d}f}, {est.high:{sign}.{d}f}]"
+        return f"{median}{est.mean:{sign}.{d}f} {interval} {self.claim.unit}".strip()
 
     def sentence(self) -> str:
         theory = "" if self.theory is None else f"{self.theory:.{self.claim.digits}f}"
