@@ -4,6 +4,7 @@ cannot be read. Each is refused in one line naming what is wrong, before any wor
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -168,3 +169,45 @@ def test_a_tampered_results_file_is_named_in_one_line_and_no_brief_is_written(fi
     assert message.startswith(f"error: {results / name}") and expected in message, message
     assert message.endswith("the results are damaged: run the command that wrote them again")
     assert not [p.name for p in out.rglob("*") if p.suffix in (".html", ".pdf", ".png", ".svg")]
+
+
+# ---------------------------------------------------------------------------------------------------
+# A full disk: one line naming the output folder, exit 1, nothing half-written left behind
+
+
+def _full(*_, **__):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _full_polars(*_, **__):  # how polars reports it when it writes a Parquet file
+    raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: No space left on "
+                                     "device (os error 28)")
+
+
+FULL = {  # command: (the writer that fails, how, the command's arguments)
+    "run": ("ecosystem.experiments.run.write_text", _full, ["run", str(TINY), "--end", "2020-03", "--no-figures"]),
+    "sweep": ("ecosystem.experiments.sweep.write_with", _full_polars, ["sweep", "SWEEP", "--workers", "1"]),
+    "compare": ("ecosystem.experiments.compare.write_text", _full,
+                ["compare", str(TINY), str(TINY.parent / "tiny_watermark.yaml"), "--seeds", "2", "--workers", "1",
+                 "--end", "2020-03"]),
+    "brief": ("analysis.brief.write_text", _full, ["brief", "COMPARED", "--no-pdf"]),
+    "replicate": ("ecosystem.replication.output.write_with", _full_polars,
+                  ["replicate", "gaussian", "--samples", "20", "--generations", "3", "--seeds", "2"]),
+}
+
+
+@pytest.mark.parametrize("command", list(FULL))
+def test_a_full_disk_is_one_line_naming_the_folder_and_leaves_no_partial_output(finished, tmp_path, monkeypatch,
+                                                                                command):
+    writer, failure, args = FULL[command]
+    sweep = sweep_file(tmp_path, outcomes=[{"name": "share", "metric": "web.synthetic_share_new", "at": "2020-03"}])
+    args = [{"SWEEP": str(sweep), "COMPARED": str(finished["compare"])}.get(arg, arg) for arg in args]
+    out = tmp_path / "out"
+    monkeypatch.setattr(writer, failure)
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, (OSError, pl.exceptions.PolarsError))
+    assert result.output.splitlines()[-1] == (f"error: {out}: no space left on device; free some space and run the "
+                                              "same command again")
+    left = [p.relative_to(out).parts for p in out.rglob("*") if p.is_file()]
+    assert [parts for parts in left if parts[0] not in ("runs", ".ecosim.lock", ".ecosim-output.json")] == []
