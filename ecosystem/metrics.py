@@ -16,6 +16,7 @@ import polars as pl
 from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
 from ecosystem.metric_table import DISPLACEMENT, PER_TOPIC, PUBLIC_CRAWL, USER_MARKET
+from ecosystem.observations import record_observations
 
 if TYPE_CHECKING:
     from ecosystem.model import EcosystemModel
@@ -118,3 +119,4 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "watermark", "watermark", "coverage", float(keyed.mean()) if len(keyed) else 0.0)
     mean_survival = float(survival[keyed].mean()) if keyed.any() else 0.0
     record(step, "watermark", "watermark", "mean_survival", mean_survival)
+    record_observations(model, record)
