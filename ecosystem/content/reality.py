@@ -98,12 +98,24 @@ def build_reality(
 
 def tail_topics(weights: np.ndarray, *, n_original: int, fraction: float) -> np.ndarray:
     """The rarest ``fraction`` of the original topics, and every topic that appears later (new topics
-    start rare and only humans write about them at first)."""
+    start rare and only humans write about them at first). Ties never split by order: every original topic
+    as rare as the boundary one is in, and no topic as common as the most common is, so equal weights give
+    no tail (``no_tail_warning``)."""
     n_tail = max(1, int(round(fraction * n_original)))
+    original = weights[:n_original]
+    boundary = np.sort(original)[n_tail - 1]
     tail = np.zeros(len(weights), dtype=bool)
-    tail[np.argsort(weights[:n_original], kind="stable")[:n_tail]] = True
+    tail[:n_original] = (original <= boundary) & (original < original.max())
     tail[n_original:] = True
     return tail
+
+
+def no_tail_warning(reality: Reality) -> str | None:
+    """One line when no original topic is rarer than another: the tail metrics are NaN while no tail topic exists."""
+    if reality.tail[: reality.n_original].any():
+        return None
+    return (f"warning: the {reality.n_original} original topics all have the same weight: no tail, so the tail "
+            "metrics are NaN until a tail topic exists")
 
 
 def _draw_topics(config: RealityConfig, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

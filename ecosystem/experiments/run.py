@@ -19,6 +19,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from ecosystem.config import Scenario
+from ecosystem.content.reality import no_tail_warning
 from ecosystem.io import write_text, write_with
 from ecosystem.model import EcosystemModel
 from ecosystem.output_folder import OutputFolder
@@ -33,6 +34,7 @@ class RunResult:
     metrics: pl.DataFrame
     wall_seconds: float
     topic_names: tuple[str, ...] = ()  # reality's topics by index (module names on a text reality)
+    warning: str | None = None  # reality's own, for the person running it (``no_tail_warning``)
 
 
 def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressCallback | None = None) -> RunResult:
@@ -49,7 +51,7 @@ def simulate(scenario: Scenario, *, seed: int | None = None, progress: ProgressC
             if progress is not None:
                 progress(month + 1, scenario.months)
     result = RunResult(scenario, model.seed_used, model.recorder.to_frame(), time.perf_counter() - started,
-                       topic_names=model.reality.names)
+                       topic_names=model.reality.names, warning=no_tail_warning(model.reality))
     mesa.Agent._ids.pop(model, None)  # Mesa 3.3 keeps every model alive as a key of this id counter
     return result
 
