@@ -211,3 +211,48 @@ def test_a_full_disk_is_one_line_naming_the_folder_and_leaves_no_partial_output(
                                               "same command again")
     left = [p.relative_to(out).parts for p in out.rglob("*") if p.is_file()]
     assert [parts for parts in left if parts[0] not in ("runs", ".ecosim.lock", ".ecosim-output.json")] == []
+
+
+# ---------------------------------------------------------------------------------------------------
+# embed --model: the folder is checked cheaply, before the corpus is read or any model file is hashed
+
+
+def _not_a_model(tmp_path: Path) -> dict[str, str]:
+    big = tmp_path / "big"
+    (big / "d").mkdir(parents=True)
+    (big / "config.json").write_text("{}")
+    for i in range(1_001):
+        (big / "d" / f"{i}.bin").touch()
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "file").write_text("x")
+    return {"/proc/self": "a system folder, not a model", "/": "no modules.json or config.json at its top",
+            str(big): "holds more than 1,000 files, so not a model folder",
+            str(tmp_path / "plain"): "no modules.json or config.json at its top",
+            str(tmp_path / "file"): "not a folder", str(tmp_path / "absent"): "folder not found",
+            "x" * 5_000: "cannot be used (File name too long)"}
+
+
+def test_a_model_folder_that_is_no_model_is_refused_before_any_work(tmp_path, monkeypatch):
+    import ecosystem.content.embedding as embedding
+    import ecosystem.content.text_reality as text_reality
+
+    def never(*_, **__):
+        raise AssertionError("work started before the model folder was checked")
+
+    monkeypatch.setattr(embedding, "model_identity", never)
+    monkeypatch.setattr(text_reality, "read_corpus", never)
+    for model, expected in _not_a_model(tmp_path).items():
+        result = runner.invoke(app, ["embed", "stdlib", "--model", model, "--cache", str(tmp_path / "cache")])
+        message = one_line_error(result)
+        assert message.startswith(f"error: --model {model[:40]}") and expected in message, message
+        assert message.endswith("; give the folder of a local sentence-transformers model") and len(message) < 500
+
+
+def test_a_model_folder_that_does_not_load_is_one_line(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "config.json").write_text('{"model_type": "bert"}')
+    result = runner.invoke(app, ["embed", str(TINY.parent / "docstrings_sample.jsonl"), "--topic-column", "topic",
+                                 "--model", str(fake), "--cache", str(tmp_path / "cache")])
+    assert one_line_error(result).startswith(f"error: model {fake}: cannot load a sentence-transformers model")

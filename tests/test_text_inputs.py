@@ -48,7 +48,7 @@ def one_error_line(path: str) -> str:
          ["text_column 'body'", "not a column", "columns: text, topic"]),
         (lambda tmp: {"corpus": jsonl(tmp, docs(50)), "topic_column": "section"}, ["topic_column 'section'"]),
         (lambda tmp: {"corpus": jsonl(tmp, docs(50)), "model": str(tmp / "no-model")},
-         ["model", "no-model", "not a folder"]),
+         ["model", "no-model", "folder not found"]),
         (lambda tmp: {"corpus": jsonl(tmp, docs(40)), "topics": 5, "min_docs": 10},
          ["topics 5", "40 documents", "min_docs 10"]),
         (lambda tmp: {"corpus": jsonl(tmp, docs(6)), "dim": 8, "topics": 2, "min_docs": 3},

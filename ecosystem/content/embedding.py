@@ -20,13 +20,16 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ecosystem.io import write_with
+from ecosystem.io import clip, file_problem, write_with
 from ecosystem.output_folder import OutputFolder
 
 CHUNK = 256  # documents per progress step (and per encode call, so results do not depend on corpus size)
 BATCH_SIZE = 32
 CACHE_ENTRY = re.compile(r"^[0-9a-f]{32}\.parquet$")  # what cache_key names; a folder of only these is a cache
 DEFAULT_CACHE = "~/.cache/ecosim"  # or $ECOSIM_CACHE; embeddings go in its embeddings/ folder
+MODEL_FILES = ("modules.json", "config.json")  # one of them is at the top of every sentence-transformers folder
+MAX_MODEL_FILES = 1_000  # a model folder holds a few dozen files; its files are all hashed (model_identity)
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))  # endless or blocking files, never a model
 
 Progress = Callable[[int, int], None]
 
@@ -47,9 +50,33 @@ def default_model_path() -> Path:
 
 def resolve_model(model: str | None) -> Path:
     path = default_model_path() if model is None else Path(model).expanduser()
-    if not path.is_dir():
-        raise EmbeddingError(f"model {model}: not a folder holding a sentence-transformers model")
+    problem = model_problem(path)
+    if problem:
+        raise EmbeddingError(f"model {clip(str(model))}: {problem}; give the folder of a local sentence-transformers "
+                             "model")
     return path
+
+
+def model_problem(path: Path) -> str | None:
+    """None if ``path`` looks like a sentence-transformers model folder; otherwise why not, in a few words.
+    Cheap (no file is read, at most ``MAX_MODEL_FILES`` names listed): it runs before the model's files are
+    hashed, so ``/`` or ``/proc/self`` is refused at once."""
+    try:
+        if not path.is_dir():
+            return "not a folder" if path.exists() else "folder not found"
+        resolved = path.resolve()
+    except OSError as err:  # e.g. a name longer than the system allows
+        return f"cannot be used ({err.strerror or err})"
+    if any(resolved.is_relative_to(system) for system in SYSTEM_FOLDERS):
+        return "a system folder, not a model"
+    if all(file_problem(path / name) for name in MODEL_FILES):
+        return f"no {' or '.join(MODEL_FILES)} at its top, so not a sentence-transformers model"
+    files = 0
+    for _, _, names in os.walk(path):  # symbolic links to folders are not followed
+        files += len(names)
+        if files > MAX_MODEL_FILES:
+            return f"holds more than {MAX_MODEL_FILES:,} files, so not a model folder"
+    return None
 
 
 def cache_folder(cache: str | None) -> Path:
