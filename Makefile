@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := dev,dask,text,brief,dashboard
+EXTRAS := dev,dask,text,brief,dashboard,calibrate
 
 .PHONY: run test bench system clean
 
