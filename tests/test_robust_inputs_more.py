@@ -256,3 +256,56 @@ def test_a_model_folder_that_does_not_load_is_one_line(tmp_path):
     result = runner.invoke(app, ["embed", str(TINY.parent / "docstrings_sample.jsonl"), "--topic-column", "topic",
                                  "--model", str(fake), "--cache", str(tmp_path / "cache")])
     assert one_line_error(result).startswith(f"error: model {fake}: cannot load a sentence-transformers model")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Corpora: a FIFO is refused in one line, never read; a huge document is cut before the tokenizer sees it
+
+
+def _corpus_folder(root: Path, huge: str = "") -> Path:
+    for topic in ("apples", "rockets"):
+        (root / topic).mkdir(parents=True)
+        for i in range(25):
+            (root / topic / f"{i}.txt").write_text(f"document {i} about {topic}, written by a person\n")
+    if huge:
+        (root / "apples" / "huge.txt").write_text(huge)
+    return root
+
+
+@pytest.mark.parametrize("where", ["a FIFO in the folder", "the corpus a FIFO"])
+def test_a_fifo_corpus_is_refused_in_one_line_without_blocking(tmp_path, where):
+    if where == "a FIFO in the folder":
+        corpus = _corpus_folder(tmp_path / "corpus")
+        fifo = corpus / "apples" / "x.txt"
+    else:
+        corpus = fifo = tmp_path / "corpus.jsonl"
+    os.mkfifo(fifo)
+    with no_hang():
+        result = runner.invoke(app, ["embed", str(corpus), "--cache", str(tmp_path / "cache")])
+    assert f"corpus {fifo}: is not a regular file" in one_line_error(result)
+
+
+@pytest.mark.parametrize("kind", ["folder", "jsonl"])
+def test_a_5_mb_document_reaches_the_embedder_cut_to_its_first_characters(tmp_path, monkeypatch, kind):
+    import numpy as np
+
+    import ecosystem.content.embedding as embedding
+    from ecosystem.content.corpus import MAX_DOC_CHARS, read_corpus
+
+    huge = "A page that never ends. " * 220_000  # 5.3 MB
+    if kind == "folder":
+        corpus = _corpus_folder(tmp_path / "corpus", huge=huge)
+    else:
+        corpus = tmp_path / "corpus.jsonl"
+        corpus.write_text("\n".join(json.dumps({"text": text}) for text in ["a short page", huge]) + "\n")
+    handed: list[str] = []
+
+    def encode(texts, path, *, max_tokens, progress):
+        handed.extend(texts)
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    monkeypatch.setattr(embedding, "_encode", encode)
+    read = read_corpus(str(corpus))
+    embedding.embed_texts(read.texts, corpus_hash=read.content_hash(), cache=str(tmp_path / "cache"))
+    assert len(handed) == len(read) and max(len(text) for text in handed) == MAX_DOC_CHARS
+    assert huge.startswith(max(handed, key=len))

@@ -5,6 +5,9 @@ file has one), a JSONL, CSV or Parquet file with a text column and optional topi
 or ``stdlib``: the docstrings of Python's standard library, real text written by people over three
 decades and present on every machine, with the module or package each documents as its topic.
 Reading is deterministic (sorted files, file order), and repeated reads in one process are memoised.
+Only the first ``MAX_DOC_CHARS`` characters of a document are kept: far more than a model reads
+(``max_tokens``, at most 512 tokens), so one huge document cannot stall the tokenizer. Every file read
+must be a regular file: a FIFO or a device would block or never end.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ecosystem.io import write_with
+from ecosystem.io import clip, file_problem, write_with
 
 STDLIB = "stdlib"
 TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -30,6 +33,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 _STDLIB_SKIP = {"idlelib", "lib2to3", "site-packages", "dist-packages", "ensurepip", "turtledemo", "tkinter",
                 "pydoc_data", "this", "antigravity"}
 MIN_DOCSTRING_CHARS = 40
+MAX_DOC_CHARS = 20_000  # characters kept of each document (512 tokens are about 2,000)
 
 
 class CorpusError(ValueError):
@@ -67,8 +71,9 @@ def read_corpus(
     if source == STDLIB:
         return stdlib_corpus()
     path = Path(source).expanduser()
-    if not path.exists():
-        raise CorpusError(f"corpus {source}: file not found")
+    problem = None if path.is_dir() else file_problem(path)
+    if problem:
+        raise CorpusError(f"corpus {clip(source)}: {problem}")
     stamp = _stamp(path)
     return _read_cached(str(path), stamp, text_column, topic_column, date_column)
 
@@ -91,11 +96,15 @@ def _stamp(path: Path) -> tuple:
 
 
 def _read_folder(path: Path) -> Corpus:
-    files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+    files = sorted(f for f in path.rglob("*") if f.suffix.lower() in TEXT_SUFFIXES and not f.is_dir())
     rows = []
     for f in files:
+        problem = file_problem(f)
+        if problem:
+            raise CorpusError(f"corpus {f}: {problem}; a corpus folder holds regular .txt and .md files")
         try:
-            text = f.read_text(encoding="utf-8").strip()
+            with f.open(encoding="utf-8") as handle:
+                text = handle.read(MAX_DOC_CHARS).strip()
         except (OSError, UnicodeDecodeError) as err:
             raise CorpusError(f"corpus {f}: cannot read as UTF-8 text: {err}") from None
         if text:
@@ -121,7 +130,8 @@ def _read_table(path: Path, text_column: str, topic_column: str | None, date_col
         if column is not None and column not in frame.columns:
             raise CorpusError(f"{field} {column!r}: not a column of {path} (columns: "
                               f"{', '.join(frame.columns) or 'none'})")
-    frame = frame.with_columns(pl.col(text_column).cast(pl.Utf8).str.strip_chars().alias("_text"))
+    frame = frame.with_columns(pl.col(text_column).cast(pl.Utf8).str.slice(0, MAX_DOC_CHARS).str.strip_chars()
+                               .alias("_text"))
     frame = frame.filter(pl.col("_text").is_not_null() & (pl.col("_text").str.len_chars() > 0))
     if frame.is_empty():
         raise CorpusError(f"corpus {path}: no documents (column {text_column!r} is empty)")
