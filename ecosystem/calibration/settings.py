@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from ecosystem.calibration.targets import Target, load_targets
+from ecosystem.calibration.targets import Target, TargetsError, load_targets
 from ecosystem.config import (
     MAX_SEED,
     Month,
@@ -145,7 +145,11 @@ def load_calibration(path: str | Path) -> Calibration:
             except ScenarioError as err:
                 raise CalibrationError(f"{path}: parameters.{i} ({parameter.path}={end}): "
                                        f"{str(err).removeprefix(f'{path}: ')}") from None
-    targets = _chosen(load_targets(path.parent / file.targets.file), file.targets.series, where=f"{path}: targets")
+    try:
+        every = load_targets(path.parent / file.targets.file)
+    except TargetsError as err:
+        raise CalibrationError(f"{path}: targets.file: {err}") from None
+    targets = _chosen(every, file.targets.series, where=f"{path}: targets")
     try:
         check_outcomes([parse_outcome(t.outcome) for t in targets], base, source=f"{path}: targets")
     except ScenarioError as err:

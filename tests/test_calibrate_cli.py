@@ -1,0 +1,60 @@
+"""`ecosim calibrate` end to end on the tiny calibration: it writes the posterior and diagnostics after every
+generation, and killed after generation 0 the same command continues with generation 1 without redoing 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from ecosystem.cli import app
+
+pytest.importorskip("pyabc")
+TINY = Path(__file__).parents[1] / "scenarios" / "calibration" / "tiny.yaml"
+
+
+def test_calibrate_writes_the_posterior_and_resumes_after_a_kill(tmp_path):
+    out = tmp_path / "out"
+    command = ["calibrate", str(TINY), "--out", str(out), "--workers", "1"]
+    process = subprocess.Popen([sys.executable, "-m", "ecosystem", *command], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "diagnostics.parquet").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    first = pl.read_parquet(out / "diagnostics.parquet")
+    assert first["generation"].to_list() == [0], "the kill came too late to test anything"
+    generation_0 = pl.read_parquet(out / "posterior.parquet")
+
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert "(1 done)" in result.output
+    diagnostics = pl.read_parquet(out / "diagnostics.parquet")
+    assert diagnostics["generation"].to_list() == [0, 1]
+    assert diagnostics.row(0) == first.row(0)  # generation 0 is not simulated again
+    assert set(diagnostics.columns) >= {"epsilon", "ess", "acceptance_rate", "simulations", "wall_seconds"}
+    assert diagnostics["epsilon"][1] <= diagnostics["epsilon"][0]
+    posterior = pl.read_parquet(out / "posterior.parquet")
+    assert posterior.filter(pl.col("generation") == 0).equals(generation_0)
+    assert posterior.columns == ["generation", "particle", "weight", "farms.tokens_per_doc",
+                                 "humans.assistant.human_edit"]
+    assert posterior.group_by("generation").agg(pl.col("weight").sum())["weight"].to_list() == pytest.approx([1, 1])
+    assert posterior.filter(pl.col("generation") == 1).height == 4
+
+
+def test_calibrate_takes_one_way_to_run(tmp_path):
+    result = CliRunner().invoke(app, ["calibrate", str(TINY), "--out", str(tmp_path / "out"), "--workers", "1",
+                                      "--dask-local", "2"])
+    assert result.exit_code == 2
+    assert "give one of --workers, --scheduler and --dask-local" in result.output
+    assert not (tmp_path / "out").exists()
