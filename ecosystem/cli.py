@@ -371,6 +371,79 @@ def _frame_table(frame, *, title: str) -> Table:
 
 
 @app.command()
+def calibrate(
+    config: Annotated[Path, typer.Argument(help="Calibration YAML (base scenario, priors, targets, settings).")],
+    out: Annotated[Path, typer.Option(help="Results folder (history.db, posterior.parquet, diagnostics.parquet).")],
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
+) -> None:
+    """Fit a scenario's uncertain parameters to published series with ABC-SMC (pyabc). Killed, the same
+    command resumes from the last finished generation.
+
+    Example: ecosim calibrate scenarios/calibration/web_2024.yaml --out results/calibration/web_2024 --workers 2
+    """
+    import json
+
+    from ecosystem.calibration.settings import load_calibration
+
+    if sum(option is not None for option in (workers, scheduler, dask_local)) > 1:
+        fail("give one of --workers, --scheduler and --dask-local")
+    if workers is not None and workers < 1:
+        fail(f"--workers {workers}: give at least 1")
+    try:
+        from ecosystem.calibration.smc import SamplerChoice, generations_done, run_generations, write_results
+    except ImportError as err:
+        fail(f"ecosim calibrate needs pyabc ({err}); install it with: pip install -e '.[calibrate]'")
+    try:
+        calibration = load_calibration(config)
+    except ScenarioError as err:
+        fail(str(err))
+    folder = OutputFolder(out, "calibrate")
+    _check(folder)
+    _own(folder)
+    recorded = out / "calibration.json"
+    if recorded.exists():
+        if json.loads(recorded.read_text(encoding="utf-8")).get("fingerprint") != calibration.fingerprint:
+            fail(f"{out}: holds a calibration of another file or version of it; choose a new folder for --out, or "
+                 "run the calibration it holds")
+    else:
+        staging = folder.staging()
+        (staging / "calibration.yaml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+        (staging / "calibration.json").write_text(json.dumps(
+            {"file": str(config), "fingerprint": calibration.fingerprint,
+             "targets": [t.key for t in calibration.targets]}, indent=2) + "\n", encoding="utf-8")
+        _commit(folder, staging, last=("calibration.json",))
+    choice = SamplerChoice(workers=workers, scheduler=scheduler, dask_local=dask_local)
+    file = calibration.file
+    done = generations_done(out)
+    console.print(f"calibrate {file.name}: {len(file.parameters)} parameters, {len(calibration.targets)} targets, "
+                  f"{file.population} particles x up to {file.generations} generations ({done} done) on "
+                  f"{choice.description}", highlight=False, soft_wrap=True)
+
+    def finished(generation: int, diagnostics) -> None:
+        staging = folder.staging()
+        write_results(out, staging)
+        _commit(folder, staging, replaces=("posterior.parquet", "diagnostics.parquet"), last=("diagnostics.parquet",))
+        last = diagnostics.row(-1, named=True)
+        bar.update(task, completed=generation)
+        errors.print(f"generation {last['generation']}: epsilon {last['epsilon']:.4g}, acceptance "
+                     f"{last['acceptance_rate']:.2f}, ESS {last['ess']:.1f} ({last['wall_seconds']:.0f} s)",
+                     highlight=False, soft_wrap=True)
+
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task(f"{file.name}: generations", total=file.generations, completed=done)
+            run_generations(calibration, out, choice, finished)
+    except KeyboardInterrupt:
+        errors.print(f"interrupted: {generations_done(out)} generation(s) are saved in {out}/; run the same command "
+                     "again to resume", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
+    console.print(f"Posterior in {out / 'posterior.parquet'}, diagnostics in {out / 'diagnostics.parquet'}",
+                  highlight=False, soft_wrap=True)
+
+
+@app.command()
 def brief(
     results: Annotated[Path, typer.Argument(help="A comparison's or sweep's results folder (their --out).")],
     out: Annotated[Path, typer.Option(help="Folder for brief.html, brief.pdf and figures/.")],

@@ -156,6 +156,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("detector", "retrained", "retrained this month", "0/1"),
     Metric("watermark", "coverage", "new machine-made pages with a surviving watermark", SHARE, "lower"),
     Metric("watermark", "mean_survival", "watermark strength left after edits", SHARE, "lower"),
+    # Observation models (ecosystem/observations.py): each published series measured as its study measured it.
+    Metric("web", "wildai_ai_token_share", "AI share of tokens in a Common-Crawl-like crawl, FineWeb-filtered before "
+           "2025-07, as WildAI's detector labels it", SHARE, "higher"),
+    Metric("web", "graphite_ai_written_share", "new pages Graphite's detector calls AI (over half AI-written)", SHARE,
+           "higher"),
+    Metric("web", "ahrefs_ai_any_share", "new pages with any AI text, as Ahrefs counts them", SHARE, "higher"),
+    Metric("web", "c2pa_signed_share", "new pages carrying content credentials (C2PA)", SHARE),
+    Metric("humans", "stackoverflow_question_share", "human documents still written, over those written without "
+           "displacement (Stack Overflow's questions)", SHARE, "lower", DISPLACEMENT),
+    Metric("web", "similarweb_first_mover_share", "first-entering vendor's share of chatbot users (Similarweb's "
+           "traffic share)", SHARE, needs=USER_MARKET),
 )
 _BY_KEY = {(m.kind, m.name): m for m in METRICS}
 _TOPIC_INDEX = re.compile(r"^topic_\d+_")
