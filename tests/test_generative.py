@@ -64,6 +64,14 @@ def test_released_distribution_is_the_tempered_fit(separated):
     assert np.mean(labels == model.distribution_.weights.argmax()) > model.fitted_.weights.max() + 0.05
 
 
+@pytest.mark.parametrize("tempering", ["weights", "exact"])
+def test_the_tempering_option_reaches_the_released_model(separated, tempering):
+    model = GaussianMixtureModel(n_components=3, temperature=0.7, tempering=tempering)
+    model.fit(separated, rng=np.random.default_rng(1))
+    np.testing.assert_array_equal(model.distribution_.weights, model.fitted_.tempered(0.7, tempering).weights)
+    assert GaussianMixtureModel().tempering == "weights"
+
+
 def test_components_are_capped_by_the_data():
     X = np.random.default_rng(0).normal(size=(9, 2))
     model = GaussianMixtureModel(n_components=20).fit(X, rng=np.random.default_rng(0))

@@ -145,9 +145,9 @@ def test_tempering_below_one_sharpens_weights_and_shrinks_covariances(tau):
 
 
 @pytest.mark.parametrize("tau", [0.5, 0.9, 1.3])
-def test_tempered_weights_are_the_integrals_of_each_component_to_the_power_one_over_tau(tau):
+def test_exact_tempered_weights_are_the_integrals_of_each_component_to_the_power_one_over_tau(tau):
     """Quadrature of (w_k N_k(x))^(1/tau) over a grid, for separated components of different sizes. The
-    stylised w^(1/tau) (no |Sigma|^((1-1/tau)/2) factor) is off by 0.75-1.33x at tau 0.9: rejected here."""
+    weights-only w^(1/tau) (no |Sigma|^((1-1/tau)/2) factor) is off by 0.75-1.33x at tau 0.9: rejected here."""
     widths = np.array([0.3, 0.6, 1.2])
     covs = np.stack([np.diag([w**2, (1.5 * w) ** 2]) for w in widths])
     mixture = Mixture(np.array([0.5, 0.3, 0.2]), np.array([[-20.0, 0.0], [0.0, 0.0], [20.0, 0.0]]), covs)
@@ -160,9 +160,25 @@ def test_tempered_weights_are_the_integrals_of_each_component_to_the_power_one_o
         density = mixture.weights[k] * np.exp(mixture.component_log_densities(points)[:, k])
         masses.append((density ** (1 / tau)).sum() * cell)
     expected = np.array(masses) / np.sum(masses)
-    np.testing.assert_allclose(mixture.tempered(tau).weights, expected, rtol=1e-4)
-    stylised = mixture.weights ** (1 / tau) / (mixture.weights ** (1 / tau)).sum()
-    assert np.max(np.abs(stylised / expected - 1)) > 0.05
+    np.testing.assert_allclose(mixture.tempered(tau, "exact").weights, expected, rtol=1e-4)
+    weights_only = mixture.tempered(tau).weights
+    assert np.max(np.abs(weights_only / expected - 1)) > 0.05
+
+
+@pytest.mark.parametrize("tau", [0.6, 0.95, 1.4])
+def test_exact_tempering_is_the_former_formula_bit_for_bit_and_weights_drops_the_determinant(tau):
+    mixture = random_mixture(np.random.default_rng(9), k=6)
+    log_det = np.linalg.slogdet(mixture.covariances)[1]
+    former = (np.log(mixture.weights) - 0.5 * mixture._log_det) / tau + 0.5 * mixture._log_det
+    former = np.exp(former - mixture_module._logsumexp_parts(former[:, None].copy())[0])
+    exact, weights = mixture.tempered(tau, "exact"), mixture.tempered(tau, "weights")
+    np.testing.assert_array_equal(exact.weights, former)
+    np.testing.assert_array_equal(exact.covariances, weights.covariances)
+    np.testing.assert_allclose(weights.weights, mixture.weights ** (1 / tau) / (mixture.weights ** (1 / tau)).sum())
+    # exact rewards the narrow components when tau < 1: its weights lean toward small |Sigma|
+    lean = np.log(exact.weights / weights.weights)
+    assert np.corrcoef(lean, log_det)[0, 1] == pytest.approx(-1.0 if tau < 1 else 1.0)
+    np.testing.assert_array_equal(mixture.tempered(tau).weights, weights.weights)  # the default
 
 
 def test_tempering_above_one_flattens_and_one_is_identity():

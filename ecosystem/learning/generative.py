@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from ecosystem.learning.em import BatchedGaussianMixture
-from ecosystem.learning.mixture import Mixture, row_blocks
+from ecosystem.learning.mixture import Mixture, Tempering, row_blocks
 
 CovarianceType = Literal["full", "diag", "spherical", "tied"]
 VarianceEstimator = Literal["mle", "unbiased"]
@@ -23,7 +23,8 @@ class GaussianMixtureModel:
     """Fit / sample / score, with scikit-learn's conventions (learned attributes end in ``_``).
 
     ``sample`` and ``score_samples`` use the *released* distribution: the fitted mixture at the
-    sampling temperature. That is what users, farms and the web see, so it is what gets scored.
+    sampling temperature (``tempering``: how it acts on the weights, ``Mixture.tempered``). That is what
+    users, farms and the web see, so it is what gets scored.
     """
 
     def __init__(
@@ -32,6 +33,7 @@ class GaussianMixtureModel:
         n_components: int = 10,
         covariance_type: CovarianceType = "full",
         temperature: float = 1.0,
+        tempering: Tempering = "weights",
         max_iter: int = 100,
         tol: float = 1e-3,
         reg_covar: float = 1e-6,
@@ -40,6 +42,7 @@ class GaussianMixtureModel:
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.temperature = temperature
+        self.tempering = tempering
         self.max_iter = max_iter
         self.tol = tol
         self.reg_covar = reg_covar
@@ -58,7 +61,7 @@ class GaussianMixtureModel:
         if self.variance_estimator == "unbiased":
             fitted = _unbias(fitted, len(X))
         self.fitted_ = fitted
-        self.distribution_ = fitted.tempered(self.temperature)
+        self.distribution_ = fitted.tempered(self.temperature, self.tempering)
         self.n_train_ = len(X)
         return self
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -16,6 +17,7 @@ LOG_2PI = np.log(2.0 * np.pi)
 # row does not grow with the batch: gathering (rows, d, d) Cholesky factors for 400,000 rows at once costs
 # about three times as much per row as in blocks (a month's pages at 64 times the baseline's volume).
 ROWS_PER_BLOCK = 32_768
+Tempering = Literal["weights", "exact"]  # how a temperature acts on the weights (Mixture.tempered)
 
 
 def row_blocks(n: int) -> Iterator[slice]:
@@ -132,20 +134,27 @@ class Mixture:
         second += np.einsum("k,ki,kj->ij", self.weights, self.means, self.means)
         return second - np.outer(mean, mean)
 
-    def tempered(self, temperature: float) -> Mixture:
-        """Sampling at temperature tau, exactly, component by component: (w_k N_k(x))^(1/tau), renormalised.
+    def tempered(self, temperature: float, tempering: Tempering = "weights") -> Mixture:
+        """The released model at temperature tau: each component keeps its mean and its covariance is scaled by
+        tau (N(x | mu, Sigma)^(1/tau) is proportional to N(x | mu, tau Sigma)); the weights depend on
+        ``tempering``.
 
-        N(x | mu, Sigma)^(1/tau) is proportional to N(x | mu, tau Sigma) with mass
-        (2 pi)^((d - d/tau)/2) tau^(d/2) |Sigma|^((1 - 1/tau)/2), so each component keeps its mean, its
-        covariance is scaled by tau, and its weight becomes w_k^(1/tau) |Sigma_k|^((1 - 1/tau)/2)
-        (the constant is common to all components and cancels). tau < 1 concentrates mass on common and on
-        narrow components and narrows each one, as low-temperature decoding does. Cross terms between
-        overlapping components are ignored: that is the one approximation, and it is exact for separated ones.
+        ``"weights"``: w_k^(1/tau), renormalised: temperature acts on how often each topic is written, as
+        low-temperature decoding does to token frequencies, so tau < 1 makes rare components rarer.
+        ``"exact"``: (w_k N_k(x))^(1/tau) integrated per component, w_k^(1/tau) |Sigma_k|^((1 - 1/tau)/2)
+        (the constant (2 pi)^((d - d/tau)/2) tau^(d/2) cancels; cross terms between overlapping components are
+        ignored). Its |Sigma| factor rewards narrow components, and a component fitted from few points is
+        narrow by chance (its log|Sigma| is biased low): refitted generation after generation, that moves mass
+        onto rare topics, an artefact of small samples, not of decoding (docs/science.md).
         """
         if temperature == 1.0:
             return self
         with np.errstate(divide="ignore"):
-            log_w = (np.log(self.weights) - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
+            log_w = np.log(self.weights)
+        if tempering == "exact":
+            log_w = (log_w - 0.5 * self._log_det) / temperature + 0.5 * self._log_det
+        else:
+            log_w = log_w / temperature
         weights = np.exp(log_w - _logsumexp_parts(log_w[:, None].copy())[0])
         return Mixture(weights=weights, means=self.means, covariances=self.covariances * temperature)
 
