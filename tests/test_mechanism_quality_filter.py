@@ -56,3 +56,16 @@ def test_the_crawl_reports_what_its_quality_filter_kept():
     assert np.all(np.isfinite(ratio)) and np.median(ratio) > 1.0
     kept_share = judged["crawler.Early.kept"] / judged["crawler.Early.pages"]
     assert (kept_share <= 0.41).all()
+
+
+def test_filtered_and_unfiltered_vendors_train_on_equal_numbers_of_pages():
+    """The filtered crawler fetches budget / keep_share pages, so the filter costs no training data."""
+    quality = {f"vendors.{v}.crawler.filters.quality": {"keep_share": 0.3} for v in ("Early", "Late")}
+    sizes = []
+    for overrides in ({}, quality):
+        scenario = load_scenario("tests/data/tiny.yaml", overrides={"end": "2022-06", **overrides})
+        wide = wide_metrics(simulate(scenario, seed=7).metrics)
+        sizes.append(wide.filter(pl.col("vendor.Early.retrained") == 1)["vendor.Early.train_size"].to_numpy())
+    unfiltered, filtered = sizes
+    assert len(filtered) == len(unfiltered) >= 3
+    np.testing.assert_allclose(filtered, unfiltered, rtol=0.02)

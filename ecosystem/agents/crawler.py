@@ -52,7 +52,7 @@ class Crawler(mesa.Agent):
         self.pages_this_month = 0
         if model.month < self.start_step:
             return
-        budget = self.budget()
+        budget = self.fetched(self.budget())
         first_fresh = self._last_crawled + 1
         fresh = model.store.month_rows(first_fresh)
         n_fresh = min(int(round(budget * self.config.fresh_share)), fresh.stop - fresh.start)
@@ -69,6 +69,15 @@ class Crawler(mesa.Agent):
         """Pages a month: the configured budget, plus what the vendor's market revenue pays for."""
         extra = self.vendor.revenue * self.model.scenario.market.crawl_pages_per_dollar
         return self.config.budget_per_month + int(extra)
+
+    def fetched(self, budget: int) -> int:
+        """Pages fetched to keep ``budget``: a quality filter keeping a share k is fed budget / k pages, as a
+        pretraining pipeline filters more raw crawl rather than train on less (so filtered and unfiltered
+        vendors train on equal numbers of pages)."""
+        quality = self.config.filters.quality
+        if quality is None or not self._quality_ready(quality):
+            return budget
+        return int(round(budget / quality.keep_share))
 
     def _filter(self, batch: np.ndarray) -> np.ndarray:
         """Which fetched pages are kept; counts what was wrongly discarded and what slipped through."""
@@ -128,17 +137,25 @@ class Crawler(mesa.Agent):
 
     def _quality_reference(self, config: QualityFilterConfig) -> np.ndarray | None:
         """"High-quality" pages: samples of the released models' output and pages of the pre-AI archive."""
+        if not self._quality_ready(config):
+            return None
         model, rng = self.model, self.quality_stream
         n_model = int(round(config.model_share * config.reference_pages))
         n_archive = config.reference_pages - n_model
         vendors, archive = model.released_vendors(), model.pre_ai_rows()
-        if (n_model and not vendors) or (n_archive and not len(archive)):
-            return None
         parts = [model.store.vectors[rng.choice(archive, size=n_archive, replace=len(archive) < n_archive)]]
         if n_model:
             counts = np.bincount(rng.integers(len(vendors), size=n_model), minlength=len(vendors))
             parts += [v.estimator.sample(int(k), rng=rng)[0] for v, k in zip(vendors, counts, strict=True) if k]
         return np.vstack(parts)
+
+    def _quality_ready(self, config: QualityFilterConfig) -> bool:
+        """Whether the reference set can be built: a released model for its model-written part, the pre-AI
+        archive for the rest."""
+        n_model = int(round(config.model_share * config.reference_pages))
+        has_model = not n_model or bool(self.model.released_vendors())
+        has_archive = n_model == config.reference_pages or bool(len(self.model.pre_ai_rows()))
+        return has_model and has_archive
 
     def _pick(self, first_month: int, stop_month: int, n: int) -> np.ndarray:
         """n pages published in months [first_month, stop_month), as search exposes them: by their site's
