@@ -81,7 +81,7 @@ def synthetic_share_figure(metrics: pl.DataFrame):
 def vendor_quality_figure(metrics: pl.DataFrame):
     """Excess NLL and tail-mass ratio per vendor, with each retraining marked by a tick."""
     fig, axes = new_figure(2, 1)
-    _plot_with_retrainings(metrics, "vendor", [(axes[0, 0], "excess_nll"), (axes[1, 0], "tail_mass_ratio")])
+    _plot_with_retrainings(metrics, "vendor", [(axes[0, 0], "excess_nll"), (axes[1, 0], "tail_kept")])
     axes[1, 0].axhline(1.0, color="0.5", linewidth=0.8)
     axes[1, 0].set_xlabel("date (month)")
     axes[0, 0].set_title("How far each vendor's model is from human text (| = retraining)")

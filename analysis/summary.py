@@ -10,7 +10,7 @@ import polars as pl
 from ecosystem.metric_table import metric_name
 
 WEB_HEADLINE = ["web.docs", "web.synthetic_share", "web.synthetic_share_new", "farms.count"]
-VENDOR_HEADLINE = ["excess_nll", "tail_mass_ratio", "topic_coverage", "train_synthetic_share"]
+VENDOR_HEADLINE = ["excess_nll", "tail_kept", "topic_coverage", "train_synthetic_share"]
 
 
 def with_names(metrics: pl.DataFrame) -> pl.DataFrame:

@@ -88,7 +88,7 @@ def vendor_figure(snapshot: Snapshot) -> Figure:
     """Each vendor's excess NLL and tail-mass ratio; a tick marks each retraining."""
     fig, axes = _figure("Vendor models against reality (| = retraining)", rows=2)
     months = _months(snapshot)
-    for ax, metric in zip(axes, ("excess_nll", "tail_mass_ratio"), strict=True):
+    for ax, metric in zip(axes, ("excess_nll", "tail_kept"), strict=True):
         for vendor in snapshot.vendors:
             values = snapshot.get(f"vendor.{vendor}.{metric}")
             if np.isnan(values).all():

@@ -37,6 +37,7 @@ def test_a_model_equal_to_reality_scores_as_reality(reality, scorer):
     s = score(scorer, reality.mixture(0))
     assert abs(s.excess_nll) < 1e-9
     assert s.tail_mass_ratio == pytest.approx(1.0, abs=0.08)
+    assert s.tail_kept == pytest.approx(1.0, abs=0.05) and s.common_kept == pytest.approx(1.0, abs=0.05)
     assert s.topic_coverage == 1.0
     assert s.variance_ratio == pytest.approx(1.0, abs=1e-9)
     assert s.precision == pytest.approx(1.0 - SUPPORT_QUANTILE, abs=0.015)
@@ -81,6 +82,8 @@ def test_scores_are_reproducible_with_the_same_generator(reality, scorer):
     assert score(scorer, q, seed=3).as_dict().keys() == {
         "nll",
         "excess_nll",
+        "tail_kept",
+        "common_kept",
         "tail_mass_ratio",
         "topic_coverage",
         "variance_ratio",
@@ -89,7 +92,25 @@ def test_scores_are_reproducible_with_the_same_generator(reality, scorer):
         "worst_topic",
         "tail_excess_nll",
         "topics_lost",
+        "worst_known_topic_excess_nll",
+        "worst_known_topic",
+        "drift_excess_nll",
     }
+
+
+def test_one_narrow_spike_on_a_rare_topic_does_not_count_as_tails_kept(reality, scorer):
+    """The common topics as in P, every rare topic lost but one, which holds a narrow component with far more
+    than the whole tail's mass: the pooled ratio exceeds 1, while each rare topic counts at most once."""
+    p = reality.mixture(0)
+    rare = np.flatnonzero(reality.tail)
+    weights = np.where(reality.tail, 0.0, p.weights)
+    weights[rare[0]] = 3.0 * p.weights[reality.tail].sum()
+    covariances = p.covariances.copy()
+    covariances[rare[0]] *= 0.01
+    s = score(scorer, Mixture(weights / weights.sum(), p.means, covariances))
+    assert s.tail_mass_ratio > 1.5
+    assert s.tail_kept == pytest.approx(1.0 / len(rare), abs=0.02)
+    assert s.common_kept > 0.5 > s.tail_kept
 
 
 def test_new_topics_count_once_they_appear():
@@ -107,7 +128,7 @@ def test_new_topics_count_once_they_appear():
     later = score(scorer, before, step=first_new)
     assert later.topic_coverage == pytest.approx(6 / 7)
     assert later.excess_nll > 0
-    assert reality.tail[6:].all()
+    assert not reality.tail[6:].any()  # drift topics are drift, not tail
 
 
 def test_mass_far_outside_the_support_earns_no_tail_or_coverage(reality, scorer):

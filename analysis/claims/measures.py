@@ -13,6 +13,8 @@ from scipy.stats import spearmanr
 
 from analysis.claims.model import VENDORS, Runs
 from analysis.topics import LOST_BELOW
+from ecosystem.config import RealityConfig
+from ecosystem.content.reality import tail_topics
 
 # ----------------------------------------------------------------------------------------------
 # Reading one run
@@ -60,17 +62,6 @@ def first_to_last(arm: str, vendor: str, metric: str, *, log10_ratio: bool = Fal
         if log10_ratio:
             return float(np.log10(series[-1] / series[0]))
         return float(series[-1] - series[0])
-    return measure
-
-
-def first_retrain(arm: str, vendor: str, metric: str, crossed: Callable[[np.ndarray], np.ndarray]) -> Callable[
-        [Runs], float]:
-    """The generation (1 = first model) at which ``crossed`` first holds for a vendor's metric; one past the
-    last generation if it never does."""
-    def measure(runs: Runs) -> float:
-        series = at_retrains(runs[arm], vendor, metric)
-        hit = np.flatnonzero(crossed(series))
-        return float(hit[0] + 1 if len(hit) else len(series) + 1)
     return measure
 
 
@@ -141,17 +132,53 @@ def excess_gap_last_month(arm: str, reference: str, vendors: Sequence[str]) -> C
     return lambda runs: mean_excess(runs[arm]) - mean_excess(runs[reference])
 
 
+def rare_minus_common_loss(arm: str, vendor: str) -> Callable[[Runs], float]:
+    """The share of the rare topics' kept mass (``tail_kept``) lost from the first model to the last, less the
+    same share for the common topics (``common_kept``): positive when the rare topics fade faster. Relative to
+    the first model, so what capacity loses at once (K_v < K) does not count as the loop's doing."""
+    def lost(runs: Runs, metric: str) -> float:
+        series = at_retrains(runs[arm], vendor, metric)
+        return float(1.0 - series[-1] / series[0])
+    return lambda runs: lost(runs, "tail_kept") - lost(runs, "common_kept")
+
+
+def topic_ratios(frame: pl.DataFrame, vendor: str) -> np.ndarray:
+    """A vendor's per-topic mass ratios at each retraining: (retrainings, topics), topics by index."""
+    frame = frame.filter(pl.col(f"vendor.{vendor}.retrained") == 1.0).sort("step")
+    prefix = f"vendor.{vendor}.topic_"
+    columns = sorted((c for c in frame.columns if c.startswith(prefix) and c.endswith("_mass_ratio")),
+                     key=lambda c: int(c.removeprefix(prefix).split("_")[0]))
+    return frame.select(columns).to_numpy()
+
+
+def rare_first_lead(arm: str, vendor: str, share: float = 0.5,
+                    tail_fraction: float = RealityConfig().tail_fraction) -> Callable[[Runs], float]:
+    """Generations (retrains) between the rare topics and the common ones each losing ``share`` of the topics
+    the first model held (kept at least a tenth of their mass), common minus rare: positive when the tails go
+    first. The rare topics are the rarest ``tail_fraction`` of a Gaussian reality without drift (indexed from
+    the commonest); a side that never gets there counts one generation past the last."""
+    def measure(runs: Runs) -> float:
+        ratios = topic_ratios(runs[arm], vendor)
+        rare = tail_topics(1.0 / np.arange(1, ratios.shape[1] + 1), n_original=ratios.shape[1],
+                           fraction=tail_fraction)
+        lost = ratios < LOST_BELOW
+        held = ~lost[0]
+        generations = []
+        for side in (rare & held, ~rare & held):
+            reached = lost[:, side].sum(axis=1) >= share * side.sum() if side.any() else np.ones(len(lost), bool)
+            hit = np.flatnonzero(reached)
+            generations.append(float(hit[0] + 1 if len(hit) else len(lost) + 1))
+        return generations[1] - generations[0]
+    return measure
+
+
 def rarity_order(arm: str, vendor: str) -> Callable[[Runs], float]:
     """Spearman correlation between a topic's weight in reality and how many retrainings it survived (kept
     at least a tenth of its mass; never lost counts as all): positive when the rare topics go first. Topics
     are indexed from the commonest to the rarest."""
     def measure(runs: Runs) -> float:
-        frame = runs[arm].filter(pl.col(f"vendor.{vendor}.retrained") == 1.0).sort("step")
-        prefix = f"vendor.{vendor}.topic_"
-        columns = sorted((c for c in frame.columns if c.startswith(prefix) and c.endswith("_mass_ratio")),
-                         key=lambda c: int(c.removeprefix(prefix).split("_")[0]))
-        ratios = frame.select(columns).to_numpy()  # (retrainings, topics)
+        ratios = topic_ratios(runs[arm], vendor)
         lost = ratios < LOST_BELOW
         survived = np.where(lost.any(axis=0), lost.argmax(axis=0), len(ratios))
-        return float(spearmanr(-np.arange(len(columns)), survived).statistic)
+        return float(spearmanr(-np.arange(ratios.shape[1]), survived).statistic)
     return measure

@@ -28,8 +28,8 @@ _TEXT_HOLDS = ("text_closed_loop.yaml to 2023-12 (12 generations): stdlib docstr
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("text_tail_replace",
-          "On real text (replace), the rare topics' mass ratio changes by {effect} over 12 retrains.",
-          ("text_replace",), first_to_last("text_replace", "Solo", "tail_mass_ratio"),
+          "On real text (replace), the rare topics kept (mean of min(Q / P, 1)) change by {effect} over 12 retrains.",
+          ("text_replace",), first_to_last("text_replace", "Solo", "tail_kept"),
           "", _TEXT_HOLDS + "; replace", "", direction=-1),
     Claim("text_coverage_replace",
           "On real text (replace), the share of named topics the model still covers changes by {effect} over 12 "
@@ -49,9 +49,9 @@ CLAIMS: tuple[Claim, ...] = (
           "real topics overlap in P's space: a shrinking model keeps the regions it still covers, whatever their "
           "size", direction=+1),
     Claim("text_tail_accumulate",
-          "On real text, keeping every crawl (accumulate) changes the rare topics' mass ratio by {effect} over 12 "
+          "On real text, keeping every crawl (accumulate) changes the rare topics kept by {effect} over 12 "
           "retrains.",
-          ("text_accumulate",), first_to_last("text_accumulate", "Solo", "tail_mass_ratio"),
+          ("text_accumulate",), first_to_last("text_accumulate", "Solo", "tail_kept"),
           "", _TEXT_HOLDS + "; accumulate", ""),
     Claim("text_topics_lost_accumulate",
           "On real text under accumulate, {effect} of the 50 named topics are lost by the 12th retrain.",
