@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import yaml
 
+from ecosystem.calibration.posterior import Posterior
 from ecosystem.config import Scenario
 from ecosystem.experiments.batch import RunSpec, run_files
 from ecosystem.experiments.outcomes import outcome_over_time, outcome_table, write_tidy_table
@@ -26,17 +27,24 @@ SUMMARY_COLUMNS = ["outcome", "label", "unit", "worse", "scenario", "n", "mean",
 CONTEXT_METRIC = "web.synthetic_share_new"
 
 
-def plan_compare(scenarios: Sequence[Scenario], *, seeds: Sequence[int], folder: Path) -> list[RunSpec]:
-    """Every scenario on every seed; scenario names label the runs and must differ."""
+def plan_compare(scenarios: Sequence[Scenario], *, seeds: Sequence[int], folder: Path,
+                 posterior: Posterior | None = None, fixed: Collection[str] = ()) -> list[RunSpec]:
+    """Every scenario on every seed; scenario names label the runs and must differ. With a ``posterior``,
+    each seed's particle is set in every scenario (``fixed``: the paths --set gives, which it may not draw)."""
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise SweepError(f"scenario names must differ to be compared, got {names}; set name: in each file")
     if not seeds:
         raise SweepError("compare needs at least one seed")
+    raws = [s.model_dump(mode="json") for s in scenarios]
+    if posterior is not None:
+        for s, raw in zip(scenarios, raws, strict=True):
+            posterior.check_paths(raw, source=s.name, fixed=set(fixed))
     return [
-        RunSpec(label=s.name, scenario=s.model_dump(mode="json"), seed=seed, folder=str(folder.resolve()),
-                tags={"scenario": s.name})
-        for seed in seeds for s in scenarios
+        RunSpec(label=s.name, seed=seed, folder=str(folder.resolve()), tags={"scenario": s.name},
+                scenario=raw if posterior is None else posterior.apply(raw, seed, source=s.name),
+                params={} if posterior is None else posterior.values(seed))
+        for seed in seeds for s, raw in zip(scenarios, raws, strict=True)
     ]
 
 

@@ -7,6 +7,7 @@ range fails at once with the sweep file, the parameter and the field that refuse
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from ecosystem.calibration.posterior import Posterior
 from ecosystem.config import MAX_SEED, Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
 from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
 from ecosystem.experiments.designs import design_table, runs_in, value_of
@@ -88,9 +90,11 @@ def check_names(file: SweepFile, *, source: str) -> None:
                              "outcome and parameter names must differ")
 
 
-def apply_values(sweep: Sweep, values: dict[str, Any], *, source: str) -> dict[str, Any]:
-    """The base scenario with ``values`` (by parameter label) set, validated, as a plain dict."""
-    raw = copy.deepcopy(sweep.base_raw)
+def apply_values(sweep: Sweep, values: dict[str, Any], *, source: str,
+                 base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The base scenario (or ``base``: it with a posterior draw) with ``values`` (by parameter label) set,
+    validated, as a plain dict."""
+    raw = copy.deepcopy(sweep.base_raw if base is None else base)
     by_label = {p.label: p for p in sweep.file.parameters}
     try:
         for label, value in values.items():
@@ -135,19 +139,34 @@ def _child(node: Any, key: str) -> Any:
     return None
 
 
-def plan_sweep(sweep: Sweep, *, folder: Path) -> tuple[pl.DataFrame, list[RunSpec]]:
-    """The design table and one run spec per point and seed (points validated before returning)."""
+def plan_sweep(sweep: Sweep, *, folder: Path, posterior: Posterior | None = None,
+               fixed: Collection[str] = ()) -> tuple[pl.DataFrame, list[RunSpec]]:
+    """The design table and one run spec per point and seed (points validated before returning). With a
+    ``posterior``, each seed's particle is set first and the point's values over it; the posterior may draw
+    neither a swept path nor one --set gives (``fixed``)."""
     design = design_table(sweep.file)
     labels = [p.label for p in sweep.file.parameters]
-    seeds = range(sweep.file.first_seed, sweep.file.first_seed + sweep.file.seeds)
+    seeds = sweep_seeds(sweep)
     runs_folder = str(folder.resolve())
+    bases = dict.fromkeys(seeds)
+    if posterior is not None:
+        swept = {path for p in sweep.file.parameters for path in expand_path(sweep.base_raw, p)}
+        posterior.check_paths(sweep.base_raw, source=f"{sweep.source}: base", fixed={*fixed, *swept})
+        bases = {seed: posterior.apply(sweep.base_raw, seed, source=f"{sweep.source}: base") for seed in seeds}
     specs = []
     for row in design.iter_rows(named=True):
         values = {label: row[label] for label in labels}
-        scenario = apply_values(sweep, values, source=f"{sweep.source}: point {row['point']}")
-        specs.extend(RunSpec(label=f"p{row['point']:05d}", scenario=scenario, seed=seed, folder=runs_folder,
-                             tags={"point": row["point"]}, params=values) for seed in seeds)
+        where = f"{sweep.source}: point {row['point']}"
+        specs.extend(RunSpec(label=f"p{row['point']:05d}", scenario=apply_values(sweep, values, source=where,
+                                                                                  base=bases[seed]),
+                             seed=seed, folder=runs_folder, tags={"point": row["point"]},
+                             params=values if posterior is None else {**posterior.values(seed), **values})
+                     for seed in seeds)
     return design, specs
+
+
+def sweep_seeds(sweep: Sweep) -> range:
+    return range(sweep.file.first_seed, sweep.file.first_seed + sweep.file.seeds)
 
 
 def sweep_outcomes(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec]) -> pl.DataFrame:
@@ -192,8 +211,10 @@ def finish_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], *, ou
     return SweepTables(outcomes, means, sensitivity, error)
 
 
-def write_plan(sweep: Sweep, design: pl.DataFrame, *, out: Path) -> None:
-    """The design table and the sweep file as run (with its resolved base), before any run starts."""
+def write_plan(sweep: Sweep, design: pl.DataFrame, *, out: Path, posterior: Posterior | None = None) -> None:
+    """The design table and the sweep file as run (with its resolved base and the posterior's draws, if any),
+    before any run starts."""
     write_with(out / "design.parquet", design.write_parquet)
-    record = {"sweep": sweep.file.model_dump(mode="json"), "source": sweep.source, "base": sweep.base_raw}
+    record = {"sweep": sweep.file.model_dump(mode="json"), "source": sweep.source, "base": sweep.base_raw,
+              "posterior": None if posterior is None else posterior.record(sweep_seeds(sweep))}
     write_text(out / "sweep.yaml", yaml.safe_dump(record, sort_keys=False))
