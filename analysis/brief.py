@@ -70,7 +70,7 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
     context.update(
         source=str(folder),
         odd=odd_sections(scenario, first=dates[0], last=dates[1]),
-        limitations=limitations(seeds=seeds, outcomes=outcomes, scenario=scenario),
+        limitations=limitations(seeds=seeds, outcomes=outcomes, scenario=scenario, posterior=read.posterior),
         claims=None if ledger is None else relevant_claims(ledger, outcomes=outcomes, scenarios=variants),
         claims_total=0 if ledger is None else ledger.height,
         claims_path=_shown(claims_path),

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from analysis.assumptions import differences
-from analysis.brief_sections import BriefError, capital, embedded
+from analysis.brief_sections import BriefError, capital, embedded, intervals_cover
 from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
 from analysis.results import CompareResults
 from analysis.summary import interval, number, percent
@@ -46,6 +46,7 @@ def compare_context(results: CompareResults, *, figures_folder: Path, question: 
                         for name in results.order[1:]],
         "overrides": "; ".join(overrides),
         "calibration": calibration(results),
+        "intervals_cover": intervals_cover(results.posterior),
         "topics": worst_topics(results),
     }
 

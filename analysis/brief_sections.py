@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from analysis.summary import interval, number
+from ecosystem.calibration.posterior import PosteriorRecord
 from ecosystem.config import ScenarioError
 from ecosystem.experiments.schema import Outcome
 
@@ -88,7 +89,20 @@ def reality_text(reality: dict[str, Any]) -> str:
             f"{reality['zipf_exponent']}).")
 
 
-def limitations(*, seeds: int, outcomes: Sequence[Outcome], scenario: dict[str, Any]) -> list[str]:
+def intervals_cover(posterior: PosteriorRecord | None) -> str:
+    """In plain words, what the intervals cover: seed noise only, or also the calibration's uncertainty."""
+    if posterior is None:
+        return ("Parameters fixed at the scenario's values; intervals cover seed noise only (ecosim compare or "
+                "sweep --posterior draws each seed's parameters from a calibration).")
+    drawn = len(set(posterior.particles.values()))
+    return (f"Each seed's parameters were drawn from the calibrated posterior ({posterior.path}, generation "
+            f"{posterior.generation}, sha256 {posterior.sha256[:12]}; {', '.join(posterior.parameters.values())}; "
+            f"{drawn} distinct particle(s) over {len(posterior.particles)} seeds), the same draw in every scenario; "
+            "intervals cover both seed noise and what the calibration data leave uncertain.")
+
+
+def limitations(*, seeds: int, outcomes: Sequence[Outcome], scenario: dict[str, Any],
+                posterior: PosteriorRecord | None = None) -> list[str]:
     """What the reader must keep in mind, from the way the model and the experiment are built."""
     n = seeds
     space = ("Documents are embeddings of real text reduced to a few dimensions, and each topic one Gaussian in "
@@ -98,7 +112,9 @@ def limitations(*, seeds: int, outcomes: Sequence[Outcome], scenario: dict[str, 
         f"{space}: the model shows mechanisms and orders of magnitude, not forecasts of any real model's "
         "quality.",
         f"The intervals reflect {n} seeds; more seeds narrow them. They cover the randomness of the simulation, "
-        f"not uncertainty in the parameters: a sweep (ecosim sweep) shows how results move with parameters.",
+        + ("and the calibrated parameters' uncertainty (each seed's parameters were drawn from the posterior); "
+           "other parameters keep the scenario's values." if posterior is not None else
+           "not uncertainty in the parameters: a sweep (ecosim sweep) shows how results move with parameters."),
         "Only the machine-made share of new pages is calibrated against a published measurement; the policy "
         "levers' strengths come from the cited literature, and provenance-signing adoption is an assumption.",
     ]

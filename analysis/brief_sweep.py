@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from analysis.assumptions import LEVERS, Difference, describe_policy
-from analysis.brief_sections import capital, embedded
+from analysis.brief_sections import capital, embedded, intervals_cover
 from analysis.experiment_figures import INDEX_NAMES, draw_sweep_figures, stem_of
 from analysis.results import SweepResults
 from analysis.summary import interval, number
@@ -42,6 +42,7 @@ def sweep_context(results: SweepResults, *, figures_folder: Path, question: str 
         "base_name": results.base.get("name", "base"),
         "base_description": results.base.get("description", "").strip().rstrip("."),
         "assumptions": assumptions(results),
+        "intervals_cover": intervals_cover(results.posterior),
     }
 
 

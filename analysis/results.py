@@ -18,6 +18,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analysis.assumptions import policy_starts
+from ecosystem.calibration.posterior import PosteriorRecord
 from ecosystem.config import (
     MAX_YAML_BYTES,
     Scenario,
@@ -55,6 +56,11 @@ class CompareResults:
     @property
     def seeds(self) -> list[int]:
         return list(self.about["seeds"])
+
+    @property
+    def posterior(self) -> PosteriorRecord | None:
+        recorded = self.about.get("posterior")
+        return None if recorded is None else PosteriorRecord.model_validate(recorded)
 
     @property
     def dates(self) -> tuple[dt.date, dt.date]:
@@ -122,6 +128,7 @@ class CompareRecord(BaseModel):
     files: list[str] = []
     set: list[str] = []
     end: str | None = None
+    posterior: PosteriorRecord | None = None  # each seed's parameters drawn from it (--posterior)
 
     @model_validator(mode="after")
     def _consistent(self) -> CompareRecord:
@@ -132,6 +139,8 @@ class CompareRecord(BaseModel):
             twice = first_repeated(items)
             if twice is not None:
                 raise ValueError(f"{what} {twice!r} is listed twice")
+        if self.posterior is not None and sorted(self.posterior.particles) != sorted(self.seeds):
+            raise ValueError("posterior.particles does not name one particle for each of the seeds")
         return self
 
 
@@ -255,6 +264,7 @@ class SweepResults:
     table: pl.DataFrame  # one row per run: point, seed, parameters, outcomes
     means: pl.DataFrame  # one row per point: parameters, outcome means, runs
     sensitivity: pl.DataFrame
+    posterior: PosteriorRecord | None = None  # each seed's parameters drawn from it (--posterior)
 
     @property
     def name(self) -> str:
@@ -295,6 +305,10 @@ def read_sweep(folder: str | Path) -> SweepResults:
     record = _yaml_record(path)
     file = _validated(SweepFile, record.get("sweep"), path)
     base = _recorded_scenario(record.get("base"), source=f"{path}: base")
+    posterior = None if record.get("posterior") is None else _validated(PosteriorRecord, record["posterior"], path)
+    if posterior is not None and sorted(posterior.particles) != list(range(file.first_seed, file.first_seed
+                                                                            + file.seeds)):
+        raise _damaged(path, "posterior.particles does not name one particle for each of the seeds")
     parameters = dict.fromkeys((p.label for p in file.parameters), "any")
     outcomes = dict.fromkeys((o.name for o in file.outcomes), "number")
     table = _table(folder / "outcomes.parquet", {"point": "integer", "seed": "integer", **parameters, **outcomes},
@@ -303,4 +317,5 @@ def read_sweep(folder: str | Path) -> SweepResults:
     path = folder / "sensitivity.parquet"
     sensitivity = _table(path, {name: "text" if kind == pl.Utf8 else "number" for name, kind in
                                 SENSITIVITY_COLUMNS.items()}, rows=False) if path.is_file() else pl.DataFrame()
-    return SweepResults(folder=folder, file=file, base=base, table=table, means=means, sensitivity=sensitivity)
+    return SweepResults(folder=folder, file=file, base=base, table=table, means=means, sensitivity=sensitivity,
+                        posterior=posterior)
