@@ -34,7 +34,7 @@ def render(monkeypatch):
     return render_page
 
 
-def settle(rc, timeout: float = 30.0) -> None:
+def settle(rc, timeout: float = 180.0) -> None:
     """Wait until every month worker has ended and the page shows its figures. The worker redraws the
     page from its own thread as its last act, so the page can look idle while that redraw is still
     going on; a lever changed then would race it. Once the thread has ended, its redraw is complete."""
@@ -48,7 +48,7 @@ def month_workers_alive() -> bool:
     return any(thread.name == WORKER_NAME and thread.is_alive() for thread in threading.enumerate())
 
 
-def eventually(condition, timeout: float = 30.0) -> bool:
+def eventually(condition, timeout: float = 60.0) -> bool:
     """True once ``condition()`` holds: the worker redraws the page from its own thread, so a test can
     look at the widgets half-way through a redraw."""
     deadline = time.monotonic() + timeout

@@ -4,7 +4,6 @@ run."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import yaml
 solara = pytest.importorskip("solara", reason="the dashboard extra is not installed")
 pytest.importorskip("sentence_transformers", reason="the text extra is not installed")
 import ipyvuetify as v  # noqa: E402
+from test_dashboard_app import settle  # noqa: E402
 from text_corpus import TOPICS, sample_corpus, text_reality  # noqa: E402
 
 from dashboard import app  # noqa: E402
@@ -69,9 +69,8 @@ def test_reading_does_not_change_the_run(text_tiny):
 def test_the_page_shows_the_panel(text_tiny, monkeypatch):
     monkeypatch.setenv(SCENARIO_ENV, str(text_tiny))
     _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-    deadline = time.monotonic() + 60
-    while not rc.find(v.Html, class_="ecosim-writer").widgets:
-        assert time.monotonic() < deadline, "the panel never showed pages"
-        time.sleep(0.1)
+    # The worker fills the panel by redrawing the page from its own thread: the first writer's name can
+    # show before its pages do. Once the worker has ended, its redraw is complete.
+    settle(rc)
     assert [w.children[0] for w in rc.find(v.Html, class_="ecosim-writer").widgets] == [HUMANS]
     assert len(rc.find(v.Html, class_="ecosim-page").widgets) == PAGES
