@@ -72,11 +72,12 @@ class Posterior:
             raise PosteriorError(f"--posterior {self.path}: seed {seed}'s particle: {err}") from None
 
     def check_paths(self, raw: dict[str, Any], *, source: str, fixed: set[str] = frozenset()) -> None:
-        """Refuse a parameter path the scenario lacks (a typo would add a field), or one ``fixed`` (--set) sets."""
+        """Refuse a parameter path the scenario lacks (a typo would add a field), or one ``fixed`` (by --set or a
+        sweep) sets: the draw would silently override it."""
         for p in self.parameters:
             if p.path in fixed:
                 raise PosteriorError(f"--posterior {self.path}: {p.path} is drawn from the posterior and also set "
-                                     "by --set; drop one")
+                                     "(by --set or as a swept parameter); drop one")
             if not _has_path(raw, p.path):
                 raise PosteriorError(f"--posterior {self.path}: {source} has no field {p.path}")
 
