@@ -124,6 +124,18 @@ WorkersOption = Annotated[int | None, typer.Option(help="Local worker processes 
 SchedulerOption = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")]
 DaskLocalOption = Annotated[int | None, typer.Option(help="Start a Dask LocalCluster, N processes.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print how many runs it would do, and stop.")]
+PosteriorOption = Annotated[Path | None, typer.Option(
+    help="A calibration's results folder (ecosim calibrate --out) or its posterior.parquet: each seed's "
+         "parameters are drawn from its last generation by weight, the same in every scenario, so intervals cover "
+         "calibration uncertainty too.")]
+
+
+def _drawn(posterior: Path | None, sets: list[str] | None):
+    """The posterior to draw from (None without --posterior) and the paths --set fixes, which it may not draw."""
+    from ecosystem.calibration.posterior import load_posterior
+    from ecosystem.overrides import parse_sets
+
+    return (None if posterior is None else load_posterior(posterior)), set(parse_sets(sets))
 
 
 def _own(resource):
@@ -244,6 +256,7 @@ def compare(
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
     dry_run: DryRunOption = False,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Run scenarios on the same seeds and compare outcomes with paired 95% intervals.
 
@@ -267,7 +280,9 @@ def compare(
         for path, scenario in zip(scenarios, loaded, strict=True):
             check_outcomes(outcomes, scenario, source=str(path))
         check_run_count(len(loaded) * seeds, what=f"compare: {len(loaded)} scenarios x {seeds} seeds")
-        specs = plan_compare(loaded, seeds=range(first_seed, first_seed + seeds), folder=out / "runs")
+        drawn, fixed = _drawn(posterior, set_)
+        specs = plan_compare(loaded, seeds=range(first_seed, first_seed + seeds), folder=out / "runs",
+                             posterior=drawn, fixed=fixed)
     except ScenarioError as err:
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
@@ -284,7 +299,8 @@ def compare(
     if report.done + report.skipped:
         staging = folder.staging()
         try:
-            about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end}
+            about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end,
+                     "posterior": drawn and drawn.record(range(first_seed, first_seed + seeds))}
             summary, _ = finish_compare(specs, outcomes, order=order, out=staging, about=about)
             draw_compare_results(read_compare(staging))
         except ScenarioError as err:
@@ -307,6 +323,7 @@ def sweep(
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
     dry_run: DryRunOption = False,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Run a parameter sweep (grid, lhs, sobol or morris) and compute sensitivity indices.
 
@@ -320,7 +337,8 @@ def sweep(
     try:
         loaded = load_sweep(sweep_file, overrides=parse_sets(set_, end=end))
         folder = out or Path("results") / "sweeps" / safe_file_name(loaded.file.name)
-        design, specs = plan_sweep(loaded, folder=folder / "runs")
+        drawn, fixed = _drawn(posterior, set_)
+        design, specs = plan_sweep(loaded, folder=folder / "runs", posterior=drawn, fixed=fixed)
     except ScenarioError as err:
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
@@ -333,7 +351,7 @@ def sweep(
         return
     _own(owned)
     staging = owned.staging()
-    write_plan(loaded, design, out=staging)
+    write_plan(loaded, design, out=staging, posterior=drawn)
     _commit(owned, staging, replaces=("design.parquet", "sweep.yaml"))
     report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
     if report.done + report.skipped:
