@@ -44,7 +44,7 @@ def test_every_claim_is_measured_on_its_reduced_runs(quick_entries):
     assert [e.claim.id for e in quick_entries] == [c.id for c in CLAIMS] + [r.id for r in REPLICATIONS]
     for entry in quick_entries:
         assert len(entry.values) == 2 and all(math.isfinite(v) for v in entry.values), entry.claim.id
-        assert entry.verdict in {"holds", "not shown", "contradicted", "measured", "matches theory",
+        assert entry.verdict in {"holds", "not shown", "contradicted", "measured", "fitted", "matches theory",
                                  "differs from theory"}
         assert "{effect}" not in entry.sentence() and entry.effect_text() in entry.sentence()
 
@@ -91,6 +91,21 @@ def _entry(values: list[float], direction: int) -> Entry:
 ])
 def test_an_interval_against_the_claimed_direction_is_contradicted_not_unshown(values, direction, verdict):
     assert _entry(values, direction).verdict == verdict
+
+
+def test_an_entry_whose_published_figure_set_a_parameter_is_fitted_not_validated():
+    claim = CLAIMS[0].__class__(id="x", statement="{effect}", arms=(), measure=lambda runs: 0.0, unit="",
+                                holds="", fails="", published="52%", fitted=True)
+    assert Entry(claim, np.array([0.5, 0.52, 0.51]), range(100, 103)).verdict == "fitted"
+
+
+def test_entries_compared_with_the_figures_a_parameter_was_tuned_to_are_fitted():
+    """Page shares (assistant use tuned to Graphite and Ahrefs), displacement (tuned to Stack Overflow) and the
+    quality filter's survival ratio (a monotone function of the reference's free model-written share)."""
+    fitted = {c.id for c in CLAIMS if c.fitted}
+    assert {"calibration_ai_written_2024_11", "calibration_ai_any_2025_04", "calibration_displaced_2023_05",
+            "calibration_displaced_2024_06", "quality_half_survival_ratio"} <= fitted
+    assert not any(c.id.startswith("calibration_ai_tokens_") for c in CLAIMS if c.fitted)  # not tuned to tokens
 
 
 def test_the_ledger_table_keeps_each_seeds_value(tmp_path):

@@ -86,8 +86,9 @@ def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None, run_seco
              "with a 95% percentile bootstrap interval instead. "
              "`verdict`: *holds* when the interval excludes zero in the claimed direction, *contradicted* when it "
              "excludes zero in the opposite direction, *not shown* when it includes zero, *measured* for values "
-             "with no claimed direction. claims.parquet keeps every entry's value for each seed (columns `seed` "
-             "and `value`), to bootstrap or to compare another block of seeds seed by seed.", ""]
+             "with no claimed direction, *fitted* when the published figure beside it was used to set a parameter "
+             "(agreement with it is a fit, not a validation). claims.parquet keeps every entry's value for each "
+             "seed (columns `seed` and `value`), to bootstrap or to compare another block of seeds seed by seed.", ""]
     if wall_seconds is not None and run_seconds is not None:
         lines += [f"Generated {dt.date.today():%Y-%m-%d}. The runs took {run_seconds / 3600:.1f} hours of simulation "
                   f"(summed over runs, as each run recorded it); this command took {wall_seconds / 60:.0f} minutes "

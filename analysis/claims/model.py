@@ -57,6 +57,7 @@ class Claim:
     direction: int = 0  # +1 / -1: the claim is that the effect is above / below 0; 0: a measured value
     published: str = ""  # a published figure to compare with, with its source
     digits: int = 2
+    fitted: bool = False  # the published figure set a parameter: agreement with it is a fit, not a validation
 
     @property
     def heavy_tailed(self) -> bool:
@@ -94,6 +95,8 @@ class Entry:
         est = self.estimate
         if self.theory is not None:
             return "matches theory" if est.low <= self.theory <= est.high else "differs from theory"
+        if self.claim.fitted:
+            return "fitted"
         if self.claim.direction == 0:
             return "measured"
         if math.isnan(est.low):
