@@ -19,21 +19,26 @@ from ecosystem.experiments.executors import ExecutorError, LocalProcesses, Worke
 psutil = pytest.importorskip("psutil")
 
 
+VICTIM_SLEEPS = 300  # seconds: far longer than the test may take (it fails on a victim that was not killed)
+
+
 def nap(item: tuple[str, str]) -> str:
     """A stand-in for a run: the victim records its pid and waits to be killed, the others nap briefly."""
     name, folder = item
     if name == "victim":
         Path(folder, "victim.pid").write_text(str(os.getpid()))
-        time.sleep(60)
+        time.sleep(VICTIM_SLEEPS)
     time.sleep(0.2)
     return name
 
 
 def kill_when_started(pid_file: Path) -> None:
-    deadline = time.monotonic() + 30
-    while not pid_file.exists() and time.monotonic() < deadline:
+    """Kill the victim once its pid is written whole (the file exists, empty, before the write)."""
+    deadline = time.monotonic() + 120
+    while not (pid_file.exists() and pid_file.read_text().strip().isdigit()):
+        if time.monotonic() > deadline:
+            return  # the victim never started: the test fails on its result
         time.sleep(0.05)
-    time.sleep(0.1)
     os.kill(int(pid_file.read_text()), signal.SIGKILL)  # what the out-of-memory killer does
 
 
@@ -45,7 +50,7 @@ def test_killing_one_local_worker_loses_only_its_run(tmp_path):
     with LocalProcesses(workers=2) as executor:
         results = {c.item[0]: c for c in executor.map_unordered(nap, items)}
     killer.join()
-    assert time.monotonic() - started < 30  # the victim did not sleep its 60 s
+    assert time.monotonic() - started < VICTIM_SLEEPS / 2  # the victim did not sleep its time
     assert sorted(results) == ["a", "b", "c", "d", "victim"]
     assert {name: c.value for name, c in results.items() if c.error is None} == {n: n for n in "abcd"}
     lost = results["victim"].error
@@ -75,7 +80,7 @@ def start_sweep(sweep: Path, out: Path) -> subprocess.Popen:
 def wait_for_workers(driver: subprocess.Popen, *, runs_done: int, out: Path) -> set:
     """Every process below the driver, once two workers are simulating and ``runs_done`` runs are saved."""
     family: set = set()
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline and driver.poll() is None:
         try:
             family |= set(psutil.Process(driver.pid).children(recursive=True))
