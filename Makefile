@@ -1,6 +1,7 @@
 # Two entry points for a fresh clone with nothing but Python 3.11:
 #   make run    runs scenarios/baseline.yaml and writes results/baseline/ with figures
 #   make test   runs the whole test suite
+# (make test-quick, for development, leaves out the tests marked slow: pytest -m "not slow".)
 # Both build the local virtual environment .venv first, once. PyTorch goes in first, pinned to the CPU
 # build (torch==2.13.0), so that sentence-transformers never pulls a GPU build.
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,dask,text,brief,dashboard,calibrate
 
-.PHONY: run test bench system clean
+.PHONY: run test test-quick bench system clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,9 @@ run: $(STAMP)
 
 test: $(STAMP) system
 	$(BIN)/python -m pytest
+
+test-quick: $(STAMP) system
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_baseline.py

@@ -27,6 +27,8 @@ from analysis.claims import (
 from ecosystem.experiments.batch import run_batch
 from ecosystem.experiments.executors import LocalProcesses
 
+pytestmark = pytest.mark.slow  # every claim's reduced runs: left out of `make test-quick`
+
 REPO = Path(__file__).parents[1]
 COLUMNS = {"id", "statement", "experiment", "seeds", "n", "effect", "ci_low", "ci_high", "unit", "holds", "fails"}
 

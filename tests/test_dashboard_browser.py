@@ -121,6 +121,7 @@ def choose(page, label: str, option: str) -> None:
     page.locator(".menuable__content__active .v-list-item", has_text=option).click()
 
 
+@pytest.mark.slow  # plays two years in a real browser
 def test_lever_step_play_pause_in_a_real_browser(server, browser, tmp_path):
     page = open_page(browser, server)
     other = open_page(browser, server)  # a second tab: its own run

@@ -4,8 +4,11 @@ licences, data retention, and a search ranking penalty for flagged sites."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from lever_runs import TINY, less, outcomes, tiny
+
+pytestmark = pytest.mark.slow  # every data lever over 10 seeds: left out of `make test-quick`
 
 DETECTOR = {"name": "Sentinel", "start": "2021-06", "retrain_every": 3, "samples": 400, "target_fpr": 0.05}
 SIGNING = {"kind": "provenance_signing", "start": "2020-06", "final_share": 0.8, "months_to_half": 3,

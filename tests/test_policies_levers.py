@@ -20,6 +20,8 @@ from lever_runs import SEEDS, TINY, less, tiny
 from ecosystem.config import validate_scenario
 from ecosystem.experiments.run import simulate
 
+pytestmark = pytest.mark.slow  # every lever over 10 seeds: left out of `make test-quick`
+
 MANDATE = {"kind": "watermark_mandate", "start": "2020-06"}
 REGISTRY = {"kind": "watermark_registry", "start": "2020-06"}
 DETECTOR = {

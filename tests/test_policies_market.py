@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from lever_runs import less, outcomes, tiny
+
+pytestmark = pytest.mark.slow  # every market lever over 10 seeds: left out of `make test-quick`
 
 MARKET = {"users": 100, "quality_sensitivity": 2.0, "switching_cost": 1.0, "reconsider_per_month": 0.2}
 

@@ -20,6 +20,8 @@ from ecosystem.config import load_scenario
 from ecosystem.experiments.run import simulate
 from ecosystem.experiments.stats import mean_ci
 
+pytestmark = pytest.mark.slow  # full scenarios over several seeds: left out of `make test-quick`
+
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 SEEDS = range(5)
 CLOSED_LOOP = {"end": "2025-12"}  # 18 generations after the vendor enters
