@@ -97,8 +97,9 @@ def build_reality(
 
 
 def tail_topics(weights: np.ndarray, *, n_original: int, fraction: float) -> np.ndarray:
-    """The rarest ``fraction`` of the original topics, and every topic that appears later (new topics
-    start rare and only humans write about them at first). Ties never split by order: every original topic
+    """The rarest ``fraction`` of the original topics. Topics that appear later are drift, not tail: they are
+    rare because they are new, and models trained before they appeared cannot know them (scored apart,
+    ``ModelScores.drift_excess_nll``). Ties never split by order: every original topic
     as rare as the boundary one is in, and no topic as common as the most common is, so equal weights give
     no tail (``no_tail_warning``)."""
     n_tail = max(1, int(round(fraction * n_original)))
@@ -106,7 +107,6 @@ def tail_topics(weights: np.ndarray, *, n_original: int, fraction: float) -> np.
     boundary = np.sort(original)[n_tail - 1]
     tail = np.zeros(len(weights), dtype=bool)
     tail[:n_original] = (original <= boundary) & (original < original.max())
-    tail[n_original:] = True
     return tail
 
 
