@@ -9,6 +9,10 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from typer.testing import CliRunner
 from ecosystem.cli import app
 from tests.conftest import TINY
 from tests.test_robust_files import one_line_error
+from tests.test_robust_processes import psutil
 from tests.test_robust_sweeps import sweep_file
 
 runner = CliRunner()
@@ -280,9 +285,20 @@ def test_a_fifo_corpus_is_refused_in_one_line_without_blocking(tmp_path, where):
     else:
         corpus = fifo = tmp_path / "corpus.jsonl"
     os.mkfifo(fifo)
-    with no_hang():
+    unblock = threading.Timer(60, _open_for_writing, args=(fifo,))  # a reader stuck in open() fails, not hangs
+    unblock.start()
+    try:
         result = runner.invoke(app, ["embed", str(corpus), "--cache", str(tmp_path / "cache")])
+    finally:
+        unblock.cancel()
     assert f"corpus {fifo}: is not a regular file" in one_line_error(result)
+
+
+def _open_for_writing(fifo: Path) -> None:
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:  # nobody is reading it: nothing to unblock
+        pass
 
 
 @pytest.mark.parametrize("kind", ["folder", "jsonl"])
@@ -309,3 +325,37 @@ def test_a_5_mb_document_reaches_the_embedder_cut_to_its_first_characters(tmp_pa
     embedding.embed_texts(read.texts, corpus_hash=read.content_hash(), cache=str(tmp_path / "cache"))
     assert len(handed) == len(read) and max(len(text) for text in handed) == MAX_DOC_CHARS
     assert huge.startswith(max(handed, key=len))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ctrl-C while the local worker pool starts: the driver's one line, exit 130, no fork server traceback
+
+
+def _fork_server_importing(driver: subprocess.Popen) -> None:
+    """Wait until the driver's fork server is importing the package (numpy is loaded, the rest is not yet)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and driver.poll() is None:
+        try:
+            servers = [p for p in psutil.Process(driver.pid).children(recursive=True)
+                       if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+            if servers and any("numpy" in m.path for m in servers[0].memory_maps()):
+                return
+        except psutil.Error:  # a process that ended between two looks
+            pass
+        time.sleep(0.01)
+    raise AssertionError(f"no fork server started below the driver: {driver.poll()}")
+
+
+def test_ctrl_c_while_the_worker_pool_starts_is_the_drivers_one_line(tmp_path):
+    out = tmp_path / "o"
+    driver = subprocess.Popen([sys.executable, "-m", "ecosystem", "compare", str(TINY),
+                               str(TINY.parent / "tiny_watermark.yaml"), "--seeds", "2", "--end", "2020-04",
+                               "--workers", "2", "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    _fork_server_importing(driver)
+    os.killpg(driver.pid, signal.SIGINT)  # the terminal interrupts the whole process group
+    _, stderr = driver.communicate(timeout=60)
+    assert driver.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.startswith("interrupted: 0 of 4 runs are finished") and "run the same command again to resume" in \
+        " ".join(stderr.split())

@@ -21,7 +21,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing import connection
+from multiprocessing import connection, forkserver, resource_tracker
 from typing import Any, Protocol
 
 
@@ -80,7 +80,9 @@ class LocalProcesses:
     One process per call is what makes failures local: a process killed by the system (out of
     memory) or by hand loses only its own call, reported as ``WorkerDied``, and the batch goes on.
     Every process watches the driver through a pipe only the driver can write to, and exits the
-    moment the driver dies, however it dies; Ctrl-C stops them at once (the driver stops the rest).
+    moment the driver dies, however it dies. Ctrl-C reaches only the driver, which kills the running
+    processes at once: the fork server and every process forked from it start with SIGINT blocked, so
+    none prints a KeyboardInterrupt traceback (the fork server would, while it imports the package).
     """
 
     def __init__(self, *, workers: int | None = None) -> None:
@@ -92,6 +94,13 @@ class LocalProcesses:
     def __enter__(self) -> LocalProcesses:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["ecosystem.experiments.batch"])
+        resource_tracker.ensure_running()  # first: starting it unblocks SIGINT
+        # A child inherits the blocked mask; a Ctrl-C meanwhile waits here and is raised once it is lifted.
+        unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         self._alive = self._context.Pipe(duplex=False)  # (read end for the workers, write end kept here)
         return self
 
@@ -153,7 +162,6 @@ _END = object()
 
 def _work(fn: Callable[[Any], Any], item: Any, result: Any, driver_alive: Any) -> None:
     """In the worker: call ``fn(item)`` and send back (ok, value or error)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the worker at once, quietly
     threading.Thread(target=_exit_when_closed, args=(driver_alive,), daemon=True).start()
     try:
         outcome = (True, fn(item))
