@@ -359,3 +359,28 @@ def test_ctrl_c_while_the_worker_pool_starts_is_the_drivers_one_line(tmp_path):
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.startswith("interrupted: 0 of 4 runs are finished") and "run the same command again to resume" in \
         " ".join(stderr.split())
+
+
+# ---------------------------------------------------------------------------------------------------
+# read: a vendor that does not exist, or has not entered by --at, is refused before anything is embedded
+
+
+@pytest.mark.parametrize(("vendor", "at", "expected"), [
+    ("Late", "2021-03", "--at 2021-03: Late enters at 2021-09 and has no model before; read at 2021-09 or later"),
+    ("Nobody", "2021-12", "--vendor: no vendor named 'Nobody'; known: Early, Late"),
+], ids=["before its entry", "unknown"])
+def test_read_refuses_a_vendor_without_a_model_before_any_work(tmp_path, monkeypatch, vendor, at, expected):
+    import ecosystem.content.embedding as embedding
+    import ecosystem.experiments.reading as reading
+    from tests.text_corpus import SAMPLE, text_reality
+
+    def never(*_, **__):
+        raise AssertionError("embedding or simulating started before the request was checked")
+
+    monkeypatch.setattr(embedding, "_encode", never)
+    monkeypatch.setattr(reading, "simulate_topics", never)
+    reality = {k.removeprefix("reality."): v for k, v in text_reality(SAMPLE, tmp_path / "cache").items()}
+    path = tmp_path / "text_tiny.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(TINY), "reality": reality}))
+    result = runner.invoke(app, ["read", str(path), "--vendor", vendor, "--at", at])
+    assert one_line_error(result) == f"error: {expected}"

@@ -59,6 +59,10 @@ def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: i
     step = scenario.month_index(at)
     if not 0 <= step < scenario.months:
         raise ScenarioError(f"--at {at:%Y-%m}: outside the scenario ({scenario.start:%Y-%m} to {scenario.end:%Y-%m})")
+    entry = next(v.entry for v in scenario.vendors if v.name == vendor)
+    if at < entry:  # known from the scenario: refused before the corpus is embedded and the months simulated
+        raise ScenarioError(f"--at {at:%Y-%m}: {vendor} enters at {entry:%Y-%m} and has no model before; read at "
+                            f"{entry:%Y-%m} or later")
     model, history = simulate_topics(scenario, vendor=vendor, until=step, seed=seed)
     agent = next(v for v in model.vendors if v.name == vendor)
     if not agent.released:
