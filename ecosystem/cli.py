@@ -96,6 +96,8 @@ def run(
     folder.commit()
     console.print(summary_table(result))
     console.print(f"Results in {out}/ ({result.wall_seconds:.1f} s)")
+    if result.warning:
+        errors.print(result.warning, highlight=False, soft_wrap=True)
 
 
 def summary_table(result) -> Table:
@@ -662,8 +664,13 @@ def embed(
     import time
 
     from ecosystem.config import RealityConfig, describe_errors
+    from ecosystem.content.embedding import EmbeddingError, model_problem
+    from ecosystem.content.reality import no_tail_warning
     from ecosystem.content.text_reality import build_text_reality, embed_corpus, load_corpus
+    from ecosystem.io import clip
 
+    if model is not None and (problem := model_problem(Path(model).expanduser())):  # before its files are hashed
+        fail(f"--model {clip(model)}: {problem}; give the folder of a local sentence-transformers model")
     try:
         if corpus.endswith((".yaml", ".yml")):
             config = load_scenario(Path(corpus)).reality
@@ -686,9 +693,12 @@ def embed(
         fail(str(err))
     documents = load_corpus(config)
     started = time.perf_counter()
-    with progress_bar() as bar:
-        task = bar.add_task("embedding", total=len(documents))
-        embed_corpus(config, documents, progress=lambda done, _: bar.update(task, completed=done))
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("embedding", total=len(documents))
+            embed_corpus(config, documents, progress=lambda done, _: bar.update(task, completed=done))
+    except EmbeddingError as err:  # a folder that looked like a model but does not load as one
+        fail(str(err))
     seconds = time.perf_counter() - started
     console.print(f"{len(documents)} documents embedded in {seconds:.1f} s"
                   + (f" ({len(documents) / seconds:.1f} documents/s)" if seconds > 1 else " (from the cache)"))
@@ -706,6 +716,8 @@ def embed(
         appears = "start" if k < reality.n_original else str(int(reality.appears_at[k]))
         table.add_row(reality.names[k] + (" *" if reality.tail[k] else ""), f"{reality.base_weights[k]:.3f}", appears)
     console.print(table)
+    if no_tail_warning(reality):
+        errors.print(no_tail_warning(reality), highlight=False, soft_wrap=True)
 
 
 def _first_stream(index: int):
@@ -742,16 +754,26 @@ def read(
     for title, docs in ((f"{reading.vendor}'s model writes ({reading.date:%Y-%m})", reading.model),
                         (f"Humans write ({reading.date:%Y-%m})", reading.humans)):
         table = Table(title=title, show_lines=False)
-        table.add_column("topic")
-        table.add_column("nearest real document")
+        table.add_column("topic", max_width=24)
+        table.add_column("dist", justify="right", no_wrap=True)
+        table.add_column("nearest real document", no_wrap=True, overflow="ellipsis", max_width=100)
         for doc in docs:
             line = doc.text.strip().splitlines()[0]
-            table.add_row(doc.topic, (f"{doc.title}: " if doc.title else "") + line[:100])
+            table.add_row(doc.topic, f"{doc.distance:.1f}" + ("" if doc.inside else " OUT"),
+                          (f"{doc.title}: " if doc.title else "") + line[:100])
         console.print(table)
+        outside = sum(not doc.inside for doc in docs)
+        console.print(f"{outside} of {len(docs)} outside P's support (OUT: log-density under P below its "
+                      f"{reading.support_quantile:.0%} quantile); dist: to the nearest real document", highlight=False)
     scores = reading.scores
+    written = ", ".join(reading.written) if len(reading.written) <= 8 else "..."
+    console.print(f"writes {len(reading.written)} of {reading.topics_now} topics (each given at least "
+                  f"{reading.threshold:.0%} of its share in P): {written}", highlight=False, soft_wrap=True)
     console.print(f"excess NLL {scores['excess_nll']:.2f} nats, tail-mass ratio {scores['tail_mass_ratio']:.2f}, "
                   f"topic coverage {scores['topic_coverage']:.2f}")
-    console.print(describe_losses(reading.history), highlight=False, soft_wrap=True)
+    console.print(describe_losses(reading.history, threshold=reading.threshold), highlight=False, soft_wrap=True)
+    if reading.warning:
+        errors.print(reading.warning, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -767,11 +789,15 @@ def dashboard(
     """
     import socket
 
+    everywhere = f"--host: {host!r} listens on every network interface; give one address, e.g. 127.0.0.1 (this " \
+                 "machine only)"
+    if not host.strip():
+        fail(everywhere)
     try:
         load_scenario(scenario)
     except ScenarioError as err:
         fail(str(err))
-    from dashboard.server import prepare, serve
+    from dashboard.server import prepare, reach, serve
 
     missing = prepare(scenario)
     if missing:
@@ -782,12 +808,69 @@ def dashboard(
         except OSError as err:
             option = "--host" if isinstance(err, socket.gaierror) else "--port"
             fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another {option}")
+    exposure = reach(host, port)
+    if exposure == "every interface":
+        fail(everywhere)
+    if exposure == "network":  # the levers drive a run on this machine
+        errors.print(f"warning: --host {host} is not a loopback address: anyone on the network who can reach it can "
+                     "drive the dashboard's levers", highlight=False, soft_wrap=True)
     console.print(f"ecosim dashboard: {scenario} at http://{host}:{port} (Ctrl-C stops it)")
     serve(host=host, port=port, open_browser=open_browser)
 
 
+def _os_error(err: BaseException) -> OSError | None:
+    """``err`` as the operating-system error it is, else None (polars reports one while it writes Parquet as
+    a ComputeError ending "(os error 28)")."""
+    import os
+    import re
+
+    if isinstance(err, OSError):
+        return err
+    found = re.search(r"\(os error (\d+)\)", str(err)) if type(err).__module__.startswith("polars") else None
+    return OSError(int(found.group(1)), os.strerror(int(found.group(1)))) if found else None
+
+
+def _one_line_os_errors(command):
+    """``command``, with an OSError that reaches it (a full disk, a folder made read-only meanwhile) said in
+    one line naming its output folder (else the file), exit 1. The command's staging folder is removed as
+    the command's context closes, so nothing half-written is left behind."""
+    import errno
+    import functools
+
+    from ecosystem.io import clip
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except Exception as err:
+            failure = _os_error(err)
+            if failure is None:
+                raise
+            where = kwargs.get("out") or failure.filename or "ecosim"
+            problem = failure.strerror or str(failure)
+            advice = "free some space" if failure.errno == errno.ENOSPC else "fix that"
+            errors.print(f"[bold red]error:[/] {clip(str(where))}: {problem[:1].lower()}{problem[1:]}; {advice} and "
+                         "run the same command again", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
+
+    return guarded
+
+
+for _command in app.registered_commands:  # every command, however it writes
+    _command.callback = _one_line_os_errors(_command.callback)
+
+
 def main() -> None:
-    app()
+    """``ecosim``; an OSError outside any command (as its folder is released) is one line too, exit 1."""
+    from ecosystem.io import clip
+
+    try:
+        app()
+    except OSError as err:
+        errors.print(f"[bold red]error:[/] {clip(str(err.filename or 'ecosim'))}: {err.strerror or err}",
+                     highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
