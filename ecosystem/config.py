@@ -250,6 +250,9 @@ class FarmsConfig(Section):
     visits_growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
     revenue_per_visit: Annotated[float, Field(ge=0.0, le=1e6)] = 0.004
     fixed_cost: Annotated[float, Field(ge=0.0, le=1e12, title="monthly cost of running a farm")] = 650.0
+    # Each candidate's own monthly cost is fixed_cost times a lognormal of mean 1 and this sigma: entry then
+    # varies smoothly with the economics instead of all or nothing (0: identical farms).
+    cost_spread: Annotated[float, Field(ge=0.0, le=3.0, title="sigma of farms' log fixed cost")] = 0.5
     price_per_mtoken: Annotated[float, Field(gt=0.0, le=1e9, title="generation price at AI start, $/M tokens")] = 20.0
     price_decline_per_year: Annotated[float, Field(ge=1.0, le=1e3, title="price falls by this factor a year")] = 10.0
     patience: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 3
@@ -309,12 +312,14 @@ class CrawlerConfig(Section):
 
 
 class VerifierConfig(Section):
-    """A verifier that judges every page of the vendor's training pool before the training set is drawn
-    (Feng et al. 2024; ecosystem/learning/verifier.py): a page is correct when it lies inside reality's
-    support; the verdict is right with probability ``accuracy`` (0.5: a coin), and the vendor trains
-    only on the pages it accepts."""
+    """A verifier choosing the training set among ``pool_factor`` times as many candidates, so every accuracy
+    trains on the same number of pages (Feng et al. 2024; ecosystem/learning/verifier.py). ``support``: a
+    page is correct inside reality's support; ``quality``: a ranking by p/q is correct pair by pair. A
+    verdict is right with probability ``accuracy`` (0.5: a coin, the same as no verifier)."""
 
+    kind: Literal["support", "quality"] = "support"
     accuracy: Annotated[float, Field(ge=0.0, le=1.0, title="probability a verdict is right")] = 1.0
+    pool_factor: Annotated[float, Field(ge=1.0, le=100.0, title="candidates per training page")] = 2.5
 
 
 class PublicCrawlConfig(Section):
@@ -336,6 +341,7 @@ class VendorConfig(Section):
     components: Annotated[int, Field(ge=1, le=200)] = 20
     covariance: Literal["full", "diag", "spherical", "tied"] = "full"
     temperature: Annotated[float, Field(gt=0.0, le=2.0)] = 0.9
+    tempering: Literal["weights", "exact"] = "weights"  # exact: the |Sigma| factor too (a counterfactual, science.md)
     max_iter: Annotated[int, Field(gt=0, le=100_000)] = 100
     retrain_every: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
     data_policy: DataPolicy = DataPolicy.REPLACE

@@ -40,6 +40,8 @@ VERIFIER = Condition("a vendor with a verifier (vendors.*.verifier:)",
 LICENCE = Condition("a human_data_license policy", lambda s: any(p.kind == "human_data_license" for p in s.policies))
 QUALITY_FILTER = Condition("a crawler with a quality filter (vendors.*.crawler.filters.quality:)",
                            lambda s: any(v.crawler.filters.quality is not None for v in s.vendors))
+DRIFT = Condition("reality drift (reality.drift.new_topics_per_year > 0)",
+                  lambda s: s.reality.drift.new_topics_per_year > 0)
 PER_TOPIC = Condition("per-topic scores (metrics.per_topic: true)", lambda s: s.metrics.per_topic)
 
 
@@ -98,6 +100,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("web", "ai_token_share_new", "AI-written share of new pages' tokens", SHARE, "higher"),
     Metric("web", "sites", "sites on the web", "sites"),
     Metric("farms", "count", "content farms in business", "farms", "higher"),
+    Metric("farms", "share_new", "share of new pages written by content farms", SHARE, "higher"),
     Metric("public_crawl", "pages", "pages the shared public crawl fetched this month", "pages", needs=PUBLIC_CRAWL),
     Metric("public_crawl", "synthetic_share", "machine-made share of the shared crawl's latest snapshot", SHARE,
            "higher", PUBLIC_CRAWL),
@@ -119,13 +122,23 @@ METRICS: tuple[Metric, ...] = (
            "higher", QUALITY_FILTER),
     Metric("vendor", "nll", "model's loss on held-out human text (NLL)", "nats", "higher"),
     Metric("vendor", "excess_nll", "model's distance from human text (excess NLL)", "nats", "higher"),
-    Metric("vendor", "tail_mass_ratio", "rare topics kept by the model (tail-mass ratio)", "ratio", "lower"),
+    Metric("vendor", "tail_kept", "rare topics kept by the model (mean of each one's mass ratio, capped at 1)",
+           "ratio", "lower"),
+    Metric("vendor", "common_kept", "common topics kept by the model (mean of each one's mass ratio, capped at 1)",
+           "ratio", "lower"),
+    Metric("vendor", "tail_mass_ratio", "rare topics' pooled mass ratio (one narrow spike can push it above 1)",
+           "ratio", "lower"),
     Metric("vendor", "topic_coverage", "topics the model still covers", SHARE, "lower"),
     Metric("vendor", "variance_ratio", "model's spread against reality's (variance ratio)", "ratio", "lower"),
     Metric("vendor", "precision", "model samples that look real (precision)", SHARE, "lower"),
     Metric("vendor", "worst_topic_excess_nll", "excess NLL on the worst-off topic", "nats", "higher"),
     Metric("vendor", "worst_topic", "worst-off topic (index in reality)", "topic"),
     Metric("vendor", "tail_excess_nll", "excess NLL on the rare topics", "nats", "higher"),
+    Metric("vendor", "worst_known_topic_excess_nll", "excess NLL on the worst-off topic among those that existed "
+           "when the training data was crawled", "nats", "higher"),
+    Metric("vendor", "worst_known_topic", "that topic (index in reality)", "topic"),
+    Metric("vendor", "drift_excess_nll", "excess NLL on the topics that appeared after the training crawl (drift), "
+           "once there are any", "nats", "higher", DRIFT),
     Metric("vendor", "topics_lost", "topics the model has lost", "topics", "higher"),
     Metric("vendor", f"topic_{TOPIC}_mass_ratio", f"mass the model keeps on topic {TOPIC} (mass ratio)", "ratio",
            "lower", PER_TOPIC),

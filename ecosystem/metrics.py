@@ -73,6 +73,8 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "web", "web", "ai_token_share_new", float(tokens @ ai_share / tokens.sum()) if tokens.sum() else 0.0)
     record(step, "web", "web", "sites", model.web.n_sites)
     record(step, "farms", "farms", "count", len(model.agents_by_type.get(ContentFarm, [])))
+    farm_pages = int((store.column("origin")[new] == Origin.FARM).sum())
+    record(step, "farms", "farms", "share_new", farm_pages / len(new_synthetic) if len(new_synthetic) else 0.0)
     if PUBLIC_CRAWL.holds(scenario):
         record(step, "public_crawl", "public_crawl", "pages", model.public_crawler.pages_this_month)
         record(step, "public_crawl", "public_crawl", "synthetic_share", model.public_crawler.synthetic_share())

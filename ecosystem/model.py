@@ -181,7 +181,8 @@ class EcosystemModel(mesa.Model):
         """A vendor's current model scored against reality now (cached until it retrains or reality
         gains a topic)."""
         if vendor.scores is None or vendor.scored_topics != self.active_topics:
-            vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring)
+            vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring,
+                                              known_step=vendor.trained_at[-1])
             vendor.scored_topics = self.active_topics
         return vendor.scores
 

@@ -85,3 +85,29 @@ def test_the_topic_mass_figure_lists_topics_rarest_first(tmp_path):
     labels = [t.get_text() for t in topic_mass_figure(history, vendor="Solo").axes[0].get_yticklabels()]
     assert [label.split()[0] for label in labels] == ["rare", "middle", "common"]
     assert {p.suffix for p in draw_topic_mass(history, tmp_path, vendor="Solo")} == {".png", ".svg"}
+
+
+@pytest.fixture(scope="module")
+def drifting():
+    """Reality over five years with two new topics a year from the start."""
+    config = RealityConfig(dim=6, topics=12, topic_spread=6.0, test_per_topic=200,
+                           drift={"new_topics_per_year": 2, "start": "2000-01"})
+    return build_reality(config, months=60, drift_start_step=0, streams=lambda i: np.random.default_rng([5, i]))
+
+
+def test_the_tail_is_rare_original_topics_not_drift_topics(drifting):
+    assert drifting.n_topics > drifting.n_original
+    assert not drifting.tail[drifting.n_original:].any() and drifting.tail[: drifting.n_original].any()
+
+
+def test_the_worst_known_topic_is_one_the_model_could_have_learned(drifting):
+    """P as it stood at the training crawl, scored three years on: its worst topic is a new one, its worst known
+    topic is not, and drift's cost is reported apart."""
+    crawled, now = 6, 42
+    scores = RealityScorer(drifting, ScoringSettings(model_samples=2000)).score(
+        drifting.mixture(crawled), step=now, rng=np.random.default_rng(0), known_step=crawled)
+    known = drifting.appears_at <= crawled
+    assert not known[int(scores.worst_topic)]
+    assert known[int(scores.worst_known_topic)]
+    assert scores.worst_known_topic_excess_nll < scores.worst_topic_excess_nll
+    assert scores.drift_excess_nll > 10 * max(scores.worst_known_topic_excess_nll, 1e-3)

@@ -28,10 +28,11 @@ class ContentFarm(mesa.Agent):
 
     model: EcosystemModel
 
-    def __init__(self, model: EcosystemModel, *, vendor: ModelVendor) -> None:
+    def __init__(self, model: EcosystemModel, *, vendor: ModelVendor, fixed_cost: float) -> None:
         super().__init__(model)
         config = model.scenario.farms
         self.vendor = vendor
+        self.fixed_cost = fixed_cost  # its own monthly running cost (FarmEconomics.draw_fixed_cost)
         centroid = vendor.estimator.distribution_.means.mean(axis=0)
         self.sites = np.array([model.web.add_site(SiteKind.FARM, centroid) for _ in range(config.sites_per_farm)])
         self._spam_links()
@@ -81,7 +82,7 @@ class ContentFarm(mesa.Agent):
         economics = self.model.farm_economics
         weight = self.model.web.search_weight()[self.sites].mean()
         own_weight = weight * self.quality * self.model.scenario.farms.docs_per_month
-        self.profit = economics.revenue(own_weight) - economics.cost(self.model.month)
+        self.profit = economics.revenue(own_weight) - economics.cost(self.model.month, self.fixed_cost)
         self.losing_months = self.losing_months + 1 if self.profit < 0 else 0
         if self.losing_months >= self.model.scenario.farms.patience:
             self.remove()
@@ -127,13 +128,20 @@ class FarmEconomics:
         years = max(0, month - self.start_step) / 12.0
         return self.config.price_per_mtoken / self.config.price_decline_per_year**years
 
-    def cost(self, month: int) -> float:
+    def cost(self, month: int, fixed_cost: float) -> float:
         tokens = self.config.docs_per_month * self.config.tokens_per_doc * self.candidates()
-        return tokens / 1e6 * self.price_per_mtoken(month) + self.config.fixed_cost
+        return tokens / 1e6 * self.price_per_mtoken(month) + fixed_cost
 
-    def expected_profit_of_entrant(self, entered_this_month: int) -> float:
-        """An entrant expects a typical farm site's rank, competing with last month's new pages plus
-        the pages of this month's earlier entrants."""
+    def draw_fixed_cost(self, rng: np.random.Generator) -> float:
+        """A candidate's own running cost: lognormal with mean ``fixed_cost``. Candidates differ (hosting, staff,
+        skill), so a small change in revenue or price moves the number of entrants a little, not from all
+        to none."""
+        sigma = self.config.cost_spread
+        return self.config.fixed_cost * float(np.exp(sigma * rng.standard_normal() - sigma**2 / 2))
+
+    def expected_profit_of_entrant(self, entered_this_month: int, fixed_cost: float) -> float:
+        """An entrant with running cost ``fixed_cost`` expects a typical farm site's rank, competing with
+        last month's new pages plus the pages of this month's earlier entrants."""
         web = self.model.web
         farm_sites = web.kind == SiteKind.FARM
         weight = web.search_weight()
@@ -143,21 +151,21 @@ class FarmEconomics:
         own = typical_rank * self.config.docs_per_month
         competing = self.market_weight + own * (entered_this_month + 1)
         revenue = self.visits(self.model.month) * own / competing * self.config.revenue_per_visit
-        return revenue - self.cost(self.model.month)
+        return revenue - self.cost(self.model.month, fixed_cost)
 
 
 def enter_farms(model: EcosystemModel) -> None:
-    """Candidates arrive (Poisson) and enter while they expect a profit."""
-    config = model.scenario.farms
-    if model.month < model.farm_economics.start_step or not model.released_vendors():
+    """Candidates arrive (Poisson), each with its own running cost, and each enters if it expects a profit."""
+    config, economics = model.scenario.farms, model.farm_economics
+    if model.month < economics.start_step or not model.released_vendors():
         return
     rng = model.rngs.farms
     entered = 0
     for _ in range(rng.poisson(config.candidates_per_month)):
-        if model.farm_economics.expected_profit_of_entrant(entered) <= 0:
-            break
-        ContentFarm(model, vendor=model.choose_vendor(rng))
-        entered += 1
+        fixed_cost = economics.draw_fixed_cost(rng)
+        if economics.expected_profit_of_entrant(entered, fixed_cost) > 0:
+            ContentFarm(model, vendor=model.choose_vendor(rng), fixed_cost=fixed_cost)
+            entered += 1
 
 
 def evasive_output(

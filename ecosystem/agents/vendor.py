@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -50,9 +49,9 @@ class ModelVendor(mesa.Agent):
         self.market_share = 0.0
         self.revenue = 0.0  # this month's revenue from the user market, $
         verifier = config.verifier
-        self.verifier = None if verifier is None else Verifier(verifier.accuracy)
+        self.verifier = None if verifier is None else Verifier(verifier.accuracy, verifier.kind)
         self.verifier_stream = None if verifier is None else model.rngs.verifier(index)
-        self.verifier_kept_share = 1.0  # share of the last training pool the verifier accepted
+        self.verifier_kept_share = 1.0  # share of the last candidate pool the verifier accepted
 
     @property
     def open_weights_released(self) -> bool:
@@ -85,15 +84,19 @@ class ModelVendor(mesa.Agent):
             licensed = licensed[self.stream.choice(len(licensed), size=size, replace=False)]
         # Licensed documents take their place within the training size, never on top of it: equal vendors
         # train on equal numbers of documents whatever they bought.
+        size = None if size is None else size - len(licensed)
+        factor = 1.0 if self.config.verifier is None else self.config.verifier.pool_factor
         rows = training_indices(
             self.config.data_policy,
-            latest=self._verified(self._latest),
-            history=self._verified(self._history),
+            latest=self._latest,
+            history=self._history,
             archive=self.model.pre_ai_rows,
-            size=None if size is None else size - len(licensed),
+            size=None if size is None else int(np.ceil(size * factor)),
             archive_share=self.config.archive_share,
             rng=self.stream,
         )
+        if self.verifier is not None:
+            rows = self._verified(rows, len(rows) // factor if size is None else size)
         if len(rows) + len(licensed) < MIN_TRAINING_DOCS:
             return  # nothing worth training on yet; try again next month
         self._fit(rows, licensed)
@@ -125,20 +128,15 @@ class ModelVendor(mesa.Agent):
         public = self.model.public_crawler
         return public if public is not None and public.serves(self.name) else None
 
-    def _verified(self, pool: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
-        """A crawler's pool as the vendor's verifier leaves it (unchanged without a verifier)."""
-        if self.verifier is None:
-            return pool
-
-        def verified() -> np.ndarray:
-            rows = pool()
-            model = self.model
-            kept = self.verifier.accept(model.store.vectors[rows], reality=model.reality.mixture(model.month),
-                                        support=model.scorer.support_log_density(model.month),
-                                        rng=self.verifier_stream)
-            self.verifier_kept_share = float(kept.mean()) if len(kept) else 1.0
-            return rows[kept]
-        return verified
+    def _verified(self, candidates: np.ndarray, n: int) -> np.ndarray:
+        """The ``n`` candidates its verifier chooses (fewer only when a support verifier accepts fewer: the
+        training size records it)."""
+        model = self.model
+        chosen, self.verifier_kept_share = self.verifier.select(
+            model.store.vectors[candidates], int(n), reality=model.reality.mixture(model.month),
+            support=model.scorer.support_log_density(model.month),
+            generator=None if self.estimator is None else self.estimator.distribution_, rng=self.verifier_stream)
+        return candidates[np.sort(chosen)]
 
     def _fit(self, rows: np.ndarray, licensed: np.ndarray) -> None:
         store = self.model.store
@@ -146,6 +144,7 @@ class ModelVendor(mesa.Agent):
             n_components=self.config.components,
             covariance_type=self.config.covariance,
             temperature=self.config.temperature,
+            tempering=self.config.tempering,
             max_iter=self.config.max_iter,
         )
         vectors = store.vectors[rows] if not len(licensed) else np.vstack([store.vectors[rows], licensed])

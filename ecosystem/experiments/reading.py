@@ -1,9 +1,12 @@
 """Reading a text reality: what a vendor's model "writes" at a date, next to what humans write, and
 which named topics it held and lost along the way.
 
-Model samples and human draws from P are both read the same way, as their nearest real documents, so
-the two lists are directly comparable. The per-topic history is the scorer's Q-mass / P-mass inside P's
-support (``ModelScores.topic_mass_ratio``) at each of the vendor's retrainings.
+Model samples and human draws from P are both read the same way, as their nearest real documents, each with
+its distance to that document and whether it lies inside P's support (the scorer's), so the two lists are
+directly comparable and a sample far from all real text is not passed off as one. A sample is about one
+topic (``RealityScorer.topics_of``), so the topics the model writes are the ones topic coverage counts.
+The per-topic history is the scorer's Q-mass / P-mass inside P's support (``ModelScores.topic_mass_ratio``)
+at each of the vendor's retrainings.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ecosystem.config import Scenario, ScenarioError
+from ecosystem.content.reality import no_tail_warning
 from ecosystem.content.text_reality import TextWorld, build_text_reality
 from ecosystem.model import EcosystemModel
 
@@ -25,6 +29,8 @@ class ReadDoc:
     topic: str  # name of the nearest real document's topic
     title: str  # its title (a file name, a function's dotted name), or ""
     text: str  # its text
+    distance: float  # from the point read to that document, in P's space
+    inside: bool  # the point lies inside P's support (log p above the scorer's support quantile)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,11 @@ class Reading:
     humans: list[ReadDoc]
     history: TopicHistory
     scores: dict[str, float]
+    written: tuple[str, ...]  # topics given at least ``threshold`` of their share in P (as coverage counts)
+    topics_now: int  # topics that exist at the date
+    threshold: float  # the scenario's coverage threshold
+    support_quantile: float  # P's support: log p above this quantile of log p under P
+    warning: str | None  # reality's own (``no_tail_warning``)
 
 
 def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: int | None = None) -> Reading:
@@ -73,7 +84,12 @@ def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: i
     topics = rng.choice(model.reality.n_topics, size=n, p=model.reality.weights(step))
     human = model.reality.draw(topics, rng)
     scores = model.vendor_scores(agent).as_dict()
-    return Reading(vendor, at, _read(world, samples), _read(world, human), history, scores)
+    threshold = scenario.metrics.coverage_threshold
+    active_names = np.array(model.reality.names)[model.reality.active(step)]
+    written = tuple(str(name) for name in active_names[model.vendor_scores(agent).topic_mass_ratio >= threshold])
+    return Reading(vendor, at, _read(world, model, samples, step), _read(world, model, human, step), history, scores,
+                   written, int(model.reality.active(step).sum()), threshold, scenario.metrics.support_quantile,
+                   no_tail_warning(model.reality))
 
 
 def simulate_topics(
@@ -97,6 +113,9 @@ def simulate_topics(
     return model, TopicHistory(reality.names, reality.base_weights, tuple(dates), ratios)
 
 
-def _read(world: TextWorld, points: np.ndarray) -> list[ReadDoc]:
+def _read(world: TextWorld, model: EcosystemModel, points: np.ndarray, step: int) -> list[ReadDoc]:
     nearest = world.nearest(points)
-    return [ReadDoc(world.reality.names[world.topic[i]], world.title(i), world.text(i)) for i in nearest]
+    distance = np.linalg.norm(points - world.vectors[nearest], axis=1)
+    _, topic = model.scorer.topics_of(points, step)
+    return [ReadDoc(world.reality.names[world.topic[i]], world.title(i), world.text(i), float(r), bool(t >= 0))
+            for i, r, t in zip(nearest, distance, topic, strict=True)]
