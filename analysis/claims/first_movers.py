@@ -13,16 +13,18 @@ _CLEAN_WEB = {  # nothing synthetic is ever published: no farms, no assistants, 
 _NO_DRIFT = {"reality.drift.new_topics_per_year": 0}
 _NO_MARKET = {"market.users": 0}
 # The reduced version moves the late entrant to 2021 so that ages 0, 12 and 24 fit in five short years.
-_FM_QUICK = {"humans.writers": 60, "reality.test_per_topic": 40, "metrics.model_samples": 1000,
+FM_QUICK = {"humans.writers": 60, "reality.test_per_topic": 40, "metrics.model_samples": 1000,
              "vendors.LateEntrant.entry": "2021-01", "end": "2023-01"}
 
+FM_POLLUTED = {**_NO_DRIFT, **_NO_MARKET, "end": "2029-01"}  # the polluted web, as farm_share varies it
+
 ARMS: dict[str, Arm] = {
-    "fm_polluted": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, "end": "2029-01"}, _FM_QUICK),
-    "fm_clean": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
-    "fm_clean_drift": Arm("first_mover.yaml", {**_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, _FM_QUICK),
-    "fm_market": Arm("first_mover.yaml", {"end": "2031-01"}, {**_FM_QUICK, "end": "2024-01"}),
+    "fm_polluted": Arm("first_mover.yaml", FM_POLLUTED, FM_QUICK),
+    "fm_clean": Arm("first_mover.yaml", {**_NO_DRIFT, **_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, FM_QUICK),
+    "fm_clean_drift": Arm("first_mover.yaml", {**_NO_MARKET, **_CLEAN_WEB, "end": "2029-01"}, FM_QUICK),
+    "fm_market": Arm("first_mover.yaml", {"end": "2031-01"}, {**FM_QUICK, "end": "2024-01"}),
     "fm_market_equal": Arm("first_mover.yaml", {"end": "2031-01", "market.quality_sensitivity": 0.0},
-                           {**_FM_QUICK, "end": "2024-01"}),
+                           {**FM_QUICK, "end": "2024-01"}),
 }
 
 CLAIMS: tuple[Claim, ...] = (
