@@ -73,7 +73,7 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
         limitations=limitations(seeds=seeds, outcomes=outcomes, scenario=scenario, posterior=read.posterior),
         claims=None if ledger is None else relevant_claims(ledger, outcomes=outcomes, scenarios=variants),
         claims_total=0 if ledger is None else ledger.height,
-        claims_path=_shown(claims_path),
+        claims_path=shown_value(claims_path),
         with_claims=with_claims,
     )
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
@@ -81,7 +81,7 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
     return environment.get_template(template).render(**context)
 
 
-def _shown(path: Path) -> str:
+def shown_value(path: Path) -> str:
     """A path as the reader should see it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

@@ -19,18 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from analysis.assumptions import policy_starts
 from ecosystem.calibration.posterior import PosteriorRecord
-from ecosystem.config import (
-    MAX_YAML_BYTES,
-    Scenario,
-    ScenarioError,
-    describe_errors,
-    read_yaml_mapping,
-    validate_scenario,
-)
+from ecosystem.config import Scenario, ScenarioError, describe_errors, validate_scenario
 from ecosystem.experiments.compare import SUMMARY_COLUMNS, scenario_file_stem
 from ecosystem.experiments.schema import Outcome, SweepFile
 from ecosystem.experiments.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from ecosystem.io import clip, file_problem, first_repeated
+from ecosystem.scenario_files import MAX_YAML_BYTES, read_yaml_mapping
 
 NEEDED = ["compare.json", "summary.parquet", "outcomes.parquet", "bands.parquet"]
 
@@ -192,7 +186,7 @@ def _recorded_scenario(raw: Any, *, source: str) -> dict[str, Any]:
         raise ScenarioError(f"{source}: lacks field(s) {clip(', '.join(missing), 200)} of a resolved scenario; "
                             f"{AGAIN}")
     try:
-        return validate_scenario(raw, source=source, recorded=True).model_dump(mode="json")
+        return validate_scenario(raw, source=source).model_dump(mode="json")
     except ScenarioError as err:
         raise ScenarioError(f"{err}; {AGAIN}") from None
 

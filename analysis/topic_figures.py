@@ -51,8 +51,8 @@ def draw_topic_mass(history: TopicHistory, folder: str | Path, *, vendor: str, s
 
 
 def main() -> None:  # pragma: no cover - draws the docs figure
-    from ecosystem.config import load_scenario
     from ecosystem.experiments.reading import simulate_topics
+    from ecosystem.scenario_files import load_scenario
 
     scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "closed_loop.yaml",
                              overrides={"end": "2025-12"})

@@ -30,8 +30,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 ROOT = Path(__file__).parents[1]
 

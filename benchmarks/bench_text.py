@@ -26,12 +26,13 @@ def main() -> None:
     parser.add_argument("--skip-scenarios", action="store_true")
     args = parser.parse_args()
 
-    from ecosystem.config import RealityConfig, load_scenario
+    from ecosystem.config import RealityConfig
     from ecosystem.content.corpus import Corpus, stdlib_corpus
     from ecosystem.content.embedding import _encoder, embed_texts, resolve_model
     from ecosystem.content.text_reality import build_text_reality
     from ecosystem.experiments.run import simulate
     from ecosystem.randomness import RandomStreams
+    from ecosystem.scenario_files import load_scenario
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
           f"{dt.date.today()}")

@@ -45,8 +45,8 @@ def profile(k: float, seed: int) -> dict[str, tuple[pstats.Stats, dict[str, int]
     """cProfile statistics and the work done, per window (months with a refit left out)."""
     from threadpoolctl import threadpool_limits
 
-    from ecosystem.config import load_scenario
     from ecosystem.model import EcosystemModel
+    from ecosystem.scenario_files import load_scenario
 
     scenario = load_scenario(BASELINE, overrides=scaled(k, load_scenario(BASELINE)))
     refits = refit_months()

@@ -74,9 +74,9 @@ def rung(k: float, seed: int, end: str) -> dict[str, object]:
     from threadpoolctl import threadpool_limits
 
     from analysis.claims import ARMS
-    from ecosystem.config import load_scenario
     from ecosystem.experiments.batch import wide_metrics
     from ecosystem.model import EcosystemModel
+    from ecosystem.scenario_files import load_scenario
 
     base = load_scenario(BASELINE)
     arm = ARMS["baseline"].overrides
@@ -144,7 +144,7 @@ def save(rows: list[dict[str, object]]) -> None:
 def refit_months() -> set[int]:
     """Months in which a vendor refits: its entry month and every ``retrain_every`` months after (the baseline's
     schedule, the same at every scale and seed)."""
-    from ecosystem.config import load_scenario
+    from ecosystem.scenario_files import load_scenario
 
     scenario = load_scenario(BASELINE)
     return {scenario.month_index(v.entry) + k * v.retrain_every for v in scenario.vendors

@@ -19,8 +19,8 @@ import polars as pl
 from scipy.stats import spearmanr
 
 from analysis.topics import topic_losses
-from ecosystem.config import load_scenario
 from ecosystem.experiments.reading import simulate_topics
+from ecosystem.scenario_files import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "text_closed_loop.yaml"
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ecosystem.config import Scenario, load_scenario
+from ecosystem.config import Scenario
 from ecosystem.learning.data_policy import DataPolicy
+from ecosystem.scenario_files import load_scenario
 
 Kind = Literal["select", "float", "text", "check"]
 

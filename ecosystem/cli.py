@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ecosystem.config import ScenarioError, load_scenario
+from ecosystem.config import ScenarioError
 from ecosystem.io import first_repeated
 from ecosystem.output_folder import EVERYTHING, OutputFolder
+from ecosystem.scenario_files import load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate the web's content ecosystem and the model collapse it breeds.")
@@ -666,7 +667,7 @@ def embed(
     from ecosystem.config import RealityConfig, describe_errors
     from ecosystem.content.embedding import EmbeddingError, model_problem
     from ecosystem.content.reality import no_tail_warning
-    from ecosystem.content.text_reality import build_text_reality, embed_corpus, load_corpus
+    from ecosystem.content.text_reality import build_text_reality, check_text_config, embed_corpus, load_corpus
     from ecosystem.io import clip
 
     if model is not None and (problem := model_problem(Path(model).expanduser())):  # before its files are hashed
@@ -680,6 +681,7 @@ def embed(
             config = RealityConfig.model_validate({"kind": "text", "corpus": corpus, "text_column": text_column,
                                                    "topic_column": topic_column, "date_column": date_column,
                                                    "model": model, "cache": cache})
+            check_text_config(config)  # the corpus, model and cache, as loading a scenario file checks them
     except ScenarioError as err:
         fail(str(err))
     except ValueError as err:  # pydantic's ValidationError

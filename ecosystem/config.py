@@ -1,21 +1,9 @@
 """The scenario schema: every field a YAML scenario may set, with its default and its allowed range.
 
-One obvious file for the whole schema. ``load_scenario`` reads a YAML file, resolves ``extends:``
-(a parent file whose fields are overridden one by one), validates, and raises ``ScenarioError`` with
-one line naming the file, the field path and what was expected.
-
-How a child overrides its parent under ``extends:`` (``merge``):
-
-- a mapping merges field by field, recursively;
-- a list of named items (``vendors``, ``detectors``: each item has ``name:``) merges item by item by
-  name: a child item with a parent's name changes only the fields it sets, a new name is appended;
-- any other list (``policies``, ``topic_width``...) and any plain value is replaced whole;
-- ``KEY+:`` appends its list to the parent's list instead of replacing it, e.g. ``policies+: [...]``
-  adds a policy to those the parent already has.
-
-``--set PATH=VALUE`` on the command line follows the same paths (``set_by_path``): list items by name
-or index (``vendors.Pioneer.components=12``), and ``PATH+=VALUE`` appends to a list
-(``policies+={kind: watermark_mandate, start: 2025-01}``).
+One obvious file for the whole schema; ``validate_scenario`` checks a mapping against it and raises
+``ScenarioError`` with one line naming the field path and what was expected. Validation reads no
+file: reading YAML, ``extends:`` and ``--set`` are ``ecosystem.scenario_files``, and checking a text
+reality's corpus belongs to building that reality.
 """
 
 from __future__ import annotations
@@ -24,7 +12,6 @@ import datetime as dt
 import math
 import types
 import typing
-from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import yaml
@@ -35,20 +22,16 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
-    ValidationInfo,
     model_validator,
 )
 
-from ecosystem.io import clip, file_problem, shorten
+from ecosystem.io import clip, shorten
 from ecosystem.learning.data_policy import DataPolicy
 
 # Limits of what a run can do on the machine it was built for (2 cores, 24 GiB): a value past them
 # would run out of memory or time after minutes of work, so it is refused before anything runs.
 MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the run tables
 MAX_MONTHS = 1200  # a hundred years of monthly steps
-MAX_YAML_BYTES = 2_000_000  # a scenario or sweep file; real ones are a few kilobytes
-MAX_YAML_NODES = 100_000  # values in a file once its aliases are expanded (an alias "bomb" has billions)
-MAX_EXTENDS = 20  # levels of extends: a scenario may stack
 MAX_SCORING_VALUES = 50_000_000  # numbers in the held-out scoring set (400 MB as float64)
 MAX_WRITERS = 1_000_000  # human writers by the end of a run (each is an agent with a site)
 
@@ -57,7 +40,7 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message is one line meant for the user."""
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     """``shorten(value)`` that never raises: Python refuses to print an integer of more than 4,300 digits,
     and a YAML hexadecimal integer may be that long."""
     try:
@@ -77,7 +60,7 @@ def _parse_month(value: Any) -> dt.date:
                 return dt.datetime.strptime(value.strip(), fmt).date().replace(day=1)
             except ValueError:
                 pass
-    raise ValueError(f"expected a month as YYYY-MM (e.g. 2022-11), got {_shown(value)}")
+    raise ValueError(f"expected a month as YYYY-MM (e.g. 2022-11), got {shown_value(value)}")
 
 
 Month = Annotated[
@@ -162,15 +145,10 @@ class RealityConfig(Section):
     max_tokens: Annotated[int, Field(ge=8, le=512, title="tokens of each document the model reads")] = 128
 
     @model_validator(mode="after")
-    def _text_corpus_usable(self, info: ValidationInfo) -> RealityConfig:
-        if self.kind == "text":
-            from ecosystem.content.text_reality import check_text_config
-
-            if self.drift.new_topics_per_year > 0:
-                raise ValueError("drift.new_topics_per_year: a text reality drifts by its corpus's dates "
-                                 "(date_column); set it to 0")
-            if not (info.context or {}).get("recorded"):
-                check_text_config(self)
+    def _text_reality_drifts_by_dates(self) -> RealityConfig:
+        if self.kind == "text" and self.drift.new_topics_per_year > 0:
+            raise ValueError("drift.new_topics_per_year: a text reality drifts by its corpus's dates "
+                             "(date_column); set it to 0")
         return self
 
 
@@ -513,23 +491,13 @@ class Scenario(Section):
 
 
 # ----------------------------------------------------------------------------------------------
-# Loading
+# Validation
 
 
-def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read, resolve ``extends:``, apply dotted-path ``overrides``, validate."""
-    path = Path(path)
-    raw = _read_with_parents(path, chain=())
-    for dotted, value in (overrides or {}).items():
-        set_by_path(raw, dotted, value)
-    return validate_scenario(raw, source=str(path))
-
-
-def validate_scenario(raw: dict[str, Any], *, source: str = "scenario", recorded: bool = False) -> Scenario:
-    """``recorded``: a scenario a results folder keeps, checked without its corpus and model (a brief may be
-    made where they no longer are)."""
+def validate_scenario(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
+    """``raw`` as a ``Scenario``, or ``ScenarioError`` with one line; reads no file."""
     try:
-        return Scenario.model_validate(raw, context={"recorded": recorded})
+        return Scenario.model_validate(raw)
     except ValidationError as err:
         raise ScenarioError(f"{source}: {describe_errors(err)}") from None
 
@@ -547,187 +515,7 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "missing":
         return f"{path}: required field missing"
     if error["type"] in ("literal_error", "enum"):
-        return f"{path}: {message} (got {_shown(error['input'])})"
+        return f"{path}: {message} (got {shown_value(error['input'])})"
     if error["type"] != "value_error" and not isinstance(error.get("input"), dict | list | None):
-        return f"{path}: {message} (got {_shown(error['input'])})"
+        return f"{path}: {message} (got {shown_value(error['input'])})"
     return f"{path}: {clip(message)}"
-
-
-def _read_with_parents(path: Path, *, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """The file merged over its ``extends:`` parents (a loop, or more than ``MAX_EXTENDS`` levels, is
-    refused). The merged mapping is checked for size again: aliases may pass from parent to child."""
-    resolved = path.resolve()
-    if resolved in chain:
-        raise ScenarioError(f"{path}: extends forms a cycle through {resolved.name}")
-    if len(chain) >= MAX_EXTENDS:
-        raise ScenarioError(f"{chain[0]}: extends: more than {MAX_EXTENDS} levels of parent files "
-                            f"(stopped at {path}); flatten the chain")
-    raw = read_yaml_mapping(path)
-    parent = raw.pop("extends", None)
-    if parent is None:
-        try:
-            return merge({}, raw)
-        except ScenarioError as err:
-            raise ScenarioError(f"{path}: {err}") from None
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected a file name, got {_shown(parent)}")
-    parent_path = path.parent / parent
-    problem = file_problem(parent_path)
-    if problem:
-        raise ScenarioError(f"{path}: extends: {clip(str(parent_path))}: {problem}")
-    parent_raw = _read_with_parents(parent_path, chain=(*chain, resolved))
-    try:
-        return merge(parent_raw, raw)
-    except ScenarioError as err:
-        raise ScenarioError(f"{path}: {err}") from None
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last one)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                first = seen.setdefault(key, key_node.start_mark.line + 1)
-            except TypeError:  # an unhashable key: let PyYAML report it
-                break
-            if first != key_node.start_mark.line + 1:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {_shown(key)} given twice (lines {first} and "
-                    f"{key_node.start_mark.line + 1})", key_node.start_mark)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml_mapping(path: Path, *, error: type[ScenarioError] = ScenarioError) -> dict[str, Any]:
-    """A YAML file whose top level is a mapping; any other outcome raises ``error`` with one line.
-
-    Refused as well: a file over ``MAX_YAML_BYTES``, a key given twice, and a file whose aliases
-    expand past ``MAX_YAML_NODES`` values (an "alias bomb" that would exhaust memory later)."""
-    problem = file_problem(path)
-    if problem:
-        raise error(f"{clip(str(path))}: {problem}")
-    try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise error(f"{path}: file is {size / 1e6:.1f} MB; scenario and sweep files are limited to "
-                        f"{MAX_YAML_BYTES / 1e6:.0f} MB")
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "not valid YAML"
-        raise error(f"{path}: unreadable YAML{where}: {problem}") from None
-    except RecursionError:
-        raise error(f"{path}: unreadable YAML: nested too deeply") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise error(f"{path}: cannot read file: {err}") from None
-    except (ValueError, TypeError, OverflowError) as err:  # a value PyYAML could not build, e.g. 2020-02-30
-        raise error(f"{path}: unreadable YAML: {yaml_value_problem(err)}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise error(f"{path}: expected a mapping of fields at the top level, got {type(data).__name__}")
-    if _expanded_size(data, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
-        raise error(f"{path}: more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded; "
-                    "write the values out instead")
-    return data
-
-
-def yaml_value_problem(err: Exception) -> str:
-    """Why PyYAML could not build a value (a date such as 2020-02-30, an integer of thousands of digits),
-    without Python's advice to raise its own limit."""
-    return clip(str(err).split("; use sys.set_int_max_str_digits")[0])
-
-
-def _expanded_size(data: Any, *, limit: int) -> int:
-    """Values in ``data`` counting a shared (aliased) object at each place it appears; stops past
-    ``limit``, so a billion-value alias bomb is measured in a few microseconds."""
-    count, stack = 0, [data]
-    while stack and count <= limit:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return count
-
-
-def merge(base: Any, override: Any) -> Any:
-    """Field-by-field override. Mappings merge recursively; lists of named mappings merge by
-    ``name`` (new names are appended); ``KEY+`` appends to the list ``KEY``; anything else is replaced."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        both = sorted(k[:-1] for k in override if isinstance(k, str) and k.endswith("+") and k[:-1] in override)
-        if both:
-            raise ScenarioError(f"{both[0]} and {both[0]}+ both given: {both[0]}+ appends to the parent's list, "
-                                f"{both[0]} replaces it; keep one")
-        for key, value in override.items():
-            if isinstance(key, str) and key.endswith("+"):
-                merged[key[:-1]] = _appended(merged.get(key[:-1]), value, key)
-            else:
-                merged[key] = merge(base[key], value) if key in base else merge({}, value) if isinstance(
-                    value, dict) else value
-        return merged
-    if _named_list(base) and _named_list(override):
-        names = [item["name"] for item in override]
-        twice = sorted({_shown(n) for n in names if names.count(n) > 1})
-        if twice:
-            raise ScenarioError(f"the name {', '.join(twice)} appears twice in one list; each item of a list "
-                                "merged with its parent's needs its own name")
-        by_name = {item["name"]: item for item in base}
-        for item in override:
-            by_name[item["name"]] = merge(by_name.get(item["name"], {}), item)
-        return list(by_name.values())
-    return override
-
-
-def _appended(base: Any, items: Any, key: str) -> list[Any]:
-    """The parent's list with ``items`` (a list, or one item) added at the end."""
-    if base is not None and not isinstance(base, list):
-        raise ScenarioError(f"{key}: appends to a list, but {key[:-1]} is {type(base).__name__}")
-    return [*(base or []), *(items if isinstance(items, list) else [items])]
-
-
-def _named_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in value) \
-        and bool(value)
-
-
-def set_by_path(raw: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``a.b.c`` (or ``vendors.Pioneer.components``: list items addressed by name or index);
-    ``a.b+`` appends ``value`` (a list, or one item) to the list ``a.b``."""
-    where = clip(dotted, 120) if isinstance(dotted, str) and dotted else _shown(dotted)
-    if not isinstance(dotted, str) or not all(dotted.split(".")):
-        raise ScenarioError(f"{where}: expected a dotted field path such as humans.writers")
-    if _expanded_size(value, limit=MAX_YAML_NODES) > MAX_YAML_NODES:
-        raise ScenarioError(f"{where}: value has more than {MAX_YAML_NODES:,} parts")
-    keys = dotted.split(".")
-    node: Any = raw
-    for i, key in enumerate(keys):
-        last = i == len(keys) - 1
-        if isinstance(node, list):
-            node = _list_item(node, key, dotted)
-            if last:
-                raise ScenarioError(f"{dotted}: cannot replace a whole list item; name one of its fields")
-            continue
-        if last and key.endswith("+"):
-            node[key[:-1]] = _appended(node.get(key[:-1]), value, dotted)
-        elif last:
-            node[key] = value
-        else:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict | list):
-                raise ScenarioError(f"{dotted}: {key} is a value, not a section")
-
-
-def _list_item(items: list[Any], key: str, dotted: str) -> Any:
-    for item in items:
-        if isinstance(item, dict) and item.get("name") == key:
-            return item
-    if key in [str(i) for i in range(len(items))]:  # never int() of a key: it may have thousands of digits
-        return items[int(key)]
-    raise ScenarioError(f"{clip(dotted, 120)}: no list item named {_shown(key)}")

@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
-from ecosystem.config import ScenarioError, yaml_value_problem
+from ecosystem.config import ScenarioError
 from ecosystem.io import clip, shorten
+from ecosystem.scenario_files import yaml_value_problem
 
 
 def parse_sets(texts: Sequence[str] | None, *, end: str | None = None) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from ecosystem.config import Scenario, load_scenario  # noqa: E402
+from ecosystem.config import Scenario  # noqa: E402
 from ecosystem.experiments.run import RunResult, simulate  # noqa: E402
+from ecosystem.scenario_files import load_scenario  # noqa: E402
 
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny.yaml"

@@ -8,11 +8,12 @@ import polars as pl
 import pytest
 
 from ecosystem.agents import ContentFarm, HumanWriter
-from ecosystem.config import Scenario, load_scenario
+from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
 from ecosystem.experiments.run import simulate
 from ecosystem.metric_table import metric_name
 from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
 from ecosystem.web.graph import SiteKind
 
 VENDOR_METRICS = [

@@ -105,10 +105,9 @@ def test_scenarios_with_the_same_name_cannot_be_told_apart(scenarios, tmp_path):
 
 
 def test_a_failed_run_is_reported_the_others_are_kept_and_the_exit_status_says_so(scenarios, tmp_path):
-    from ecosystem.config import load_scenario
     from ecosystem.experiments.compare import plan_compare
-
     from ecosystem.output_folder import OutputFolder
+    from ecosystem.scenario_files import load_scenario
 
     out = tmp_path / "compare"
     with OutputFolder(out, "compare"):  # a comparison's own folder, as if an earlier compare had made it

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecosystem.config import (
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    merge,
-    set_by_path,
-    validate_scenario,
-)
+from ecosystem.config import Scenario, ScenarioError, validate_scenario
 from ecosystem.learning.data_policy import DataPolicy
+from ecosystem.scenario_files import load_scenario, merge, set_by_path
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 

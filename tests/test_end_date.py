@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 
 def test_a_shorter_run_is_the_first_part_of_the_longer_one(tiny_path):

@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import RunSpec, run_batch
 from ecosystem.experiments.executors import DaskCluster, InProcess, LocalProcesses, choose_executor
+from ecosystem.scenario_files import load_scenario
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from threadpoolctl import threadpool_limits
 
-from ecosystem.config import load_scenario
 from ecosystem.content.documents import Origin
 from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
 
 # On the tiny web this running cost puts identical farms on the knife-edge: with 45 pages a month no farm
 # entered on seeds 1 and 2, with 60 farms wrote a tenth to a third of new pages.

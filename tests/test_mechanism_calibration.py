@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 
 from analysis.calibration_shares import BEGIN, END, calibration_figure, write_calibration_block
-from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 NO_ASSISTANT = {"humans.assistant.innovation": 0.0, "humans.assistant.imitation": 0.0,
                 "vendors.Early.publish_per_month": 0, "farms.candidates_per_month": 6}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 REDUCED = {"humans.writers": 150, "reality.test_per_topic": 40, "metrics.model_samples": 1000, "end": "2024-06"}
 

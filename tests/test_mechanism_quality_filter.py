@@ -7,11 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ecosystem.config import RealityConfig, load_scenario
+from ecosystem.config import RealityConfig
 from ecosystem.content.reality import build_reality
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
 from ecosystem.learning.quality import QualityClassifier
+from ecosystem.scenario_files import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ecosystem.config import ScenarioError, load_scenario
+from ecosystem.config import ScenarioError
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 PUBLIC = {"start": "2020-03", "every": 3, "budget_per_crawl": 400, "vendors": ["Late"]}
 

@@ -8,12 +8,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ecosystem.config import load_scenario
 from ecosystem.content.reality import build_reality
 from ecosystem.experiments.run import simulate
 from ecosystem.learning.mixture import Mixture
 from ecosystem.learning.verifier import Verifier
 from ecosystem.randomness import RandomStreams
+from ecosystem.scenario_files import load_scenario
 
 SCENARIO = "scenarios/verifier.yaml"
 SHORT = {"end": "2021-08", "humans.writers": 60, "reality.test_per_topic": 40, "metrics.model_samples": 1000}

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ecosystem.config import Scenario, load_scenario
+from ecosystem.config import Scenario
 from ecosystem.experiments.catalogue import describe
 from ecosystem.experiments.registry import produced_metrics
 from ecosystem.experiments.run import simulate
@@ -23,6 +23,7 @@ from ecosystem.metric_table import (
     metric_name,
     split_name,
 )
+from ecosystem.scenario_files import load_scenario
 
 REPO = Path(__file__).parents[1]
 DESIGN = REPO / "docs" / "design.md"

@@ -10,8 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
-from ecosystem.config import ScenarioError, load_scenario
+from ecosystem.config import ScenarioError
 from ecosystem.overrides import parse_sets
+from ecosystem.scenario_files import load_scenario
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

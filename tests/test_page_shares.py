@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ecosystem.config import load_scenario
 from ecosystem.content.documents import Origin
 from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
 
 
 def test_each_assisted_page_keeps_its_own_share_of_the_draft_and_counts_in_the_right_measure(tiny_path):

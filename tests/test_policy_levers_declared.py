@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.sweep import load_sweep
 from ecosystem.policies import LEVERS
+from ecosystem.scenario_files import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = sorted(LEVERS)

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from analysis.brief_sections import intervals_cover
 from ecosystem.calibration.posterior import PosteriorError, load_posterior
 from ecosystem.cli import app
-from ecosystem.config import load_scenario
 from ecosystem.experiments.compare import plan_compare
+from ecosystem.scenario_files import load_scenario
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

@@ -11,12 +11,12 @@ import yaml
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
-from ecosystem.config import load_scenario
 from ecosystem.experiments.compare import summarize
 from ecosystem.experiments.outcomes import outcome_over_time, outcome_table
 from ecosystem.experiments.registry import check_outcomes, info_of, parse_outcome
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.experiments.sweep import load_sweep
+from ecosystem.scenario_files import load_scenario
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
-from ecosystem.config import ScenarioError, load_scenario
+from ecosystem.config import ScenarioError
+from ecosystem.scenario_files import load_scenario
 from tests.conftest import TINY
 from tests.test_robust_files import one_line_error, short
 from tests.test_robust_sweeps import assert_refused_at_load, sweep_file

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
-from ecosystem.config import load_scenario
 from ecosystem.experiments.batch import RunSpec, damaged_runs, run_batch
 from ecosystem.experiments.executors import InProcess
 from ecosystem.io import FolderLock, safe_file_name
+from ecosystem.scenario_files import load_scenario
 from tests.conftest import TINY
 
 runner = CliRunner()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecosystem.config import ScenarioError, load_scenario, set_by_path
+from ecosystem.config import ScenarioError
+from ecosystem.scenario_files import load_scenario, set_by_path
 from tests.conftest import TINY
 
 REFUSED = {

@@ -16,9 +16,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.run import simulate
 from ecosystem.experiments.stats import mean_ci
+from ecosystem.scenario_files import load_scenario
 
 pytestmark = pytest.mark.slow  # full scenarios over several seeds: left out of `make test-quick`
 

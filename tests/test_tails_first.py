@@ -11,9 +11,10 @@ import pytest
 
 from analysis.claims.measures import rare_first_lead, rare_minus_common_loss
 from analysis.claims.model import SCENARIOS
-from ecosystem.config import VendorConfig, load_scenario
+from ecosystem.config import VendorConfig
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
+from ecosystem.scenario_files import load_scenario
 
 
 def closed_loop(seed: int, **overrides: object) -> dict[str, pl.DataFrame]:

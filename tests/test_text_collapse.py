@@ -13,8 +13,8 @@ import pytest
 from text_corpus import sample_corpus, text_reality
 
 from analysis.topics import describe_losses, topic_losses
-from ecosystem.config import load_scenario
 from ecosystem.experiments.reading import simulate_topics
+from ecosystem.scenario_files import load_scenario
 
 CLOSED_LOOP = Path(__file__).parents[1] / "scenarios" / "closed_loop.yaml"
 SEEDS = range(3)

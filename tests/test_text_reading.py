@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from analysis.topics import describe_losses
 from ecosystem.cli import app
-from ecosystem.config import load_scenario
 from ecosystem.content.reality import NEVER_ABSENT, Reality, no_tail_warning, tail_topics
 from ecosystem.content.text_reality import build_text_reality
 from ecosystem.experiments.reading import TopicHistory, _read
 from ecosystem.learning.mixture import Mixture
 from ecosystem.learning.scoring import RealityScorer, ScoringSettings
 from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from text_corpus import TOPICS, sample_corpus, text_reality
 
-from ecosystem.config import RealityConfig, load_scenario
+from ecosystem.config import RealityConfig
 from ecosystem.content.text_reality import build_text_reality
 from ecosystem.experiments.run import simulate
 from ecosystem.randomness import RandomStreams
+from ecosystem.scenario_files import load_scenario
 
 LATE = {"json": "2021-03", "uuid": "2021-07", "gzip": "2021-07"}  # dated after the tiny scenario's start
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ecosystem.config import load_scenario
 from ecosystem.content.documents import Origin
 from ecosystem.experiments.run import simulate
 from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
 
 
 def test_the_archive_is_a_rank_weighted_crawl_of_human_pages_taken_before_any_model_output(tiny_path):

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ecosystem.config import load_scenario
 from ecosystem.experiments.stats import mean_ci, median_ci
+from ecosystem.scenario_files import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"

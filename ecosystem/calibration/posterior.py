@@ -20,8 +20,9 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ecosystem.calibration.settings import UncertainParameter
-from ecosystem.config import ScenarioError, describe_errors, read_yaml_mapping, set_by_path, validate_scenario
+from ecosystem.config import ScenarioError, describe_errors, validate_scenario
 from ecosystem.io import clip, file_problem
+from ecosystem.scenario_files import read_yaml_mapping, set_by_path
 
 STREAM = "ecosim.posterior"  # the draws' own stream: never one a run draws from
 POSTERIOR, CONFIG = "posterior.parquet", "calibration.yaml"

@@ -15,19 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from ecosystem.calibration.targets import Target, TargetsError, load_targets
-from ecosystem.config import (
-    MAX_SEED,
-    Month,
-    Scenario,
-    ScenarioError,
-    Section,
-    describe_errors,
-    load_scenario,
-    read_yaml_mapping,
-    set_by_path,
-    validate_scenario,
-)
+from ecosystem.config import MAX_SEED, Month, Scenario, ScenarioError, Section, describe_errors, validate_scenario
 from ecosystem.io import first_repeated
+from ecosystem.scenario_files import load_scenario, read_yaml_mapping, set_by_path
 
 
 class CalibrationError(ScenarioError):

@@ -14,9 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from ecosystem.config import Month, ScenarioError, describe_errors, read_yaml_mapping
+from ecosystem.config import Month, ScenarioError, describe_errors
 from ecosystem.config import Section as ScenarioSection
 from ecosystem.io import clip, first_repeated
+from ecosystem.scenario_files import read_yaml_mapping
 
 
 class SweepError(ScenarioError):

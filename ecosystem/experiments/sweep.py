@@ -16,12 +16,13 @@ import polars as pl
 import yaml
 
 from ecosystem.calibration.posterior import Posterior
-from ecosystem.config import MAX_SEED, Scenario, ScenarioError, load_scenario, set_by_path, validate_scenario
+from ecosystem.config import MAX_SEED, Scenario, ScenarioError, validate_scenario
 from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
 from ecosystem.experiments.designs import design_table, runs_in, value_of
 from ecosystem.experiments.outcomes import check_outcomes, outcome_table
 from ecosystem.experiments.schema import Parameter, SweepError, SweepFile, read_sweep_file
 from ecosystem.io import MAX_NAME_LENGTH, write_text, write_with
+from ecosystem.scenario_files import load_scenario, set_by_path
 
 
 @dataclass(frozen=True)
