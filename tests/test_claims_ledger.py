@@ -127,3 +127,9 @@ def test_a_log_ratio_entry_is_a_median_that_one_wild_seed_cannot_move():
     assert est.mean == 3.0 and est.low <= 3.0 <= est.high < 4.0  # the mean would be 7.1
     assert entry.effect_text().startswith("median +3.00 [") and entry.verdict == "holds"
     assert entry.estimate == est  # the bootstrap is seeded: the same interval every time
+
+
+def test_every_entry_the_readme_quotes_exists():
+    from analysis.claims.ledger import README_CLAIMS
+
+    assert set(README_CLAIMS) <= {c.id for c in CLAIMS} | {r.id for r in REPLICATIONS}

@@ -106,12 +106,16 @@ def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None, run_seco
     return "\n".join(lines)
 
 
-README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_tail_replace", "accumulate_excess",
-                 "first_mover_pollution_age0", "first_mover_clean_age0", "user_share_gap_24",
-                 "user_share_quality_24", "detector_fpr_common_tau05", "detector_fpr_common_tau09",
-                 "calibration_ai_written_2024_11", "calibration_ai_any_2025_04", "quality_half_survival_ratio",
-                 "quality_half_excess_effect", "verifier_transition", "who_worst_topic_web_2025",
-                 "text_tail_replace", "text_topics_lost_replace", "text_rarity_order")
+README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_tail_replace", "collapse_rare_vs_common",
+                 "collapse_tempering_exact", "accumulate_excess", "first_mover_pollution_age0",
+                 "first_mover_clean_age0", "first_mover_pollution_age0_farms_45",
+                 "first_mover_pollution_age0_farms_90", "user_share_gap_24", "user_share_quality_24",
+                 "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_ai_written_2024_11",
+                 "calibration_ai_tokens_2024_06", "calibration_ai_any_2025_04", "quality_half_survival_ratio",
+                 "quality_half_excess_effect", "verifier_support_right_against_coin",
+                 "verifier_quality_right_against_coin", "verifier_quality_075_against_none",
+                 "who_worst_topic_web_2025", "who_drift_web_2025", "text_tail_replace", "text_topics_lost_replace",
+                 "text_rarity_order")
 
 
 def readme_block(frame: pl.DataFrame) -> str:
