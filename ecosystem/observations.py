@@ -1,4 +1,4 @@
-"""Observation models: each published series simulated the way it was measured (issue 23).
+"""Observation models: each published series simulated the way it was measured.
 
 A published share is not the web's true share: it is what one study saw in its sample of a crawl, after
 its filters, labelled by a detector that errs. Each function here returns the share the study would report

@@ -1,6 +1,5 @@
 """Files and folders: outputs checked before the first month is simulated, names that cannot leave their
-folder, one owner per folder, no mix of two runs, and damaged run files found and redone (issue 9, kinds
-1, 2 and 6)."""
+folder, one owner per folder, no mix of two runs, and damaged run files found and redone."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ def one_line_error(result) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 1: the output location is checked before any work
+# the output location is checked before any work
 
 
 def test_run_into_an_existing_file_fails_before_simulating(tmp_path):
@@ -73,7 +72,7 @@ def test_replicate_into_a_file_fails_before_the_experiment(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 2: names that become file names
+# names that become file names
 
 
 @pytest.mark.parametrize("name", ["/abs/path", "../../escaped", "x" * 300, "..", "", "a/b\\c"])
@@ -102,7 +101,7 @@ def test_hostile_names_write_inside_the_out_folder(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 6: one owner per folder, never two runs mixed, damaged files redone
+# one owner per folder, never two runs mixed, damaged files redone
 
 
 def test_a_second_command_into_a_locked_folder_is_refused(tmp_path):

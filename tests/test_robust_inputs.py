@@ -1,5 +1,5 @@
 """Bad, huge and hostile scenario files are refused in one line naming the file, the field and the limit,
-before anything runs (issue 9, kinds 3 and 4)."""
+before anything runs."""
 
 from __future__ import annotations
 

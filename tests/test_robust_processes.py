@@ -1,5 +1,5 @@
 """Processes: a killed worker loses only its own run, a killed driver leaves no worker behind, and bad
-executor options are refused in one line before anything runs (issue 9, kind 5)."""
+executor options are refused in one line before anything runs."""
 
 from __future__ import annotations
 

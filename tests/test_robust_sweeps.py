@@ -1,5 +1,5 @@
 """Sweep files refused when loaded, before any run: names that collide in the result tables, and designs
-too large for the machine, counted without being drawn (issue 9, kinds 3 and 7)."""
+too large for the machine, counted without being drawn."""
 
 from __future__ import annotations
 

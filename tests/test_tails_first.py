@@ -1,5 +1,5 @@
 """Rare topics fade first in the closed loop at the default temperature, and the measures that say so count
-rare topics against common ones (issue 22)."""
+rare topics against common ones."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What ``read`` shows agrees with the scores: each sample's distance to its nearest real document and whether
 it lies inside P's support, topic coverage that counts what the model writes, and a tail never chosen by
-name among tied topics (issue 22)."""
+name among tied topics."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """How the web-level findings depend on the farm share: the calibrated web and the first-mover web with farms
 publishing 45, 60 (shipped) and 90 pages a month, the farm share and the synthetic share of the crawls beside
 the collapse and first-mover effects. Farm entry is a decision on each farm's drawn running cost, so the share
-moves smoothly with these economics instead of jumping between farms and none (issue 22)."""
+moves smoothly with these economics instead of jumping between farms and none."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Calibration against published series (issue 23): targets, the calibration file, and ABC-SMC with pyabc."""
+"""Calibration against published series: targets, the calibration file, and ABC-SMC with pyabc."""

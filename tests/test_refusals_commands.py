@@ -1,4 +1,4 @@
-"""Gaps left by the other robustness tests, each through the real command (issue 9): a replication too
+"""Refusals through the real command: a replication too
 large for the machine, duplicate keys in a sweep file, bad executor options given to ``ecosim sweep``, and
 Ctrl-C during ``ecosim compare``."""
 
@@ -21,7 +21,7 @@ from tests.test_robust_sweeps import sweep_file
 runner = CliRunner()
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 3: replicate options past what fits in memory name the limit
+# replicate options past what fits in memory name the limit
 
 
 TOO_BIG = {
@@ -47,7 +47,7 @@ def test_replicate_too_large_for_the_machine_is_refused_naming_the_limit(tmp_pat
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 4: a key given twice in a sweep file is refused naming the file and the key
+# a key given twice in a sweep file is refused naming the file and the key
 
 
 def test_a_top_level_key_given_twice_in_a_sweep_file_is_refused(tmp_path):
@@ -82,7 +82,7 @@ outcomes:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 5: bad executor options through the sweep command itself
+# bad executor options through the sweep command itself
 
 
 @pytest.mark.parametrize(("args", "expected"), [
@@ -100,7 +100,7 @@ def test_bad_executor_options_to_the_sweep_command_are_one_line(tmp_path, args, 
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 5: Ctrl-C during compare stops at once, keeps what finished and says how to resume
+# Ctrl-C during compare stops at once, keeps what finished and says how to resume
 
 
 def test_ctrl_c_of_compare_stops_promptly_keeps_finished_runs_and_says_how_to_resume(tmp_path):

@@ -1,4 +1,4 @@
-"""Defects found by a second adversarial battery (issue 9): paths the system refuses to look up (a name
+"""Refused before any work: paths the system refuses to look up (a name
 too long), folders and devices given as files, a list both replaced and appended to, outcomes given
 twice or far too long, and sweep parameters that collide or move the run's months away from an outcome.
 Each is refused before any work, in one line naming the path, field or value."""
@@ -19,7 +19,7 @@ runner = CliRunner()
 TOO_LONG = "z" * 300  # one path component past the file system's 255 bytes
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 2: a path the system refuses to look up is one line, not an OSError traceback
+# a path the system refuses to look up is one line, not an OSError traceback
 
 
 def test_a_scenario_file_name_too_long_is_one_line(tmp_path):
@@ -53,7 +53,7 @@ def test_an_output_or_results_path_too_long_is_refused_before_any_work(tmp_path,
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 6: a folder or a device where a file is expected is named as such, not "file not found"
+# a folder or a device where a file is expected is named as such, not "file not found"
 
 
 def test_a_folder_given_as_a_scenario_or_a_parent_is_named_a_folder(tmp_path, write_yaml):
@@ -76,7 +76,7 @@ def test_a_sweep_file_that_is_a_folder_is_named_a_folder(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 4: a list both replaced and appended to in one file loses items silently
+# a list both replaced and appended to in one file loses items silently
 
 
 @pytest.mark.parametrize("extends", [True, False], ids=["with a parent", "without a parent"])
@@ -141,7 +141,7 @@ def test_sweep_parameters_that_would_lose_or_mix_outcomes_are_refused_at_load_ti
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kind 5: a dashboard host that does not resolve names the host, not the port
+# a dashboard host that does not resolve names the host, not the port
 
 
 def test_a_dashboard_host_that_does_not_resolve_names_the_host():

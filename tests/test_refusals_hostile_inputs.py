@@ -1,4 +1,4 @@
-"""Inputs that still ended in a traceback or a hang (issue 20): command-line values, tampered results,
+"""Hostile inputs never end in a traceback or a hang: command-line values, tampered results,
 a full disk, a hostile model folder or corpus, Ctrl-C while workers start, and a reading date that
 cannot be read. Each is refused in one line naming what is wrong, before any work."""
 

@@ -1,4 +1,4 @@
-"""Gaps of issue 10 closed: ``--set`` on ``ecosim compare`` reaches the runs (and a bad one stops everything
+"""Comparisons and their briefs: ``--set`` on ``ecosim compare`` reaches the runs (and a bad one stops everything
 first), the brief's calibration check is read from the runs, compare figures draw bands over seeds and every
 figure carries its caption line, and the brief's command line pastes into a shell however it is wrapped."""
 
