@@ -90,7 +90,7 @@ def test_a_list_both_replaced_and_appended_to_is_refused(write_yaml, extends):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kinds 1 and 4: compare outcomes given twice, or too long to echo
+# compare outcomes given twice, or too long to echo
 
 
 def test_an_outcome_given_twice_is_refused_before_any_run(tmp_path):
@@ -111,7 +111,7 @@ def test_a_huge_outcome_text_is_refused_without_being_echoed(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Kinds 1, 4 and 7: sweep parameters that collide, repeat, or move the run's months past an outcome
+# sweep parameters that collide, repeat, or move the run's months past an outcome
 
 
 SWEEP_REFUSED = {
