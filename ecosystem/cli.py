@@ -169,6 +169,18 @@ def _check(folder):
         fail(str(err))
 
 
+def _own_unless_dry_run(folder, specs, *, dry_run: bool, what: str) -> bool:
+    """Check the output folder before any run; with --dry-run only say how many runs are left (writing
+    nothing) and return False, else own the folder for the rest of the command."""
+    _check(folder)
+    if dry_run:
+        done = sum(spec.is_done() for spec in specs)
+        console.print(f"{len(specs)} runs ({what}): {done} already done, {len(specs) - done} to do")
+        return False
+    _own(folder)
+    return True
+
+
 def _commit(folder, staging: Path, **how) -> None:
     """``folder.commit(staging, **how)``, or one line if a file the user put there is in the way."""
     from ecosystem.io import OutputError
@@ -290,13 +302,8 @@ def compare(
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     folder = OutputFolder(out, "compare")
-    _check(folder)
-    if dry_run:
-        done = sum(spec.is_done() for spec in specs)
-        console.print(f"{len(specs)} runs ({len(loaded)} scenarios x {seeds} seeds): {done} already done, "
-                      f"{len(specs) - done} to do")
+    if not _own_unless_dry_run(folder, specs, dry_run=dry_run, what=f"{len(loaded)} scenarios x {seeds} seeds"):
         return
-    _own(folder)
     report = _run_all(specs, what="compare", executor=executor, out=out)
     order = [s.name for s in loaded]
     if report.done + report.skipped:
@@ -346,13 +353,9 @@ def sweep(
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     owned = OutputFolder(folder, "sweep")
-    _check(owned)
-    if dry_run:
-        done = sum(spec.is_done() for spec in specs)
-        console.print(f"{len(specs)} runs ({design.height} {loaded.file.design.kind} points x "
-                      f"{loaded.file.seeds} seeds): {done} already done, {len(specs) - done} to do")
+    what = f"{design.height} {loaded.file.design.kind} points x {loaded.file.seeds} seeds"
+    if not _own_unless_dry_run(owned, specs, dry_run=dry_run, what=what):
         return
-    _own(owned)
     staging = owned.staging()
     write_plan(loaded, design, out=staging, posterior=drawn)
     _commit(owned, staging, replaces=("design.parquet", "sweep.yaml"))
