@@ -60,6 +60,8 @@ class EcosystemModel(mesa.Model):
         self.assistant_adoption = 0.0
         self.displaced_docs = 0  # documents writers left unwritten this month because assistants answer them
         self._answers: tuple[int, np.ndarray] | None = None
+        # each vendor's scores, kept until it retrains or reality gains a topic: (retrains, topics) -> scores
+        self._scores: dict[int, tuple[tuple[int, int], ModelScores]] = {}
         self.active_topics = int(self.reality.active(0).sum())
 
     # ------------------------------------------------------------------------------------------
@@ -180,11 +182,13 @@ class EcosystemModel(mesa.Model):
     def vendor_scores(self, vendor: ModelVendor) -> ModelScores:
         """A vendor's current model scored against reality now (cached until it retrains or reality
         gains a topic)."""
-        if vendor.scores is None or vendor.scored_topics != self.active_topics:
-            vendor.scores = self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring,
-                                              known_step=vendor.trained_at[-1])
-            vendor.scored_topics = self.active_topics
-        return vendor.scores
+        key = (len(vendor.trained_at), self.active_topics)
+        cached = self._scores.get(vendor.unique_id)
+        if cached is None or cached[0] != key:
+            cached = key, self.scorer.score(vendor.estimator.distribution_, step=self.month, rng=self.rngs.scoring,
+                                            known_step=vendor.trained_at[-1])
+            self._scores[vendor.unique_id] = cached
+        return cached[1]
 
     def assistant_answers(self) -> np.ndarray:
         """How well the best released model answers each topic this month: its Q-mass over P-mass inside

@@ -12,7 +12,6 @@ from ecosystem.config import VendorConfig
 from ecosystem.content.documents import Origin
 from ecosystem.learning.data_policy import training_indices
 from ecosystem.learning.generative import GaussianMixtureModel
-from ecosystem.learning.scoring import ModelScores
 from ecosystem.learning.verifier import Verifier
 from ecosystem.web.graph import SiteKind
 
@@ -40,8 +39,6 @@ class ModelVendor(mesa.Agent):
         self.site: int | None = None
         self.trained_at: list[int] = []
         self.lineage = 0.0  # model generations between this model's output and human text
-        self.scores: ModelScores | None = None
-        self.scored_topics = 0
         self.training: dict[str, float] = {}
         weights = config.open_weights
         self.open_weights_step = None if weights is None else model.scenario.month_index(weights)
@@ -107,7 +104,6 @@ class ModelVendor(mesa.Agent):
         self.crawler.start_new_collection()
         if self.site is None:
             self.site = self.model.web.add_site(SiteKind.VENDOR, self.estimator.distribution_.means.mean(axis=0))
-        self.scores = None  # scored afresh by the data collector
 
     def _latest(self) -> np.ndarray:
         """Pages collected since it last trained: its crawler's, and the shared crawl's snapshots if it uses it."""
