@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,17 @@ import yaml
 
 from ecosystem.calibration.posterior import Posterior
 from ecosystem.config import Scenario
-from ecosystem.experiments.batch import RunSpec, run_files
-from ecosystem.experiments.outcomes import outcome_over_time, outcome_table, write_tidy_table
+from ecosystem.experiments.batch import RunSpec, check_run_count, run_files
+from ecosystem.experiments.outcomes import check_outcomes, outcome_over_time, outcome_table, write_tidy_table
 from ecosystem.experiments.registry import info_of
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.experiments.stats import mean_ci, paired_difference
-from ecosystem.io import safe_file_name, write_text, write_with
+from ecosystem.io import first_repeated, safe_file_name, write_text, write_with
+from ecosystem.output_folder import EVERYTHING, OutputFolder
 
 SUMMARY_COLUMNS = ["outcome", "label", "unit", "worse", "scenario", "n", "mean", "ci_low", "ci_high", "diff",
                    "diff_low", "diff_high", "rel", "rel_low", "rel_high"]
-# Always drawn over time beside the outcomes: the share of machine-made new pages.
+# Its bands are written beside the outcomes' (a brief draws them): the share of machine-made new pages.
 CONTEXT_METRIC = "web.synthetic_share_new"
 
 
@@ -46,6 +48,47 @@ def plan_compare(scenarios: Sequence[Scenario], *, seeds: Sequence[int], folder:
                 params={} if posterior is None else posterior.values(seed))
         for seed in seeds for s, raw in zip(scenarios, raws, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class ComparePlan:
+    """A comparison checked before anything runs: its scenarios (the reference first), outcomes and runs."""
+
+    scenarios: list[Scenario]
+    outcomes: list[Outcome]
+    specs: list[RunSpec]
+
+    @property
+    def order(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+
+def prepare_compare(scenarios: Sequence[Scenario], *, sources: Sequence[str], outcomes: Sequence[Outcome] = (),
+                    seeds: Sequence[int], out: Path, posterior: Posterior | None = None,
+                    fixed: Collection[str] = ()) -> ComparePlan:
+    """Check the outcomes against every scenario (``sources``: their files) and the batch's size, and plan
+    the runs into ``out/runs``; no outcomes: ``default_outcome``. The CLI and the Python API share it."""
+    outcomes = list(outcomes) or [default_outcome(scenarios[0])]
+    twice = first_repeated([o.name for o in outcomes])
+    if twice is not None:
+        raise SweepError(f"--outcome {twice!r} given twice; give each outcome once")
+    for source, scenario in zip(sources, scenarios, strict=True):
+        check_outcomes(outcomes, scenario, source=source)
+    check_run_count(len(scenarios) * len(seeds), what=f"compare: {len(scenarios)} scenarios x {len(seeds)} seeds")
+    specs = plan_compare(scenarios, seeds=seeds, folder=out / "runs", posterior=posterior, fixed=fixed)
+    return ComparePlan(list(scenarios), outcomes, specs)
+
+
+def conclude_compare(plan: ComparePlan, folder: OutputFolder, *, about: dict[str, Any],
+                     draw: Callable[[Path], None] | None = None) -> pl.DataFrame:
+    """Write the finished runs' tables (``finish_compare``) into a staging folder of the owned ``folder``,
+    let ``draw`` add figures there, and swap them in together, ``compare.json`` last; return the summary."""
+    staging = folder.staging()
+    summary, _ = finish_compare(plan.specs, plan.outcomes, order=plan.order, out=staging, about=about)
+    if draw is not None:
+        draw(staging)
+    folder.commit(staging, replaces=(EVERYTHING,), last=("compare.json",))
+    return summary
 
 
 def default_outcome(scenario: Scenario) -> Outcome:

@@ -7,7 +7,7 @@ range fails at once with the sweep file, the parameter and the field that refuse
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from ecosystem.experiments.designs import design_table, runs_in, value_of
 from ecosystem.experiments.outcomes import check_outcomes, outcome_table
 from ecosystem.experiments.schema import Parameter, SweepError, SweepFile, read_sweep_file
 from ecosystem.io import MAX_NAME_LENGTH, write_text, write_with
+from ecosystem.output_folder import OutputFolder
 from ecosystem.scenario_files import load_scenario, set_by_path
 
 
@@ -210,6 +211,27 @@ def finish_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], *, ou
     for name, table in (("outcomes", outcomes), ("point_means", means), ("sensitivity", sensitivity)):
         write_with(out / f"{name}.parquet", table.write_parquet)
     return SweepTables(outcomes, means, sensitivity, error)
+
+
+def conclude_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], folder: OutputFolder, *,
+                   draw: Callable[[Path, SweepTables], None] | None = None) -> SweepTables:
+    """``finish_sweep`` into a staging folder of the owned ``folder``, ``draw`` adding figures there, swapped
+    in together (``point_means.parquet`` last). The CLI and the Python API share it."""
+    staging = folder.staging()
+    tables = finish_sweep(sweep, design, specs, out=staging)
+    if draw is not None:
+        draw(staging, tables)
+    folder.commit(staging, replaces=("outcomes.parquet", "point_means.parquet", "sensitivity.parquet", "figures"),
+                  last=("point_means.parquet",))
+    return tables
+
+
+def record_plan(sweep: Sweep, design: pl.DataFrame, folder: OutputFolder, *,
+                posterior: Posterior | None = None) -> None:
+    """``write_plan`` into the owned ``folder``, swapped in before any run starts."""
+    staging = folder.staging()
+    write_plan(sweep, design, out=staging, posterior=posterior)
+    folder.commit(staging, replaces=("design.parquet", "sweep.yaml"))
 
 
 def write_plan(sweep: Sweep, design: pl.DataFrame, *, out: Path, posterior: Posterior | None = None) -> None:
