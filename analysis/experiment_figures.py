@@ -92,9 +92,10 @@ def forest_figure(summary: pl.DataFrame, *, reference: str, note: str = ""):
 
 def draw_compare_figures(summary: pl.DataFrame, bands: pl.DataFrame, outcomes: Sequence[Outcome], folder: Path, *,
                          order: Sequence[str], starts: Sequence[tuple[dt.date, str]] = (),
-                         note: str = "") -> dict[str, Path]:
-    """The forest plot and one time-series figure per outcome (plus the web's synthetic share of new
-    pages); returns each figure's PNG path by name (``differences``, ``over_time_<stem>``)."""
+                         note: str = "", context: bool = True) -> dict[str, Path]:
+    """The forest plot and one time-series figure per outcome (with ``context``, also the web's synthetic
+    share of new pages, which a brief shows beside them); returns each figure's PNG path by name
+    (``differences``, ``over_time_<stem>``)."""
     figures: dict[str, Path] = {}
     if summary.filter(pl.col("scenario") != order[0]).height:
         figures["differences"] = save(forest_figure(summary, reference=order[0], note=note), folder,
@@ -102,7 +103,8 @@ def draw_compare_figures(summary: pl.DataFrame, bands: pl.DataFrame, outcomes: S
     shown = [*outcomes]
     names = {o.name for o in outcomes}
     plain_metrics = {o.metric for o in outcomes if o.across is None}
-    for name in bands["outcome"].unique(maintain_order=True).to_list():
+    others = bands["outcome"].unique(maintain_order=True).to_list() if context else []
+    for name in others:
         if name not in names and name not in plain_metrics:
             shown.append(Outcome(name=name, metric=name, start=bands["date"].min(), end=bands["date"].max(),
                                  agg="mean"))
@@ -253,7 +255,9 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
     return paths
 
 
-def draw_compare_results(results, folder: Path | None = None) -> dict[str, Path]:
-    """Every figure of a comparison folder (``analysis.results.CompareResults``), into its ``figures/``."""
+def draw_compare_results(results, folder: Path | None = None, *, context: bool = True) -> dict[str, Path]:
+    """The figures of a comparison folder (``analysis.results.CompareResults``), into its ``figures/``;
+    ``context=False`` draws only the outcomes asked for (``ecosim compare``), not the web's synthetic share."""
     return draw_compare_figures(results.summary, results.bands, results.outcomes, folder or results.folder / "figures",
-                                order=results.order, starts=results.policy_starts(), note=results.note())
+                                order=results.order, starts=results.policy_starts(), note=results.note(),
+                                context=context)
