@@ -181,7 +181,7 @@ def _recorded_scenario(raw: Any, *, source: str) -> dict[str, Any]:
     writes it."""
     if not isinstance(raw, dict):
         raise ScenarioError(f"{source}: expected a resolved scenario, a mapping, got {type(raw).__name__}; {AGAIN}")
-    missing = [name for name in Scenario.model_fields if name not in raw]
+    missing = [name for name, field in Scenario.model_fields.items() if name not in raw and field.exclude_if is None]
     if missing:
         raise ScenarioError(f"{source}: lacks field(s) {clip(', '.join(missing), 200)} of a resolved scenario; "
                             f"{AGAIN}")

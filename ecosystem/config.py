@@ -394,6 +394,8 @@ class MetricsConfig(Section):
 
 class Scenario(Section):
     name: str = "scenario"
+    # A reader's name for the scenario (briefs show it); left out of dumps when unset, so run ids do not change.
+    title: str | None = Field(default=None, exclude_if=lambda value: value is None)
     description: str = ""
     start: Month = dt.date(2018, 1, 1)
     end: Month = dt.date(2035, 12, 1)
