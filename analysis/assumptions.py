@@ -18,7 +18,11 @@ SECTION_SOURCES = {
     "market": "Similarweb first-mover shares",
     "farms": "Krishna et al. 2023; Koike et al. 2024; He et al. 2024 (evasion)",
 }
-_SKIPPED = {"name", "description", "seed"}
+_SKIPPED = {"name", "title", "description", "seed"}
+# Whose setting a scenario section holds, in words ("farms.fixed_cost" -> "content farms' fixed cost").
+_OWNERS = {"farms": "content farms'", "humans": "human writers'", "web": "the web's", "market": "the user market's",
+           "watermark": "watermarks'", "reality": "reality's", "metrics": "the metrics'",
+           "public_crawl": "the public crawl's", "vendors": "vendor", "detectors": "detector"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def differences(reference: dict[str, Any], other: dict[str, Any]) -> list[Differ
         if path.split(".")[0] in _SKIPPED or path.startswith("policies"):
             continue
         source = SECTION_SOURCES.get(path.split(".")[0], "")
-        found.append(Difference(f"sets {path} to {_show(new)} (reference: {_show(old)})", source))
+        found.append(Difference(f"sets {path_words(path)} to {_show(new)} (reference: {_show(old)})", source))
     return found
 
 
@@ -103,11 +107,28 @@ def _named(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "name" in i for i in value)
 
 
+def path_words(path: str) -> str:
+    """A scenario path in words: "farms.fixed_cost" -> "content farms' fixed cost", "vendors.Early.temperature"
+    -> "vendor Early's temperature"; a top-level field is its name in words."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        return f"the {parts[0].replace('_', ' ')}"
+    if parts[0] in ("vendors", "detectors") and len(parts) > 2:
+        return f"{_OWNERS[parts[0]]} {parts[1]}'s {' '.join(p.replace('_', ' ') for p in parts[2:])}"
+    owner = _OWNERS.get(parts[0], f"{parts[0].replace('_', ' ')}:")
+    return f"{owner} {' '.join(p.replace('_', ' ') for p in parts[1:])}"
+
+
 def _show(value: Any) -> str:
+    """A setting's value as a reader writes it: 200 not 200.0, yes/no, a mapping as "key value" pairs."""
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.6g}"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+        return ", ".join(f"{str(k).replace('_', ' ')} {_show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " and ".join(_show(v) for v in value) or "none"
     return str(value)

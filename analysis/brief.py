@@ -1,10 +1,11 @@
 """A policy brief generated entirely from a results folder (a comparison or a sweep): self-contained
 HTML (figures embedded as data URIs, laid out to print) and a PDF of it printed by the system Chromium.
 
-The templates (``analysis/templates``, Jinja2) share one layout: the question and a one-sentence
-answer, the key numbers, two to four figures with captions, what was assumed (with each lever's
-published source), the calibration check, an ODD-protocol model description (Grimm et al. 2020) and
-limitations, including the conditions of the claims-ledger entries that concern the outcomes.
+The templates (``analysis/templates``, Jinja2) share one layout, two to four A4 pages: the question and a
+one-sentence answer, the key numbers, two to four figures with captions, what was assumed (with each lever's
+published source), what the brief cannot answer, limitations (with the claims-ledger entries on the levers
+used), the calibration check and an ODD-protocol model description (Grimm et al. 2020); the whole ledger
+only as an annex on request.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from analysis.brief_sections import DEFAULT_CLAIMS, BriefError, limitations, odd_sections, read_claims, relevant_claims
+from analysis.brief_sections import (
+    DEFAULT_CLAIMS,
+    BriefError,
+    claim_row,
+    limitations,
+    odd_sections,
+    read_claims,
+    relevant_claims,
+)
 from ecosystem.io import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,12 +43,13 @@ class BriefFiles:
 
 
 def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = None, with_claims: bool = True,
-                question: str | None = None, pdf: bool = True, chromium: str = CHROMIUM) -> BriefFiles:
+                question: str | None = None, annex: bool = False, pdf: bool = True,
+                chromium: str = CHROMIUM) -> BriefFiles:
     """Render ``brief.html`` from the results folder into ``out`` (and ``brief.pdf`` unless ``pdf`` is false)."""
     out = Path(out)
     html = out / "brief.html"
     write_text(html, render_brief(results, figures_folder=out / "figures", claims=claims, with_claims=with_claims,
-                                  question=question))
+                                  question=question, annex=annex))
     if not pdf:
         return BriefFiles(html, None, "not asked for")
     problem = print_pdf(html, out / "brief.pdf", chromium=chromium)
@@ -47,9 +57,9 @@ def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = N
 
 
 def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | None = None, with_claims: bool = True,
-                 question: str | None = None) -> str:
+                 question: str | None = None, annex: bool = False) -> str:
     """The brief of a comparison or sweep folder as one self-contained HTML string (``with_claims=False``:
-    without the claims ledger's limitations)."""
+    without the claims ledger's limitations; ``annex``: with the whole ledger as an annex)."""
     from analysis.brief_compare import compare_context
     from analysis.brief_sweep import sweep_context
     from analysis.results import is_sweep, read_compare, read_sweep
@@ -75,7 +85,9 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
         claims_total=0 if ledger is None else ledger.height,
         claims_path=shown_value(claims_path),
         with_claims=with_claims,
+        annex=[] if ledger is None or not annex else [claim_row(c) for c in ledger.iter_rows(named=True)],
     )
+    context.setdefault("cannot", [])
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.get_template(template).render(**context)

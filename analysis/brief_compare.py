@@ -1,5 +1,5 @@
 """The brief of a comparison: the question, the one-sentence answer with its interval, the key numbers
-(formatted as the terminal summary formats them), figures, assumptions in words and the calibration check."""
+(rounded by the one rule of ``analysis.rounding``), figures, assumptions in words and the calibration check."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from analysis.assumptions import differences
 from analysis.brief_sections import BriefError, capital, embedded, intervals_cover
 from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
 from analysis.results import CompareResults
-from analysis.summary import interval, number, percent
+from analysis.rounding import estimate, with_interval
+from analysis.wording import outcome_phrase, title_of
 from ecosystem.experiments.catalogue import plain_label
 from ecosystem.experiments.registry import info_of
 
@@ -30,86 +31,122 @@ def compare_context(results: CompareResults, *, figures_folder: Path, question: 
     """Everything the comparison template shows, besides the shared methods and limitations."""
     if len(results.order) < 2:
         raise BriefError(f"{results.folder}: a brief compares scenarios; this comparison has only {results.order[0]}")
+    titles = {name: title_of(results.scenarios[name]) for name in results.order}
     reference = results.scenarios[results.reference]
     overrides = [*(results.about.get("set") or []), *([f"end {results.about['end']}"] if results.about.get("end")
                                                       else [])]
     return {
-        "title": f"{', '.join(results.order[1:])} against {results.reference}: a brief from ecosim",
+        "title": f"{', '.join(titles[n] for n in results.order[1:])} against {titles[results.reference]}",
         "note": results.note(),
-        "question": question or default_question(results),
-        "answer": answer(results),
-        "reference": results.reference,
+        "question": question or default_question(results, titles),
+        "answer": answer(results, titles),
+        "reference": titles[results.reference],
         "reference_description": reference.get("description", "").strip().rstrip("."),
-        "groups": key_groups(results.summary, reference=results.reference),
+        "groups": key_groups(results.summary, reference=results.reference, titles=titles,
+                             phrases={o.name: capital(outcome_phrase(o)) for o in results.outcomes}),
         "figures": figures(results, figures_folder),
-        "assumptions": [{"name": name, "differences": differences(reference, results.scenarios[name])}
+        "assumptions": [{"name": titles[name], "file": name,
+                         "description": _own_description(results.scenarios[name], reference),
+                         "differences": differences(reference, results.scenarios[name])}
                         for name in results.order[1:]],
         "overrides": "; ".join(overrides),
         "calibration": calibration(results),
         "intervals_cover": intervals_cover(results.posterior),
         "topics": worst_topics(results),
+        "cannot": cannot_answer(results, titles),
     }
 
 
-def _first(results: CompareResults) -> tuple[Any, dict]:
-    """The headline: the first outcome, for the first scenario after the reference."""
-    outcome = results.outcomes[0]
-    row = results.summary.filter(pl.col("outcome") == outcome.name, pl.col("scenario") == results.order[1])
-    return outcome, row.row(0, named=True)
+def _own_description(scenario: dict[str, Any], reference: dict[str, Any]) -> str:
+    """A variant's description, unless it only inherits the reference's (``extends:`` copies it)."""
+    text = scenario.get("description", "").strip().rstrip(".")
+    return "" if text == reference.get("description", "").strip().rstrip(".") else text
 
 
-def default_question(results: CompareResults) -> str:
-    outcome, _ = _first(results)
-    info = info_of(outcome)
-    return (f"Does {results.order[1]} change the {info.label} compared with {results.reference}, by how much, "
-            f"and how sure can we be?")
+def _row(results: CompareResults, outcome: str, scenario: str) -> dict[str, Any]:
+    return results.summary.filter(pl.col("outcome") == outcome, pl.col("scenario") == scenario).row(0, named=True)
 
 
-def answer(results: CompareResults) -> str:
-    """One sentence: the direction, the paired difference with its 95% interval and the relative change."""
-    outcome, row = _first(results)
-    info = info_of(outcome)
+def measured(row: dict[str, Any]) -> bool:
+    """Whether the summary row has a value (an outcome some scenarios lack has none in the others)."""
+    return bool(row["n"]) and row["mean"] is not None and math.isfinite(row["mean"])
+
+
+def default_question(results: CompareResults, titles: dict[str, str]) -> str:
+    return (f"Does {titles[results.order[1]]} change {outcome_phrase(results.outcomes[0])}, compared with "
+            f"{titles[results.reference]}? By how much, and how sure can we be?")
+
+
+def answer(results: CompareResults, titles: dict[str, str]) -> str:
+    """One quotable sentence on the first outcome and the first variant: the direction, the seed-paired
+    difference with its 95% interval and the relative change, every number as the key-numbers table shows it."""
+    outcome, variant, reference = results.outcomes[0], results.order[1], results.reference
+    row, base = _row(results, outcome.name, variant), _row(results, outcome.name, reference)
+    info, phrase = info_of(outcome), outcome_phrase(outcome)
     unit = f" {info.unit}" if info.unit else ""
-    diff, low, high = row["diff"], row["diff_low"], row["diff_high"]
-    if diff is None or low is None or not math.isfinite(low):
-        return (f"Not enough seeds to answer: {row['n']} seed(s) give {results.order[1]} a difference of "
-                f"{number(diff)}{unit} from {results.reference}, without an interval.")
-    rel = f" ({percent(row['rel'])} of the reference's {number(_reference_mean(results, outcome.name))}{unit})" \
-        if row["rel"] is not None else ""
-    said = f"{number(diff)} {interval(low, high)}{unit}{rel}, over {row['n']} seeds"
-    if low <= 0 <= high:
-        return (f"No clear change: with {results.order[1]}, the {info.label} differs from {results.reference} by "
-                f"{said}; the 95% interval includes zero.")
-    better = (diff < 0) == (info.worse == "higher") if info.worse else None
-    verdict = "" if better is None else (" (better)" if better else " (worse)")
-    direction = "lower" if diff < 0 else "higher"
-    return (f"Yes: with {results.order[1]}, the {info.label} is {direction}{verdict} than with {results.reference}: "
-            f"a difference of {said}.")
+    missing = [titles[n] for n, r in ((reference, base), (variant, row)) if not measured(r)]
+    if missing:
+        return (f"This brief cannot answer the question: {phrase} is not measured in {' or '.join(missing)}, "
+                f"so there is nothing to compare.")
+    diff, low, high = estimate(row["diff"], row["diff_low"], row["diff_high"])
+    if not low:
+        return (f"This brief cannot answer how sure we can be: with {row['n']} seed(s) there is no interval; "
+                f"{titles[variant]} differs from {titles[reference]} by {diff}{unit} in {phrase}.")
+    reference_value = estimate(base["mean"], base["ci_low"], base["ci_high"])[0]
+    if row["rel"] is None:
+        relative = f"{titles[reference]}'s value is {reference_value}{unit}, so there is no percentage change to give"
+    else:
+        relative = (f"{estimate(row['rel'], row['rel_low'], row['rel_high'], sign=True, suffix='%')[0]} of "
+                    f"{titles[reference]}'s {reference_value}{unit}")
+    seeds = f"over {row['n']} seeds"
+    if row["diff_low"] <= 0 <= row["diff_high"]:
+        return (f"No clear change: with {titles[variant]}, {phrase} differs from {titles[reference]} by {diff}{unit} "
+                f"(95% interval {low} to {high}; {relative}), {seeds}. The interval includes zero, so these runs "
+                f"cannot tell a rise from a fall.")
+    direction = "lower" if row["diff"] < 0 else "higher"
+    verdict = "" if not info.worse else (" (worse)" if direction == info.worse else " (better)")
+    near, far = sorted((low.lstrip("+-"), high.lstrip("+-")), key=lambda t: abs(float(t.replace(",", ""))))
+    return (f"Yes: with {titles[variant]}, {phrase} is {diff.lstrip('+-')}{unit} {direction}{verdict} than with "
+            f"{titles[reference]} (95% interval {near} to {far}; {relative}), {seeds}.")
 
 
-def _reference_mean(results: CompareResults, outcome: str) -> float:
-    row = results.summary.filter(pl.col("outcome") == outcome, pl.col("scenario") == results.reference)
-    return row["mean"].item()
-
-
-def key_groups(summary: pl.DataFrame, *, reference: str) -> list[dict[str, Any]]:
-    """The key-numbers table, one group of rows per outcome, every number formatted as the terminal
-    summary formats it."""
+def key_groups(summary: pl.DataFrame, *, reference: str, titles: dict[str, str],
+               phrases: dict[str, str]) -> list[dict[str, Any]]:
+    """The key-numbers table, one group of rows per outcome (headed by its phrase in words), every number
+    rounded by ``analysis.rounding``."""
     groups: dict[str, dict[str, Any]] = {}
     for row in summary.iter_rows(named=True):
-        group = groups.setdefault(row["outcome"], {"label": row["label"], "unit": row["unit"], "worse": row["worse"],
-                                                   "rows": []})
+        group = groups.setdefault(row["outcome"], {"label": phrases.get(row["outcome"], row["label"]),
+                                                   "unit": row["unit"], "worse": row["worse"], "rows": []})
         is_reference = row["scenario"] == reference
-        group["rows"].append({
-            "scenario": row["scenario"],
-            "value": f"{number(row['mean'])} {interval(row['ci_low'], row['ci_high'])}",
-            "diff": "reference" if is_reference else (f"{number(row['diff'])} "
-                                                      f"{interval(row['diff_low'], row['diff_high'])}"),
-            "rel": "" if is_reference else (f"{percent(row['rel'])} [{percent(row['rel_low'])}, "
-                                            f"{percent(row['rel_high'])}]"),
-            "n": str(row["n"]),
-        })
+        shown = {"scenario": titles.get(row["scenario"], row["scenario"]), "n": str(row["n"])}
+        if not measured(row):
+            group["rows"].append({**shown, "value": "not measured", "diff": "", "rel": ""})
+            continue
+        diff = with_interval(row["diff"], row["diff_low"], row["diff_high"])
+        rel = (with_interval(row["rel"], row["rel_low"], row["rel_high"], sign=True, suffix="%")
+               if row["rel"] is not None else "no reference value to compare with")
+        group["rows"].append({**shown, "value": with_interval(row["mean"], row["ci_low"], row["ci_high"]),
+                              "diff": "reference" if is_reference else (diff or "not measured in the reference"),
+                              "rel": "" if is_reference or not diff else rel})
     return list(groups.values())
+
+
+def cannot_answer(results: CompareResults, titles: dict[str, str]) -> list[str]:
+    """What the question asks that these results cannot say, in words."""
+    said = []
+    for outcome in results.outcomes:
+        rows = results.summary.filter(pl.col("outcome") == outcome.name)
+        lacking = [titles[r["scenario"]] for r in rows.iter_rows(named=True) if not measured(r)]
+        if lacking:
+            said.append(f"{capital(outcome_phrase(outcome))} is not measured in {', '.join(lacking)}; it is compared "
+                        f"only where it exists.")
+        if any(r["rel"] is None and r["diff"] is not None for r in rows.iter_rows(named=True)):
+            said.append(f"{capital(outcome_phrase(outcome))}: {titles[results.reference]}'s value is zero, so the "
+                        f"change is given only as a difference, not in percent.")
+    if len(results.seeds) < 2:
+        said.append("One seed gives no interval: how sure we can be needs more seeds (ecosim compare --seeds).")
+    return said
 
 
 # ----------------------------------------------------------------------------------------------

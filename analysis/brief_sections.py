@@ -11,9 +11,10 @@ from typing import Any
 
 import polars as pl
 
-from analysis.summary import interval, number
+from analysis.rounding import with_interval
 from ecosystem.calibration.posterior import PosteriorRecord
 from ecosystem.config import ScenarioError
+from ecosystem.experiments.catalogue import describe
 from ecosystem.experiments.schema import Outcome
 
 DEFAULT_CLAIMS = Path(__file__).resolve().parents[1] / "docs" / "claims.parquet"
@@ -142,10 +143,10 @@ def read_claims(path: Path) -> pl.DataFrame | None:
 
 
 def relevant_claims(ledger: pl.DataFrame, *, outcomes: Sequence[Outcome],
-                    scenarios: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ledger's claims that bear on this brief, in two groups: those naming a lever or a scenario of
-    ``scenarios`` (the variants, by name), then those about an outcome's metric in other set-ups (whose
-    conditions bound how far its mechanisms carry). Empty groups are left out."""
+                    scenarios: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The ledger's claims that bear on this brief: those naming a lever or a scenario of ``scenarios`` (the
+    variants, by name), shown in full; and how many more concern an outcome's metric in set-ups the question
+    did not use (only the annex lists those, so a brief stays short)."""
     levers, metrics = set(), set()
     for name, scenario in scenarios.items():
         levers.add(name)
@@ -155,22 +156,23 @@ def relevant_claims(ledger: pl.DataFrame, *, outcomes: Sequence[Outcome],
     for outcome in outcomes:
         metric = outcome.metric.rsplit(".", 1)[-1]
         metrics |= {metric, metric.replace("_", " ")}
-    groups = [("Claims about these levers or scenarios", _words(levers), []),
-              ("Claims about the same outcome metric in other set-ups", _words(metrics), [])]
+    shown, elsewhere = [], 0
     for claim in ledger.iter_rows(named=True):
         text = f"{claim['statement']} {claim['experiment']}".lower()
-        for _, words, listed in groups:
-            if any(word in text for word in words):
-                listed.append(_claim_row(claim))
-                break
-    return [{"title": title, "claims": listed} for title, _, listed in groups if listed]
+        if any(word in text for word in _words(levers)):
+            shown.append(claim_row(claim))
+        elif any(word in text for word in _words(metrics)):
+            elsewhere += 1
+    labels = sorted({info.label for o in outcomes if (info := describe(o.metric)) is not None})
+    return {"claims": shown, "elsewhere": elsewhere, "metrics": labels}
 
 
 def _words(words: set[str]) -> set[str]:
     return {w.lower() for w in words if len(w) > 3}
 
 
-def _claim_row(claim: dict[str, Any]) -> dict[str, str]:
+def claim_row(claim: dict[str, Any]) -> dict[str, str]:
+    """One ledger claim as the brief prints it, its effect rounded by the one rule."""
     unit = f" {claim['unit']}" if claim["unit"] else ""
     return {**{k: str(claim[k]) for k in ("id", "statement", "experiment", "seeds", "n", "holds", "fails")},
-            "effect": f"{number(claim['effect'])} {interval(claim['ci_low'], claim['ci_high'])}{unit}"}
+            "effect": f"{with_interval(claim['effect'], claim['ci_low'], claim['ci_high'])}{unit}"}

@@ -1,0 +1,43 @@
+"""Plain words a reader can quote: a scenario's name as a policy reader knows it, and an outcome as a
+phrase ("the model's distance from human text (excess NLL), averaged over vendors, over 2021")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ecosystem.experiments.catalogue import describe, split_name
+from ecosystem.experiments.schema import Outcome
+
+_ACROSS = {"mean": ", averaged over vendors", "weighted": ", averaged over vendors by market share",
+           "worst": " of the worst vendor"}
+_AGG = {"mean": "on average", "max": "at its highest", "min": "at its lowest", "last": "in the last month"}
+
+
+def title_of(scenario: dict[str, Any]) -> str:
+    """The scenario's ``title``; its name (the file stem by convention) when it has none."""
+    return str(scenario.get("title") or scenario.get("name") or "scenario")
+
+
+def outcome_phrase(outcome: Outcome) -> str:
+    """The outcome as a noun phrase with its window in words."""
+    if outcome.label:
+        return f"the {outcome.label}"
+    info, parts = describe(outcome.metric), split_name(outcome.metric)
+    what = f"the {info.label if info else outcome.metric}"
+    if outcome.across is not None:
+        what += _ACROSS[outcome.across]
+    elif parts is not None and parts.entity is not None:
+        what += f" of {parts.entity}"
+    first, last = outcome.months
+    if outcome.at is not None or first == last:
+        return f"{what}, in {_month(first)}"
+    if (first.month, last.month, first.year) == (1, 12, last.year):
+        span = f"over {first.year}"
+    else:
+        span = f"from {_month(first)} to {_month(last)}"
+    return f"{what}, {span}" + ("" if outcome.agg == "mean" else f" ({_AGG.get(outcome.agg or '', outcome.agg)})")
+
+
+def _month(date: dt.date) -> str:
+    return f"{date:%B %Y}"
