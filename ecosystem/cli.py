@@ -478,6 +478,8 @@ def brief(
     = False,
     question: Annotated[str | None, typer.Option(help="The question, in words (default: from the first "
                                                       "outcome and scenario).")] = None,
+    annex: Annotated[bool, typer.Option("--annex", help="Append the whole claims ledger as an annex (the brief "
+                                                       "itself lists only the claims on the levers used).")] = False,
     pdf: Annotated[bool, typer.Option(help="Also print brief.pdf with the system Chromium.")] = True,
 ) -> None:
     """Write a policy brief (self-contained HTML and PDF) from a comparison's or a sweep's results.
@@ -493,6 +495,8 @@ def brief(
         fail(f"{clip(str(results))}: cannot use this path ({err.strerror or err})")
     if claims is not None and no_claims:
         fail("--claims and --no-claims: give one or the other")
+    if annex and no_claims:
+        fail("--annex and --no-claims: the annex is the claims ledger; give one or the other")
     if claims is not None and (problem := file_problem(claims)):
         fail(f"--claims {clip(str(claims))}: {problem}; give the ledger's Parquet file (docs/claims.parquet)")
     folder = OutputFolder(out, "brief")
@@ -502,7 +506,7 @@ def brief(
             _own(folder)
             staging = folder.staging()
             written = write_brief(results, staging, claims=claims, with_claims=not no_claims, question=question,
-                                  pdf=pdf)
+                                  annex=annex, pdf=pdf)
     except (ScenarioError, OutputError) as err:
         fail(str(err))
     _commit(folder, staging, replaces=(EVERYTHING,), last=("brief.html",))
