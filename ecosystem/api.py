@@ -121,7 +121,7 @@ def sweep(sweep_file: str | Path, *, out: str | Path, end: str | None = None, se
     parameters, the outcomes, ``runs``); writes ``ecosim sweep``'s folder (``sensitivity.parquet`` too) to
     ``out``, without figures. ``eco.load_results(out)`` reads every table back.
 
-    >>> eco.sweep("scenarios/sweeps/writers_grid.yaml", out="results/sweeps/writers", workers=2)
+    >>> eco.sweep("scenarios/sweeps/watermark_compliance.yaml", out="results/sweeps/compliance", workers=2)
     """
     from ecosystem.experiments.sweep import conclude_sweep, load_sweep, plan_sweep, record_plan
 
