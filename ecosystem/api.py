@@ -57,8 +57,11 @@ def load(scenario: str | Path, *, end: str | None = None, set: Overrides | None 
 
 def _overrides(*, end: str | None, set: Overrides | None) -> dict[str, Any]:
     """``set`` then ``end``, in the order ``parse_sets`` gives ``--set`` and ``--end``."""
-    return {**{path: value for path, value in (set or {}).items() if path != "end" or end is None},
-            **({"end": end} if end is not None else {})}
+    overrides = dict(set or {})
+    if end is not None:
+        overrides.pop("end", None)
+        overrides["end"] = end
+    return overrides
 
 
 def run(scenario: str | Path | Scenario, *, seed: int | None = None, end: str | None = None,
@@ -71,8 +74,11 @@ def run(scenario: str | Path | Scenario, *, seed: int | None = None, end: str | 
     """
     from ecosystem.experiments.run import RunFolder, simulate, write_run_files
 
-    resolved = scenario if isinstance(scenario, Scenario) else load(scenario, end=end, set=set)
-    if isinstance(scenario, Scenario) and (end is not None or set):
+    if not isinstance(scenario, Scenario):
+        resolved = load(scenario, end=end, set=set)
+    elif end is None and not set:
+        resolved = scenario
+    else:
         raw = scenario.model_dump(mode="json")
         for dotted, value in _overrides(end=end, set=set).items():
             set_by_path(raw, dotted, value)
@@ -103,9 +109,8 @@ def compare(scenarios: Sequence[str | Path], *, out: str | Path, seeds: int = 5,
 
     out = Path(out)
     loaded = [load(path, end=end, set=set) for path in scenarios]
-    seed_range = range(first_seed, first_seed + seeds)
     plan = prepare_compare(loaded, sources=[str(p) for p in scenarios], outcomes=[parse_outcome(t) for t in outcomes],
-                           seeds=seed_range, out=out)
+                           seeds=range(first_seed, first_seed + seeds), out=out)
     executor = choose_executor(workers=workers, scheduler=scheduler)
     about = {"files": [str(p) for p in scenarios], "set": _set_texts(set), "end": end, "posterior": None}
     with OutputFolder(out, "compare") as folder:

@@ -26,6 +26,14 @@ def test_run_applies_set_and_end_and_returns_long_and_wide_metrics(tmp_path):
     assert again.seed == 3 and again.metrics.equals(result.metrics)
 
 
+def test_run_takes_a_loaded_scenario_and_changes_it_as_a_file_would_be():
+    scenario = eco.load(DATA / "tiny.yaml", end="2020-04")
+    result = eco.run(scenario, seed=0, set={"humans.writers": 20})
+    assert (result.scenario.months, result.scenario.humans.writers) == (4, 20)
+    assert result.metrics.equals(eco.run(DATA / "tiny.yaml", seed=0, end="2020-04",
+                                         set={"humans.writers": 20}).metrics)
+
+
 def test_run_refuses_a_bad_override_in_one_line():
     with pytest.raises(eco.ScenarioError, match="humans.writers"):
         eco.run(DATA / "tiny.yaml", set={"humans.writers": -5})
