@@ -225,14 +225,45 @@ def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str],
     return fig
 
 
+def one_way_figure(summary: pl.DataFrame, *, parameter: str, outcome: str, label: str = "", worse: str = "",
+                   change: float = 10.0):
+    """A grid over one parameter: left, the outcome's mean at each level with its 95% band; right, its
+    seed-paired change from the reference level in percent, with its band and the +-``change``% lines."""
+    part = summary.filter(pl.col("outcome") == outcome)
+    try:
+        x = np.array([float(v) for v in part["level"]])
+        order = np.argsort(x)
+        ticks = None
+    except ValueError:  # levels that are not numbers stand side by side, the reference first
+        x, order, ticks = np.arange(part.height, dtype=float), np.arange(part.height), part["level"].to_list()
+    fig, axes = new_figure(1, 2, width=7.5, height=3.2)
+    panels = [("mean", "ci_low", "ci_high", label or outcome),
+              ("rel", "rel_low", "rel_high", f"change from {parameter} = {part['level'][0]} [%]")]
+    for ax, (mid, low, high, ylabel) in zip(axes[0], panels, strict=True):
+        values = [part[c].cast(pl.Float64).fill_null(np.nan).to_numpy()[order] for c in (mid, low, high)]
+        ax.plot(x[order], values[0], marker="o", color="black")
+        ax.fill_between(x[order], values[1], values[2], color="0.5", alpha=0.25, linewidth=0)
+        ax.set_xlabel(parameter)
+        ax.set_ylabel(_wrapped(ylabel, 40))
+        if ticks is not None:
+            ax.set_xticks(x, ticks)
+    for sign in (-1, 1):
+        axes[0, 1].axhline(sign * change, color="0.3", linestyle="--", linewidth=0.8)
+    direction = f"; {worse} is worse" if worse else ""
+    fig.suptitle(_wrapped(f"{label or outcome} by {parameter}: mean over seeds, 95% bands{direction}", 90), fontsize=9)
+    return fig
+
+
 def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequence[str], means: pl.DataFrame,
                        sensitivity: pl.DataFrame, folder: Path, base: dict[str, Any] | None = None,
                        paths_of: dict[str, str] | None = None,
-                       described: Sequence[Outcome] = (), note: str = "") -> list[Path]:
+                       described: Sequence[Outcome] = (), note: str = "", one_way: pl.DataFrame | None = None,
+                       change: float = 10.0) -> list[Path]:
     """Heat maps for a two-parameter grid (anchored on the ``base`` scenario's point when the grid holds
-    it: ``paths_of`` maps parameter names to their dotted paths); index bars for Sobol' (S1, ST) and
-    Morris (mu*). ``described`` outcomes lend their plain words and direction; ``note`` (sweep, design,
-    seeds, dates) is each figure's caption line."""
+    it: ``paths_of`` maps parameter names to their dotted paths); for a one-parameter grid, each outcome
+    against the levels and its change from the reference (``one_way``, ``change`` percent lines); index
+    bars for Sobol' (S1, ST) and Morris (mu*). ``described`` outcomes lend their plain words and direction;
+    ``note`` (sweep, design, seeds, dates) is each figure's caption line."""
     paths: list[Path] = []
     infos = {o.name: info_of(o) for o in described}
     for outcome in outcomes:
@@ -245,6 +276,13 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
             if note:
                 caption(figure, note)
             paths += save(figure, folder, f"heatmap_{stem_of(outcome)}")
+        elif kind == "grid" and len(parameters) == 1 and one_way is not None and not one_way.is_empty():
+            info = infos.get(outcome)
+            figure = one_way_figure(one_way, parameter=parameters[0], outcome=outcome, label=info.label if info else "",
+                                    worse=(info.worse or "") if info else "", change=change)
+            if note:
+                caption(figure, note)
+            paths += save(figure, folder, f"levels_{stem_of(outcome)}")
         elif kind in ("sobol", "morris") and not sensitivity.is_empty():
             indices = ["S1", "ST"] if kind == "sobol" else ["mu_star"]
             info = infos.get(outcome)

@@ -194,11 +194,14 @@ class SweepTables:
     means: pl.DataFrame
     sensitivity: pl.DataFrame
     sensitivity_error: str | None
+    one_way: pl.DataFrame  # a one-parameter grid's levels against the reference (``one_way``); else empty
 
 
 def finish_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], *, out: Path) -> SweepTables:
-    """Read the finished runs and write ``outcomes.parquet``, ``point_means.parquet`` and
-    ``sensitivity.parquet`` (indices need every point; if some failed, the reason is returned)."""
+    """Read the finished runs and write ``outcomes.parquet``, ``point_means.parquet``,
+    ``sensitivity.parquet`` (indices need every point; if some failed, the reason is returned) and, for a
+    grid over one parameter, ``one_way.parquet``."""
+    from ecosystem.experiments.one_way import is_one_way, one_way_summary
     from ecosystem.experiments.sensitivity import COLUMNS, sensitivity_table
 
     outcomes = sweep_outcomes(sweep, design, specs)
@@ -208,9 +211,13 @@ def finish_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], *, ou
         sensitivity = sensitivity_table(sweep.file, means)
     except SweepError as err:
         sensitivity, error = pl.DataFrame(schema=COLUMNS), str(err)
-    for name, table in (("outcomes", outcomes), ("point_means", means), ("sensitivity", sensitivity)):
+    one_way = one_way_summary(sweep, outcomes) if is_one_way(sweep) else pl.DataFrame()
+    tables = {"outcomes": outcomes, "point_means": means, "sensitivity": sensitivity}
+    if is_one_way(sweep):
+        tables["one_way"] = one_way
+    for name, table in tables.items():
         write_with(out / f"{name}.parquet", table.write_parquet)
-    return SweepTables(outcomes, means, sensitivity, error)
+    return SweepTables(outcomes, means, sensitivity, error, one_way)
 
 
 def conclude_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], folder: OutputFolder, *,
@@ -221,8 +228,8 @@ def conclude_sweep(sweep: Sweep, design: pl.DataFrame, specs: list[RunSpec], fol
     tables = finish_sweep(sweep, design, specs, out=staging)
     if draw is not None:
         draw(staging, tables)
-    folder.commit(staging, replaces=("outcomes.parquet", "point_means.parquet", "sensitivity.parquet", "figures"),
-                  last=("point_means.parquet",))
+    folder.commit(staging, replaces=("outcomes.parquet", "point_means.parquet", "sensitivity.parquet",
+                                     "one_way.parquet", "figures"), last=("point_means.parquet",))
     return tables
 
 
