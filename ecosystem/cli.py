@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ecosystem.config import ScenarioError
-from ecosystem.io import first_repeated
 from ecosystem.output_folder import EVERYTHING, OutputFolder
 from ecosystem.scenario_files import load_scenario
 
@@ -36,13 +35,52 @@ def progress_bar() -> Progress:
 
 
 @app.command()
-def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
-    """Check a scenario file without running it.  Example: ecosim validate scenarios/baseline.yaml"""
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")], set_: SetOption = None,
+             end: EndOption = None) -> None:
+    """Check a scenario file without running it.  Example: ecosim validate scenarios/baseline.yaml --end 2030-12"""
     try:
-        resolved = load_scenario(scenario)
+        resolved = _load(scenario, set_, end)
     except ScenarioError as err:
         fail(str(err))
     console.print(f"{scenario}: valid ({resolved.name}, {resolved.months} months, {len(resolved.vendors)} vendors)")
+
+
+@app.command()
+def metrics(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    set_: SetOption = None,
+    end: EndOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every metric as JSON (those not written too).")]
+    = False,
+) -> None:
+    """Every metric the scenario writes: its plain label, unit, entities, which direction is worse, and an
+    --outcome that reads it.  Example: ecosim metrics scenarios/first_mover.yaml"""
+    import json
+
+    from ecosystem.experiments.metric_list import scenario_metrics
+
+    try:
+        rows = scenario_metrics(_load(scenario, set_, end))
+    except ScenarioError as err:
+        fail(str(err))
+    if as_json:
+        typer.echo(json.dumps([row.as_dict() for row in rows], indent=2))
+        return
+    written = [row for row in rows if not row.needs]
+    table = Table(title=f"Metrics of {scenario}", caption_justify="left", caption="; ".join(dict.fromkeys(
+        f"{row.name.split('.')[1]}: {', '.join(row.entities)}" for row in written if row.entities)))
+    for column in ("metric", "label", "unit", "worse"):
+        table.add_column(column, no_wrap=column == "metric")
+    for row in written:
+        table.add_row(row.name, row.label, row.unit, row.worse)
+    console.print(table)
+    example = next((row.outcome for row in written if row.outcome.startswith("mean(")), "mean(vendor.*.nll)@2030")
+    console.print(f"As an outcome: METRIC@YYYY-MM, METRIC@YYYY or METRIC@YYYY-MM..YYYY-MM; across vendors e.g. "
+                  f"{example}", highlight=False, soft_wrap=True)
+    missing = sorted({row.needs for row in rows if row.needs})
+    if missing:
+        console.print(f"{sum(bool(row.needs) for row in rows)} more need what this scenario lacks: "
+                      f"{'; '.join(missing)} (--json lists them)", highlight=False, soft_wrap=True)
 
 
 SetOption = Annotated[list[str] | None, typer.Option(
@@ -281,41 +319,33 @@ def compare(
     from analysis.experiment_figures import draw_compare_results
     from analysis.results import read_compare
     from analysis.summary import format_summary
-    from ecosystem.experiments.batch import check_run_count
-    from ecosystem.experiments.compare import default_outcome, finish_compare, plan_compare
-    from ecosystem.experiments.outcomes import check_outcomes
+    from ecosystem.experiments.compare import conclude_compare, prepare_compare
     from ecosystem.experiments.schema import parse_outcome
+    from ecosystem.io import OutputError
 
     try:
         loaded = [_load(path, set_, end) for path in scenarios]
-        outcomes = [parse_outcome(text) for text in outcome] if outcome else [default_outcome(loaded[0])]
-        twice = first_repeated([o.name for o in outcomes])
-        if twice is not None:
-            fail(f"--outcome {twice!r} given twice; give each outcome once")
-        for path, scenario in zip(scenarios, loaded, strict=True):
-            check_outcomes(outcomes, scenario, source=str(path))
-        check_run_count(len(loaded) * seeds, what=f"compare: {len(loaded)} scenarios x {seeds} seeds")
         drawn, fixed = _drawn(posterior, set_)
-        specs = plan_compare(loaded, seeds=range(first_seed, first_seed + seeds), folder=out / "runs",
-                             posterior=drawn, fixed=fixed)
+        plan = prepare_compare(loaded, sources=[str(p) for p in scenarios],
+                               outcomes=[parse_outcome(text) for text in outcome or []],
+                               seeds=range(first_seed, first_seed + seeds), out=out, posterior=drawn, fixed=fixed)
     except ScenarioError as err:
         fail(str(err))
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     folder = OutputFolder(out, "compare")
-    if not _own_unless_dry_run(folder, specs, dry_run=dry_run, what=f"{len(loaded)} scenarios x {seeds} seeds"):
+    if not _own_unless_dry_run(folder, plan.specs, dry_run=dry_run,
+                               what=f"{len(loaded)} scenarios x {seeds} seeds"):
         return
-    report = _run_all(specs, what="compare", executor=executor, out=out)
-    order = [s.name for s in loaded]
+    report = _run_all(plan.specs, what="compare", executor=executor, out=out)
+    order = plan.order
     if report.done + report.skipped:
-        staging = folder.staging()
+        about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end,
+                 "posterior": drawn and drawn.record(range(first_seed, first_seed + seeds))}
         try:
-            about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end,
-                     "posterior": drawn and drawn.record(range(first_seed, first_seed + seeds))}
-            summary, _ = finish_compare(specs, outcomes, order=order, out=staging, about=about)
-            draw_compare_results(read_compare(staging))
-        except ScenarioError as err:
+            summary = conclude_compare(plan, folder, about=about,
+                                       draw=lambda staging: draw_compare_results(read_compare(staging), context=False))
+        except (ScenarioError, OutputError) as err:
             fail(str(err))
-        _commit(folder, staging, replaces=(EVERYTHING,), last=("compare.json",))
         typer.echo(format_summary(summary, reference=order[0], width=min(80, console.width)))
         console.print(f"Results in {out}/", highlight=False)
         console.print("A brief from them:", highlight=False)
@@ -334,14 +364,18 @@ def sweep(
     dask_local: DaskLocalOption = None,
     dry_run: DryRunOption = False,
     posterior: PosteriorOption = None,
+    change: Annotated[float, typer.Option(min=0.1, max=1000, help="A grid over one parameter: report the level at "
+                                          "which each outcome changes by this percent from the reference level.")]
+    = 10.0,
 ) -> None:
-    """Run a parameter sweep (grid, lhs, sobol or morris) and compute sensitivity indices.
+    """Run a parameter sweep (grid, lhs, sobol or morris) and compute sensitivity indices; a grid over one
+    parameter answers how each outcome changes against a reference level (seed-paired).
 
     Example: ecosim sweep scenarios/sweeps/sobol_five.yaml --scheduler tcp://10.0.0.5:8786
     """
     from analysis.experiment_figures import draw_sweep_figures
-    from ecosystem.experiments.sweep import finish_sweep, load_sweep, plan_sweep, write_plan
-    from ecosystem.io import safe_file_name
+    from ecosystem.experiments.sweep import conclude_sweep, load_sweep, plan_sweep, record_plan
+    from ecosystem.io import OutputError, safe_file_name
     from ecosystem.overrides import parse_sets
 
     try:
@@ -356,33 +390,62 @@ def sweep(
     what = f"{design.height} {loaded.file.design.kind} points x {loaded.file.seeds} seeds"
     if not _own_unless_dry_run(owned, specs, dry_run=dry_run, what=what):
         return
-    staging = owned.staging()
-    write_plan(loaded, design, out=staging, posterior=drawn)
-    _commit(owned, staging, replaces=("design.parquet", "sweep.yaml"))
+    try:
+        record_plan(loaded, design, owned, posterior=drawn)
+    except OutputError as err:
+        fail(str(err))
     report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
     if report.done + report.skipped:
-        staging = owned.staging()
+        def draw(staging: Path, tables) -> None:
+            draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
+                               outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
+                               sensitivity=tables.sensitivity, folder=staging / "figures", base=loaded.base_raw,
+                               paths_of={p.label: p.path for p in loaded.file.parameters},
+                               described=loaded.file.outcomes, one_way=tables.one_way, change=change,
+                               note=f"sweep {loaded.file.name}: {loaded.file.design.kind} design, {design.height} "
+                                    f"points x {loaded.file.seeds} seed(s); {loaded.base.start:%Y-%m} to "
+                                    f"{loaded.base.end:%Y-%m}")
+
         try:
-            tables = finish_sweep(loaded, design, specs, out=staging)
-        except ScenarioError as err:
+            tables = conclude_sweep(loaded, design, specs, owned, draw=draw)
+        except (ScenarioError, OutputError) as err:
             fail(str(err))
         if tables.sensitivity_error:
             errors.print(f"no sensitivity indices: {tables.sensitivity_error}", highlight=False,
                          soft_wrap=True)
-        draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
-                           outcomes=[o.name for o in loaded.file.outcomes], means=tables.means,
-                           sensitivity=tables.sensitivity, folder=staging / "figures", base=loaded.base_raw,
-                           paths_of={p.label: p.path for p in loaded.file.parameters},
-                           described=loaded.file.outcomes,
-                           note=f"sweep {loaded.file.name}: {loaded.file.design.kind} design, {design.height} points "
-                                f"x {loaded.file.seeds} seed(s); {loaded.base.start:%Y-%m} to {loaded.base.end:%Y-%m}")
-        _commit(owned, staging, replaces=("outcomes.parquet", "point_means.parquet", "sensitivity.parquet",
-                                          "figures"), last=("point_means.parquet",))
         if not tables.sensitivity.is_empty():
             title = "Sensitivity indices (conf: 95% half-width)"
             console.print(_frame_table(tables.sensitivity, title=title))
+        if not tables.one_way.is_empty():
+            _print_one_way(tables.one_way, loaded.file, change=change)
         console.print(f"Results in {folder}/")
     _exit_if_failed(report)
+
+
+def _print_one_way(summary, file, *, change: float) -> None:
+    """Each outcome of a one-parameter grid: its levels against the reference (seed-paired, 95% intervals),
+    then the level at which it changes by ``change`` percent."""
+    from ecosystem.experiments.one_way import levels_of, threshold
+
+    parameter = file.parameters[0].label
+
+    def interval(mid, low, high) -> str:
+        return "" if mid is None else f"{mid:.3g} [{low:.3g}, {high:.3g}]"
+
+    for outcome in file.outcomes:
+        rows = levels_of(summary, outcome.name)
+        table = Table(title=f"{outcome.name} by {parameter}", caption_justify="left",
+                      caption=f"change: from {parameter} = {rows['level'][0]}, seed by seed; [95% interval]")
+        for column in (parameter, "runs", "mean", "change", "change %"):
+            table.add_column(column, justify="left" if column == parameter else "right", overflow="fold")
+        for i, r in enumerate(rows.iter_rows(named=True)):
+            changes = [interval(r["diff"], r["diff_low"], r["diff_high"]),
+                       interval(r["rel"], r["rel_low"], r["rel_high"])] if i else ["reference", "reference"]
+            table.add_row(r["level"], str(r["n"]), interval(r["mean"], r["ci_low"], r["ci_high"]), *changes)
+        console.print(table)
+        found = threshold(summary, outcome.name, percent=change)
+        if found is not None:
+            console.print(f"{outcome.name} {found.text(parameter)}", highlight=False, soft_wrap=True)
 
 
 def _frame_table(frame, *, title: str) -> Table:
