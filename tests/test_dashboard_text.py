@@ -35,9 +35,13 @@ def text_tiny(tmp_path_factory):
 
 
 def run_to(live: LiveModel, months: int) -> None:
+    """Step to ``months``; a run stopped by an error (which no step can advance) or a month that never ends
+    fails the test instead of looping for ever."""
     while live.snapshot.months_done < months:
+        assert live.error is None and live.reading_error is None, live.error or live.reading_error
         live.step()
-        live.wait()
+        live.wait(timeout=180)
+        assert not live.busy, "a month took over 180 s"
 
 
 def test_pages_of_each_released_vendor_beside_human_pages(text_tiny):
