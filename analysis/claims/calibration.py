@@ -15,7 +15,7 @@ WILDAI_TOKENS = {"2024-06": 0.101, "2025-06": 0.161, "2026-06": 0.275, "2026-08"
 WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
 GRAPHITE_PAGES = {"2022-10": 0.05, "2023-11": 0.39, "2024-11": 0.50, "2025-05": 0.52}
 
-# The calibrated web's reduced version, which the arms built on baseline.yaml share.
+# The baseline web's reduced version, which the arms built on baseline.yaml share.
 BASELINE_QUICK = {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40, "metrics.model_samples": 1000}
 # The baseline's assistant use (assisted_share, human_edit) and adoption were set to meet these page shares.
 _TUNED = "baseline.yaml, whose assistant use and adoption were tuned to these figures"

@@ -1,4 +1,4 @@
-"""How the web-level findings depend on the farm share: the calibrated web and the first-mover web with farms
+"""How the web-level findings depend on the farm share: the baseline web and the first-mover web with farms
 publishing 45, 60 (shipped) and 90 pages a month, the farm share and the synthetic share of the crawls beside
 the collapse and first-mover effects. Farm entry is a decision on each farm's drawn running cost, so the share
 moves smoothly with these economics instead of jumping between farms and none."""
@@ -18,7 +18,7 @@ _WINDOW = ("2024-06", "2025-06")
 
 
 def _web(docs: int) -> str:
-    """The calibrated web's arm; at the shipped value, the ledger's own baseline run."""
+    """The baseline web's arm; at the shipped value, the ledger's own baseline run."""
     return "baseline" if docs == _SHIPPED else f"farms_web_{docs}"
 
 

@@ -151,7 +151,7 @@ WHO_LOSES: tuple[Claim, ...] = (
           "nats", f"{CLOSED_HOLDS}; K_v = 20 components cannot hold 30 topics; average: weighted by P",
           "", direction=+1),
     Claim("who_worst_topic_web_2025",
-          "On the calibrated web in June 2025, among the topics that existed when their training data was crawled, "
+          "On the baseline web in June 2025, among the topics that existed when their training data was crawled, "
           "the vendors' worst-off topic has an excess NLL higher than their average by {effect} (mean over the "
           "five vendors).",
           ("baseline",), vendors_mean_last("baseline", "worst_known_topic_excess_nll", minus="excess_nll"),
