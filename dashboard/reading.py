@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ecosystem.content.text_reality import build_text_reality
-from ecosystem.experiments.reading import ReadDoc
+from ecosystem.experiments.reading import ReadDoc, _read
 from ecosystem.model import EcosystemModel
 
 PAGES = 3  # pages shown per vendor and for humans
@@ -47,18 +47,17 @@ class PageReader:
             generation = len(vendor.trained_at)
             if generations.get(vendor.name) != generation:
                 samples, _ = vendor.estimator.sample(PAGES, rng=self.rng)
-                pages[vendor.name] = self._nearest(samples)
+                pages[vendor.name] = self._nearest(model, samples)
                 generations[vendor.name] = generation
                 changed = True
         if shelf is not None and not changed:
             return shelf
         reality = model.reality
         topics = self.rng.choice(reality.n_topics, size=PAGES, p=reality.weights(model.month))
-        pages[HUMANS] = self._nearest(reality.draw(topics, self.rng))
+        pages[HUMANS] = self._nearest(model, reality.draw(topics, self.rng))
         ordered = {name: pages[name] for name in [v.name for v in model.vendors] + [HUMANS] if name in pages}
         return Shelf(ordered, generations)
 
-    def _nearest(self, points: np.ndarray) -> tuple[ReadDoc, ...]:
-        world = self.world
-        return tuple(ReadDoc(world.reality.names[world.topic[i]], world.title(i), world.text(i))
-                     for i in world.nearest(points))
+    def _nearest(self, model: EcosystemModel, points: np.ndarray) -> tuple[ReadDoc, ...]:
+        """The points' nearest real documents, read exactly as ``ecosim read`` reads them."""
+        return tuple(_read(self.world, model, points, model.month))
