@@ -249,6 +249,7 @@ def test_the_methods_and_limitations_describe_a_text_reality_as_text():
     assert "real text" in limitations(seeds=2, outcomes=[], scenario=scenario)[0]
 
 
+@pytest.mark.slow  # a text reality built and compared
 def test_a_brief_of_a_text_scenario_names_the_topics_models_serve_worst(tmp_path, tmp_path_factory):
     """On a text reality the brief names topics (the modules of the sample corpus), not topic indices."""
     from test_text_collapse import SHORT_LOOP

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from ecosystem.cli import app
 
+pytestmark = pytest.mark.slow  # prints briefs to PDF in Chromium: left out of `make test-quick`
+
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
 MARGIN_PT = 15 / 25.4 * 72  # the brief's @page margin, 15 mm

@@ -20,6 +20,7 @@ pytest.importorskip("pyabc")
 TINY = Path(__file__).parents[1] / "scenarios" / "calibration" / "tiny.yaml"
 
 
+@pytest.mark.slow  # a calibration killed and resumed
 def test_calibrate_writes_the_posterior_and_resumes_after_a_kill(tmp_path):
     out = tmp_path / "out"
     command = ["calibrate", str(TINY), "--out", str(out), "--workers", "1"]

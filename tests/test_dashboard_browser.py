@@ -161,6 +161,7 @@ def test_lever_step_play_pause_in_a_real_browser(server, browser, tmp_path):
     other.close()
 
 
+@pytest.mark.slow  # a real browser
 def test_rejected_value_shows_its_one_line_error_in_the_page(server, browser):
     page = open_page(browser, server)
     error = page.locator(".ecosim-error")

@@ -103,6 +103,7 @@ def test_bad_executor_options_to_the_sweep_command_are_one_line(tmp_path, args, 
 # Ctrl-C during compare stops at once, keeps what finished and says how to resume
 
 
+@pytest.mark.slow  # worker processes interrupted
 def test_ctrl_c_of_compare_stops_promptly_keeps_finished_runs_and_says_how_to_resume(tmp_path):
     fast = short(tmp_path, "fast", months="2020-02")
     slow = short(tmp_path, "slow", months="2035-12")

@@ -346,6 +346,7 @@ def _fork_server_importing(driver: subprocess.Popen) -> None:
     raise AssertionError(f"no fork server started below the driver: {driver.poll()}")
 
 
+@pytest.mark.slow  # worker processes interrupted
 def test_ctrl_c_while_the_worker_pool_starts_is_the_drivers_one_line(tmp_path):
     out = tmp_path / "o"
     driver = subprocess.Popen([sys.executable, "-m", "ecosystem", "compare", str(TINY),

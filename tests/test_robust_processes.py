@@ -93,6 +93,7 @@ def wait_for_workers(driver: subprocess.Popen, *, runs_done: int, out: Path) -> 
     raise AssertionError(f"the sweep ended or stalled before it could be stopped: {driver.poll()}")
 
 
+@pytest.mark.slow  # sweeps interrupted and killed
 def test_ctrl_c_or_kill_of_the_sweep_driver_leaves_no_process_and_loses_no_finished_run(tmp_path):
     sweep = tmp_path / "orphans.yaml"
     sweep.write_text(SWEEP.format(base=Path(__file__).parent / "data" / "tiny.yaml"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ DATA = Path(__file__).parent / "data"
 runner = CliRunner()
 
 
+@pytest.mark.slow  # a whole sweep in worker processes
 def test_grid_sweep_writes_design_outcomes_and_heat_maps(tmp_path):
     out = tmp_path / "grid"
     dry = runner.invoke(app, ["sweep", str(DATA / "sweep_grid.yaml"), "--out", str(out), "--dry-run"])
@@ -45,6 +47,7 @@ def test_grid_sweep_writes_design_outcomes_and_heat_maps(tmp_path):
     assert again.exit_code == 0 and "4 runs, 4 already done, 0 to do" in again.output
 
 
+@pytest.mark.slow  # a whole sweep in worker processes
 def test_morris_sweep_writes_indices_with_intervals_and_their_figure(tmp_path):
     sweep_file = tmp_path / "morris.yaml"
     sweep_file.write_text(yaml.safe_dump({

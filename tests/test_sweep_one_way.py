@@ -39,6 +39,7 @@ def test_threshold_has_no_answer_for_levels_that_are_not_numbers():
     assert threshold(summary(["replace", "accumulate"], [0.0, 20.0]), "o", percent=10) is None
 
 
+@pytest.mark.slow  # a whole sweep in worker processes
 def test_a_one_parameter_grid_prints_levels_against_the_reference_and_draws_them(tmp_path):
     sweep = tmp_path / "one.yaml"
     sweep.write_text(f"name: cost_levels\nbase: {DATA / 'experiment_small.yaml'}\noverrides: {{end: 2021-06}}\n"

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
@@ -17,6 +18,7 @@ from ecosystem.cli import app
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.mark.slow  # a sweep killed and resumed
 def test_killed_sweep_resumes_where_it_stopped(tmp_path):
     out = tmp_path / "out"
     command = [sys.executable, "-m", "ecosystem", "sweep", str(DATA / "sweep_grid.yaml"), "--out", str(out),

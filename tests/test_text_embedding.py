@@ -57,6 +57,7 @@ def test_content_hash_depends_on_texts_and_their_boundaries():
     assert digest(("ab", "c")) == digest(("ab", "c"))
 
 
+@pytest.mark.slow  # embeds the standard library's corpus twice
 def test_stdlib_corpus_is_deterministic_with_modules_as_topics(tmp_path, monkeypatch):
     monkeypatch.setenv("ECOSIM_CACHE", str(tmp_path))
     stdlib_corpus.cache_clear()
