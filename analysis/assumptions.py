@@ -20,7 +20,7 @@ SECTION_SOURCES = {
 }
 _SKIPPED = {"name", "title", "description", "seed"}
 # Whose setting a scenario section holds, in words ("farms.fixed_cost" -> "content farms' fixed cost").
-_OWNERS = {"farms": "content farms'", "humans": "human writers'", "web": "the web's", "market": "the user market's",
+_OWNERS = {"farms": "content farms'", "humans": "the human population's", "web": "the web's", "market": "the user market's",
            "watermark": "watermarks'", "reality": "reality's", "metrics": "the metrics'",
            "public_crawl": "the public crawl's", "vendors": "vendor", "detectors": "detector"}
 

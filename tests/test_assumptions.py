@@ -15,7 +15,7 @@ def test_a_changed_policy_is_one_change_with_its_source_and_start():
     other = {**REFERENCE, "name": "half", "policies": [{**MANDATE, "compliance": 0.5}]}
     found = differences(REFERENCE, other)
     assert len(found) == 1
-    assert found[0].text.startswith("changes the watermark mandate (compliance 1.0 -> 0.5): a watermark mandate "
+    assert found[0].text.startswith("changes the watermark mandate (compliance 1 -> 0.5): a watermark mandate "
                                     "from 2024-01")
     assert found[0].source.startswith("Kirchenbauer et al. 2023")
     assert policy_starts(REFERENCE, other) == [(dt.date(2024, 1, 1), "watermark mandate")]
@@ -27,8 +27,8 @@ def test_added_policies_and_changed_fields_are_listed_and_names_and_seeds_are_no
              "vendors": [{"name": "Pioneer", "components": 4}], "policies": [MANDATE, retention]}
     texts = [d.text for d in differences(REFERENCE, other)]
     assert texts[0].startswith("adds a data retention from 2025-06 (months 12): vendors keep only the last months")
-    assert "sets humans.writers to 50 (reference: 100)" in texts
-    assert "sets vendors.Pioneer.components to 4 (reference: 8)" in texts
+    assert "sets the human population's writers to 50 (reference: 100)" in texts
+    assert "sets vendor Pioneer's components to 4 (reference: 8)" in texts
     assert len(texts) == 3
     assert policy_starts(REFERENCE, other) == [(dt.date(2025, 6, 1), "data retention")]
     assert differences(REFERENCE, REFERENCE) == [] and policy_starts(REFERENCE, REFERENCE) == []
