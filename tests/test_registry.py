@@ -118,7 +118,8 @@ def test_outcome_text_forms():
     ("humans.displaced_share@2022-01", "displaced_share needs displacement (humans.displacement:)"),
     ("crawler.Early.quality_survival_ai@2022-01", "quality_survival_ai needs a crawler with a quality filter"),
     ("vendor.Early.topic_3_mass_ratio@2022-01", "unknown metric vendor.Early.topic_3_mass_ratio"),
-    ("farms.pages_new@2022-01", "unknown metric farms.pages_new; see the metric names in docs/design.md"),
+    ("farms.pages_new@2022-01", "unknown metric farms.pages_new; did you mean farms.share_new?"),
+    ("zzz.qqqqqq@2022-01", "unknown metric zzz.qqqqqq; see the metric names in docs/design.md"),
     ("detector.Sentinel.tpr@2022-01", "no detector named 'Sentinel'"),
 ])
 def test_impossible_outcomes_are_refused_with_the_outcome_and_the_file(text, expected):
