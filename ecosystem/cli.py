@@ -826,13 +826,15 @@ def read(
     for title, docs in ((f"{reading.vendor}'s model writes ({reading.date:%Y-%m})", reading.model),
                         (f"Humans write ({reading.date:%Y-%m})", reading.humans)):
         table = Table(title=title, show_lines=False)
-        table.add_column("topic", max_width=24)
+        table.add_column("topic", max_width=24, no_wrap=True)
         table.add_column("dist", justify="right", no_wrap=True)
-        table.add_column("nearest real document", no_wrap=True, overflow="ellipsis", max_width=100)
+        table.add_column("nearest real document", no_wrap=True)
+        # topic and distance keep their width in a narrow terminal; the document's line is cut instead
+        room = max(20, min(100, console.width - max(len(doc.topic[:24]) for doc in docs) - 20))
         for doc in docs:
-            line = doc.text.strip().splitlines()[0]
+            line = (f"{doc.title}: " if doc.title else "") + doc.text.strip().splitlines()[0]
             table.add_row(doc.topic, f"{doc.distance:.1f}" + ("" if doc.inside else " OUT"),
-                          (f"{doc.title}: " if doc.title else "") + line[:100])
+                          line if len(line) <= room else f"{line[:room - 3]}...")
         console.print(table)
         outside = sum(not doc.inside for doc in docs)
         console.print(f"{outside} of {len(docs)} outside P's support (OUT: log-density under P below its "
@@ -841,7 +843,7 @@ def read(
     written = ", ".join(reading.written) if len(reading.written) <= 8 else "..."
     console.print(f"writes {len(reading.written)} of {reading.topics_now} topics (each given at least "
                   f"{reading.threshold:.0%} of its share in P): {written}", highlight=False, soft_wrap=True)
-    console.print(f"excess NLL {scores['excess_nll']:.2f} nats, tail-mass ratio {scores['tail_mass_ratio']:.2f}, "
+    console.print(f"excess NLL {scores['excess_nll']:.2f} nats, rare topics kept {scores['tail_kept']:.2f}, "
                   f"topic coverage {scores['topic_coverage']:.2f}")
     console.print(describe_losses(reading.history, threshold=reading.threshold), highlight=False, soft_wrap=True)
     if reading.warning:
