@@ -71,24 +71,43 @@ def signed_share(signed: np.ndarray) -> float:
     return float(signed.mean()) if len(signed) else 0.0
 
 
-def crawl_population(model: EcosystemModel) -> slice | np.ndarray:
-    """A Common-Crawl-like crawl of this month: the shared public crawl's latest snapshot when the scenario
-    has one, else every page on the web."""
-    crawl = model.public_crawler
-    if crawl is not None and crawl.batches:
-        return crawl.batches[-1]
-    return slice(0, len(model.store))
+class WebTokens:
+    """Running FineWeb-weighted and raw token totals of every page on the web, by AI label, so WildAI's share
+    over the whole web costs each month only its new pages (the store is append-only)."""
+
+    def __init__(self) -> None:
+        self.counted = 0  # rows of the store already added
+        self.totals = np.zeros((2, 2))  # [fineweb or raw, called-AI-weighted or all] token sums
+
+    def share(self, tokens: np.ndarray, ai_share: np.ndarray, *, fineweb: bool,
+              detector: Detector = WILDAI_DETECTOR) -> float:
+        """``wildai_token_share`` of the whole store, given its columns, after adding the rows not yet counted."""
+        new = slice(self.counted, len(tokens))
+        is_ai = ai_share[new] > AI_PAGE
+        weight = tokens[new].astype(np.float64)
+        for row, keep in enumerate((np.where(is_ai, FINEWEB_KEEPS_AI, FINEWEB_KEEPS_HUMAN), 1.0)):
+            kept = weight * keep
+            self.totals[row] += (kept @ detector.called_ai(is_ai), kept.sum())
+        self.counted = len(tokens)
+        called, total = self.totals[0 if fineweb else 1]
+        return float(called / total) if total else 0.0
 
 
 def record_observations(model: EcosystemModel, record) -> None:
     """Write this month's observation metrics (named after their series) with ``record``."""
     step, store = model.month, model.store
     new = store.month_rows(step, step)
-    crawled = crawl_population(model)
     fineweb = model.scenario.date_of(step) <= WILDAI_FINEWEB_UNTIL
-    ai_share = store.column("ai_share")
-    record(step, "web", "web", "wildai_ai_token_share",
-           wildai_token_share(store.column("tokens")[crawled], ai_share[crawled], fineweb=fineweb))
+    ai_share, tokens = store.column("ai_share"), store.column("tokens")
+    # A Common-Crawl-like crawl: the shared public crawl's latest snapshot when the scenario has one, else
+    # every page on the web (kept as running totals: a month costs its new pages, not the web's size).
+    crawl = model.public_crawler
+    if crawl is not None and crawl.batches:
+        rows = crawl.batches[-1]
+        share = wildai_token_share(tokens[rows], ai_share[rows], fineweb=fineweb)
+    else:
+        share = model.web_tokens.share(tokens, ai_share, fineweb=fineweb)
+    record(step, "web", "web", "wildai_ai_token_share", share)
     record(step, "web", "web", "graphite_ai_written_share", graphite_written_share(ai_share[new]))
     record(step, "web", "web", "ahrefs_ai_any_share", ahrefs_any_share(ai_share[new]))
     record(step, "web", "web", "c2pa_signed_share", signed_share(store.column("signed")[new]))
