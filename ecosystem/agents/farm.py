@@ -139,15 +139,18 @@ class FarmEconomics:
         sigma = self.config.cost_spread
         return self.config.fixed_cost * float(np.exp(sigma * rng.standard_normal() - sigma**2 / 2))
 
-    def expected_profit_of_entrant(self, entered_this_month: int, fixed_cost: float) -> float:
-        """An entrant with running cost ``fixed_cost`` expects a typical farm site's rank, competing with
-        last month's new pages plus the pages of this month's earlier entrants."""
+    def typical_rank(self) -> float:
+        """The search weight an entrant's site can expect. Farms already running show what a farm site earns;
+        the first entrant can only expect an average site (the mean: a median over a skewed rank distribution
+        would deter every entrant)."""
         web = self.model.web
         farm_sites = web.kind == SiteKind.FARM
         weight = web.search_weight()
-        # Farms already running show what a farm site earns; the first entrant can only expect an
-        # average site (the mean: a median over a skewed rank distribution would deter every entrant).
-        typical_rank = np.median(weight[farm_sites]) if farm_sites.any() else weight.mean()
+        return np.median(weight[farm_sites]) if farm_sites.any() else weight.mean()
+
+    def expected_profit_of_entrant(self, entered_this_month: int, fixed_cost: float, typical_rank: float) -> float:
+        """An entrant with running cost ``fixed_cost`` expects ``typical_rank`` for its sites, competing with
+        last month's new pages plus the pages of this month's earlier entrants."""
         own = typical_rank * self.config.docs_per_month
         competing = self.market_weight + own * (entered_this_month + 1)
         revenue = self.visits(self.model.month) * own / competing * self.config.revenue_per_visit
@@ -161,11 +164,13 @@ def enter_farms(model: EcosystemModel) -> None:
         return
     rng = model.rngs.farms
     entered = 0
+    typical_rank = economics.typical_rank()  # a pass over every site: again only when an entrant adds its own
     for _ in range(rng.poisson(config.candidates_per_month)):
         fixed_cost = economics.draw_fixed_cost(rng)
-        if economics.expected_profit_of_entrant(entered, fixed_cost) > 0:
+        if economics.expected_profit_of_entrant(entered, fixed_cost, typical_rank) > 0:
             ContentFarm(model, vendor=model.choose_vendor(rng), fixed_cost=fixed_cost)
             entered += 1
+            typical_rank = economics.typical_rank()
 
 
 def evasive_output(
