@@ -22,6 +22,7 @@ from analysis.claims.catalogue import ARMS, CLAIMS
 from analysis.claims.ledger import (
     README_END,
     README_START,
+    check_ledger_files,
     check_readme,
     measure,
     measure_replications,
@@ -34,5 +35,5 @@ from analysis.claims.replications import REPLICATIONS
 
 __all__ = [
     "ARMS", "CLAIMS", "GRAPHITE_PAGES", "LEDGER_SEEDS", "README_END", "README_START", "REPLICATIONS", "REPO", "Entry",
-    "check_readme", "measure", "measure_replications", "plan", "readme_block", "write_ledger",
+    "check_ledger_files", "check_readme", "measure", "measure_replications", "plan", "readme_block", "write_ledger",
 ]
