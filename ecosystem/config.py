@@ -248,6 +248,14 @@ class OptOutConfig(Section):
     months_to_half: Annotated[int, Field(gt=0, le=MAX_MONTHS)] = 12
 
 
+class CrawlPopulationConfig(Section):
+    """Which pages a Common-Crawl-like monthly crawl holds: ``fresh_share`` of them new since the last crawl,
+    the rest re-crawled older pages, each chosen by its site's rank. WildAI's observation samples this
+    population, and every crawler that does not set its own ``fresh_share`` takes it (docs/calibration.md)."""
+
+    fresh_share: Share = 0.8
+
+
 class WebConfig(Section):
     links_per_site: Annotated[int, Field(gt=0, le=1000)] = 3
     topic_affinity: Annotated[float, Field(ge=0.0, le=1e3)] = 2.0
@@ -256,6 +264,7 @@ class WebConfig(Section):
     # released (or ai_start, if earlier), so it holds human pages only.
     archive_pages: Annotated[int, Field(gt=0, le=10_000_000, title="pages in the pre-AI archive crawl")] = 20_000
     opt_out: OptOutConfig = OptOutConfig()
+    crawl: CrawlPopulationConfig = CrawlPopulationConfig()
 
 
 class QualityFilterConfig(Section):
@@ -283,7 +292,7 @@ class FilterConfig(Section):
 
 class CrawlerConfig(Section):
     budget_per_month: Annotated[int, Field(gt=0, le=10_000_000)] = 1000
-    fresh_share: Share = 0.8  # share of the budget spent on pages new since the last crawl
+    fresh_share: Share | None = None  # share of the budget spent on pages new since the last crawl (None: web.crawl's)
     lead_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 6  # crawling starts this long before the vendor enters
     respects_opt_out: bool = True
     filters: FilterConfig = FilterConfig()
@@ -308,7 +317,7 @@ class PublicCrawlConfig(Section):
     start: Month = dt.date(2018, 1, 1)
     every: Annotated[int, Field(gt=0, le=MAX_MONTHS, title="months between snapshots")] = 2
     budget_per_crawl: Annotated[int, Field(gt=0, le=10_000_000, title="pages per snapshot")] = 5000
-    fresh_share: Share = 0.8  # share of a snapshot spent on pages new since the last one
+    fresh_share: Share | None = None  # share of a snapshot spent on pages new since the last one (None: web.crawl's)
     respects_opt_out: bool = True
     vendors: list[str] | None = None  # vendors that train from it (None: every vendor)
 
@@ -326,6 +335,7 @@ class VendorConfig(Section):
     train_size: Annotated[int, Field(gt=0, le=10_000_000)] | None = 4000
     archive_share: Share = 0.5
     publish_per_month: Annotated[int, Field(ge=0, le=1_000_000, title="documents the vendor publishes itself")] = 0
+    tokens_per_doc: Annotated[int, Field(gt=0, le=1_000_000, title="length of the vendor's own pages")] = 800
     open_weights: Month | None = None  # from this month its model is also released as open weights
     verifier: VerifierConfig | None = None  # prune the training pool with a verifier (None: no verifier)
     crawler: CrawlerConfig = CrawlerConfig()

@@ -172,6 +172,9 @@ METRICS: tuple[Metric, ...] = (
     # Observation models (ecosystem/observations.py): each published series measured as its study measured it.
     Metric("web", "wildai_ai_token_share", "AI share of tokens in a Common-Crawl-like crawl, FineWeb-filtered before "
            "2025-07, as WildAI's detector labels it", SHARE, "higher"),
+    Metric("web", "wildai_ai_doc_tokens", "mean length of a crawled document WildAI's detector calls AI", "tokens"),
+    Metric("web", "wildai_human_doc_tokens", "mean length of a crawled document WildAI's detector calls human",
+           "tokens"),
     Metric("web", "graphite_ai_written_share", "new pages Graphite's detector calls AI (over half AI-written)", SHARE,
            "higher"),
     Metric("web", "ahrefs_ai_any_share", "new pages with any AI text, as Ahrefs counts them", SHARE, "higher"),

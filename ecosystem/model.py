@@ -16,7 +16,7 @@ from ecosystem.content.reality import build_reality
 from ecosystem.content.site_pages import SitePages
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
 from ecosystem.metrics import MetricsRecorder, collect_metrics
-from ecosystem.observations import WebTokens
+from ecosystem.observations import CrawlTokens
 from ecosystem.policies import PolicyBook
 from ecosystem.randomness import RandomStreams
 from ecosystem.web.graph import SiteKind, WebGraph
@@ -63,7 +63,7 @@ class EcosystemModel(mesa.Model):
         self._answers: tuple[int, np.ndarray] | None = None
         # each vendor's scores, kept until it retrains or reality gains a topic: (retrains, topics) -> scores
         self._scores: dict[int, tuple[tuple[int, int], ModelScores]] = {}
-        self.web_tokens = WebTokens()  # WildAI's observation over the whole web, counted as pages arrive
+        self.crawl_tokens = CrawlTokens()  # WildAI's observation of a Common-Crawl-like crawl, summed per site
         self.active_topics = int(self.reality.active(0).sum())
 
     # ------------------------------------------------------------------------------------------

@@ -39,9 +39,17 @@ class Detector:
 GRAPHITE_DETECTOR = Detector(fpr=0.042, fnr=0.006)
 # Pangram's rates on the WildAI sample are not in the sources the project holds: taken as exact until they are.
 WILDAI_DETECTOR = Detector(fpr=0.0, fnr=0.0)
-# FineWeb's filters keep 29.3% of AI and 12.8% of human documents (Russell et al. 2026, filter_audit.json).
-FINEWEB_KEEPS_AI, FINEWEB_KEEPS_HUMAN = 0.293, 0.128
+# How much more often FineWeb keeps an AI document than a human one. Its audit on CC-MAIN-2026-30 measured 2.3
+# (29.3% against 12.8%), but WildAI's own series is continuous where it leaves FineWeb: 13.3% of its documents
+# AI in 2025-04..06 through FineWeb, 12.7% in 2025-07..09 from raw WARC files, while the share rose about half
+# a point a month. A ratio of 2.3 would halve the series at the switch; the series implies about 1.1.
+FINEWEB_AI_KEEP_RATIO = 1.1
 WILDAI_FINEWEB_UNTIL = dt.date(2025, 6, 1)  # WildAI samples FineWeb up to 2025-06, raw WARC files after
+
+
+def fineweb_keep(is_ai: np.ndarray) -> np.ndarray:
+    """Each page's relative chance of passing FineWeb's filters (a human page's is 1)."""
+    return np.where(is_ai, FINEWEB_AI_KEEP_RATIO, 1.0)
 
 
 def wildai_token_share(tokens: np.ndarray, ai_share: np.ndarray, *, fineweb: bool,
@@ -51,7 +59,7 @@ def wildai_token_share(tokens: np.ndarray, ai_share: np.ndarray, *, fineweb: boo
     is_ai = ai_share > AI_PAGE
     weight = tokens.astype(np.float64)
     if fineweb:
-        weight = weight * np.where(is_ai, FINEWEB_KEEPS_AI, FINEWEB_KEEPS_HUMAN)
+        weight = weight * fineweb_keep(is_ai)
     total = weight.sum()
     return float(weight @ detector.called_ai(is_ai) / total) if total else 0.0
 
@@ -71,26 +79,53 @@ def signed_share(signed: np.ndarray) -> float:
     return float(signed.mean()) if len(signed) else 0.0
 
 
-class WebTokens:
-    """Running FineWeb-weighted and raw token totals of every page on the web, by AI label, so WildAI's share
-    over the whole web costs each month only its new pages (the store is append-only)."""
+class CrawlTokens:
+    """WildAI's sample of a Common-Crawl-like monthly crawl, in expectation: ``fresh_share`` of the crawl's
+    pages are this month's new pages, the rest older pages, each picked in proportion to its site's search
+    weight (the population ``web.crawl`` gives every crawler), then documents drawn uniformly from what
+    FineWeb's filters keep. Per-site running sums make a month cost its new pages and the sites, not the web.
+
+    Sums per site, for FineWeb-kept and raw pages: pages, pages called AI, tokens, tokens called AI."""
+
+    QUANTITIES = 4
 
     def __init__(self) -> None:
-        self.counted = 0  # rows of the store already added
-        self.totals = np.zeros((2, 2))  # [fineweb or raw, called-AI-weighted or all] token sums
+        self.older = np.zeros((2, self.QUANTITIES, 0))  # [fineweb, raw] x quantity x site, over older pages
 
-    def share(self, tokens: np.ndarray, ai_share: np.ndarray, *, fineweb: bool,
-              detector: Detector = WILDAI_DETECTOR) -> float:
-        """``wildai_token_share`` of the whole store, given its columns, after adding the rows not yet counted."""
-        new = slice(self.counted, len(tokens))
-        is_ai = ai_share[new] > AI_PAGE
-        weight = tokens[new].astype(np.float64)
-        for row, keep in enumerate((np.where(is_ai, FINEWEB_KEEPS_AI, FINEWEB_KEEPS_HUMAN), 1.0)):
-            kept = weight * keep
-            self.totals[row] += (kept @ detector.called_ai(is_ai), kept.sum())
-        self.counted = len(tokens)
-        called, total = self.totals[0 if fineweb else 1]
-        return float(called / total) if total else 0.0
+    def observe(self, new_tokens: np.ndarray, new_ai_share: np.ndarray, new_sites: np.ndarray,
+                site_weight: np.ndarray, *, fresh_share: float, fineweb: bool,
+                detector: Detector = WILDAI_DETECTOR) -> dict[str, float]:
+        """This month's crawl as WildAI reports it: the AI token share and the mean tokens of a document
+        called AI and of one called human; then this month's pages join the older web."""
+        n_sites = len(site_weight)
+        new = self._site_sums(new_tokens, new_ai_share, new_sites, n_sites, detector)
+        older = np.zeros((2, self.QUANTITIES, n_sites))
+        older[..., : self.older.shape[2]] = self.older
+        row = 0 if fineweb else 1
+        per_page = np.zeros(self.QUANTITIES)  # expected quantities of one crawled page
+        parts = [(fresh_share, new[row] @ site_weight), (1.0 - fresh_share, older[row] @ site_weight)]
+        if parts[0][1][0] <= 0 or parts[1][1][0] <= 0:  # no new or no older pages: the crawl is the other part
+            parts = [(1.0, sums) for _, sums in parts if sums[0] > 0]
+        for share, sums in parts:
+            per_page += share * sums / sums[0]
+        self.older = older + new
+        pages, ai_pages, tokens, ai_tokens = per_page
+        return {
+            "wildai_ai_token_share": float(ai_tokens / tokens) if tokens else 0.0,
+            "wildai_ai_doc_tokens": float(ai_tokens / ai_pages) if ai_pages else 0.0,
+            "wildai_human_doc_tokens": float((tokens - ai_tokens) / (pages - ai_pages)) if pages > ai_pages else 0.0,
+        }
+
+    def _site_sums(self, tokens: np.ndarray, ai_share: np.ndarray, sites: np.ndarray, n_sites: int,
+                   detector: Detector) -> np.ndarray:
+        is_ai = ai_share > AI_PAGE
+        called = detector.called_ai(is_ai)
+        tokens = tokens.astype(np.float64)
+        sums = np.zeros((2, self.QUANTITIES, n_sites))
+        for row, keep in enumerate((fineweb_keep(is_ai), np.ones(len(tokens)))):
+            for q, values in enumerate((keep, keep * called, keep * tokens, keep * tokens * called)):
+                sums[row, q] = np.bincount(sites, weights=values, minlength=n_sites)
+        return sums
 
 
 def record_observations(model: EcosystemModel, record) -> None:
@@ -99,15 +134,13 @@ def record_observations(model: EcosystemModel, record) -> None:
     new = store.month_rows(step, step)
     fineweb = model.scenario.date_of(step) <= WILDAI_FINEWEB_UNTIL
     ai_share, tokens = store.column("ai_share"), store.column("tokens")
-    # A Common-Crawl-like crawl: the shared public crawl's latest snapshot when the scenario has one, else
-    # every page on the web (kept as running totals: a month costs its new pages, not the web's size).
-    crawl = model.public_crawler
-    if crawl is not None and crawl.batches:
-        rows = crawl.batches[-1]
-        share = wildai_token_share(tokens[rows], ai_share[rows], fineweb=fineweb)
-    else:
-        share = model.web_tokens.share(tokens, ai_share, fineweb=fineweb)
-    record(step, "web", "web", "wildai_ai_token_share", share)
+    # A Common-Crawl-like crawl of the web, in expectation (CrawlTokens); CCBot obeys robots.txt.
+    weight = model.web.search_weight()
+    weight[model.web.opted_out(step)] = 0.0
+    observed = model.crawl_tokens.observe(tokens[new], ai_share[new], store.column("site")[new], weight,
+                                          fresh_share=model.scenario.web.crawl.fresh_share, fineweb=fineweb)
+    for name, value in observed.items():
+        record(step, "web", "web", name, value)
     record(step, "web", "web", "graphite_ai_written_share", graphite_written_share(ai_share[new]))
     record(step, "web", "web", "ahrefs_ai_any_share", ahrefs_any_share(ai_share[new]))
     record(step, "web", "web", "c2pa_signed_share", signed_share(store.column("signed")[new]))

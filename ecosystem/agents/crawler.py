@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from ecosystem.model import EcosystemModel
 
 class Crawler(mesa.Agent):
-    """Collects pages into monthly batches. ``fresh_share`` of the budget goes to pages that are new
-    since its last crawl, the rest to the older web. Compliant crawlers skip opted-out sites.
+    """Collects pages into monthly batches. ``fresh_share`` of the budget (the crawler's own, else the web's
+    Common-Crawl-like population, ``web.crawl``) goes to pages that are new since its last crawl, the rest to
+    the older web. Compliant crawlers skip opted-out sites.
 
     Pages are chosen in proportion to their site's search weight, without a cap and without scanning the
     whole web (``web.sampling.weighted_pages``): cost per crawl is O(sites + budget).
@@ -37,6 +38,7 @@ class Crawler(mesa.Agent):
         self.vendor = vendor
         self.name = vendor.name
         self.start_step = vendor.entry_step - config.lead_months
+        self.fresh_share = model.scenario.web.crawl.fresh_share if config.fresh_share is None else config.fresh_share
         self.stream = model.rngs.crawler(vendor.index)
         self.batches: list[np.ndarray] = []
         self.batch_months: list[int] = []
@@ -55,7 +57,7 @@ class Crawler(mesa.Agent):
         budget = self.fetched(self.budget())
         first_fresh = self._last_crawled + 1
         fresh = model.store.month_rows(first_fresh)
-        n_fresh = min(int(round(budget * self.config.fresh_share)), fresh.stop - fresh.start)
+        n_fresh = min(int(round(budget * self.fresh_share)), fresh.stop - fresh.start)
         picked_fresh = self._pick(first_fresh, model.month + 1, n_fresh)
         picked_old = self._pick(0, first_fresh, budget - len(picked_fresh))
         batch = np.concatenate([picked_fresh, picked_old])

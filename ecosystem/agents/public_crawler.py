@@ -27,6 +27,7 @@ class PublicCrawler(mesa.Agent):
         super().__init__(model)
         self.config = config
         self.start_step = model.scenario.month_index(config.start)
+        self.fresh_share = model.scenario.web.crawl.fresh_share if config.fresh_share is None else config.fresh_share
         self.stream = model.rngs.public_crawl
         self.batches: list[np.ndarray] = []
         self.batch_months: list[int] = []
@@ -53,7 +54,7 @@ class PublicCrawler(mesa.Agent):
         first_fresh = self._last_crawled + 1
         fresh = model.store.month_rows(first_fresh)
         picked_fresh = pick(first_fresh, model.month + 1,
-                            min(int(round(config.budget_per_crawl * config.fresh_share)), fresh.stop - fresh.start))
+                            min(int(round(config.budget_per_crawl * self.fresh_share)), fresh.stop - fresh.start))
         batch = np.concatenate([picked_fresh, pick(0, first_fresh, config.budget_per_crawl - len(picked_fresh))])
         self.batches.append(np.unique(batch))
         self.batch_months.append(model.month)

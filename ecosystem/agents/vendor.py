@@ -177,7 +177,7 @@ class ModelVendor(mesa.Agent):
             origin=Origin.VENDOR,
             month=self.model.month,
             site=np.full(n, self.site),
-            tokens=np.full(n, self.model.scenario.farms.tokens_per_doc),
+            tokens=np.full(n, self.config.tokens_per_doc),
             vendor=self.index,
             lineage=self.lineage,
             wm_key=keys,
