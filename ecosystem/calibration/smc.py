@@ -22,7 +22,7 @@ import polars as pl
 
 from ecosystem.calibration.settings import Calibration
 from ecosystem.calibration.targets import Target
-from ecosystem.metric_table import split_name
+from ecosystem.metric_table import SHARE, find, split_name
 
 HISTORY = "history.db"
 Z95 = 1.959964  # a published 95% interval spans 2 x 1.96 standard errors
@@ -57,13 +57,20 @@ def statistic(metrics: pl.DataFrame, target: Target) -> float:
 
 class Standardized:
     """Euclidean distance with each statistic in units of its target's standard error (interval / 3.92), so a
-    precise series weighs more than a rough one."""
+    precise series weighs more than a rough one; a share's standard error is at least ``resolution``."""
 
-    def __init__(self, targets: list[Target]) -> None:
-        self.scale = {t.key: (t.high - t.low) / (2 * Z95) for t in targets}
+    def __init__(self, targets: list[Target], *, resolution: float = 0.0) -> None:
+        self.scale = {t.key: max((t.high - t.low) / (2 * Z95), resolution if _is_share(t) else 0.0)
+                      for t in targets}
 
     def __call__(self, simulated: dict, observed: dict) -> float:
         return math.sqrt(sum(((simulated[k] - observed[k]) / s) ** 2 for k, s in self.scale.items()))
+
+
+def _is_share(target: Target) -> bool:
+    name = split_name(target.metric)
+    row = find(name.kind, name.metric)
+    return row is not None and row.unit == SHARE
 
 
 def _prior(calibration: Calibration):
@@ -80,7 +87,7 @@ def _prior(calibration: Calibration):
 def _abc(calibration: Calibration, sampler):
     import pyabc
 
-    distance = (Standardized(calibration.targets) if calibration.file.distance == "standardized"
+    distance = (Standardized(calibration.targets, resolution=calibration.file.resolution) if calibration.file.distance == "standardized"
                 else pyabc.AdaptivePNormDistance(p=2))
     return pyabc.ABCSMC(Simulator(calibration), _prior(calibration), distance,
                         population_size=calibration.file.population, sampler=sampler)
