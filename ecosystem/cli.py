@@ -531,6 +531,73 @@ def calibrate(
 
 
 @app.command()
+def fit(
+    results: Annotated[Path, typer.Argument(help="A comparison's results folder (compare --out), e.g. of the "
+                                                 "calibrated baseline with --posterior.")],
+    out: Annotated[Path, typer.Option(help="Folder for fit.parquet, fit.md and figures/.")],
+    targets: Annotated[Path, typer.Option(help="Published figures (CSV, docs/calibration.md).")]
+    = Path("data/targets.csv"),
+    scenario: Annotated[str | None, typer.Option(help="Which compared scenario to check (default: the first).")]
+    = None,
+) -> None:
+    """Hold runs against every published figure: per target, the simulated mean and the runs' 95% band beside
+    the published value, fitted and held-out targets alike, with one figure per series.
+
+    Example: ecosim compare scenarios/baseline.yaml --seeds 20 --end 2026-08 --posterior results/calibration/web_2024
+    --outcome web.wildai_ai_token_share@2026-06 --out results/fit_runs && ecosim fit results/fit_runs --out results/fit
+    """
+    import polars as pl
+
+    from analysis.fit_figures import draw_fit_figures
+    from analysis.results import read_compare
+    from ecosystem.calibration.fit import fit_table, markdown
+    from ecosystem.calibration.targets import load_targets
+    from ecosystem.io import OutputError, reading, write_text
+
+    try:
+        published = load_targets(targets)
+        compared = read_compare(results)
+    except ScenarioError as err:
+        fail(str(err))
+    names = compared.about["scenarios"]
+    chosen = scenario or names[0]
+    if chosen not in names:
+        fail(f"--scenario {chosen!r}: {results} compares {', '.join(names)}")
+    if not (results / "runs.parquet").is_file():
+        fail(f"{results}: has no runs.parquet (every month of every run); run the comparison again")
+    folder = OutputFolder(out, "fit")
+    _check(folder)
+    _own(folder)
+    try:
+        with reading(results):
+            runs = pl.read_parquet(results / "runs.parquet").filter(pl.col("scenario") == chosen)
+    except OutputError as err:
+        fail(str(err))
+    except (OSError, pl.exceptions.PolarsError) as err:
+        fail(f"{results / 'runs.parquet'}: cannot be read ({str(err).splitlines()[0]})")
+    table = fit_table(runs, published)
+    if not table.height:
+        fail(f"{results}: its runs simulate none of the figures in {targets} (their dates or metrics)")
+    seeds = runs["seed"].unique().sort()
+    posterior = compared.about.get("posterior")
+    drawn = f", parameters drawn from {posterior['path']}" if posterior else ", parameters as in the scenario"
+    note = (f"Scenario {chosen}, {len(seeds)} seeds ({seeds[0]}-{seeds[-1]}){drawn}; published points with their "
+            f"95% intervals ({targets.name}).")
+    staging = folder.staging()
+    table.write_parquet(staging / "fit.parquet")
+    matched = table.group_by("use").agg(pl.col("matched").sum().alias("matched"), pl.len().alias("targets"))
+    counts = ", ".join(f"{row['matched']} of {row['targets']} {row['use'].replace('_', '-')}"
+                       for row in matched.sort("use").iter_rows(named=True))
+    write_text(staging / "fit.md", f"# Fit of {chosen} to the published figures\n\n{note}\n\nMatched (mean inside "
+               f"the published interval, or a share within 3 points): {counts}.\n\n{markdown(table)}")
+    (staging / "figures").mkdir()
+    draw_fit_figures(runs, published, staging / "figures", note=note)
+    _commit(folder, staging, replaces=(EVERYTHING,), last=("fit.md",))
+    console.print(f"matched: {counts}; table in {out / 'fit.md'}, figures in {out / 'figures'}",
+                  highlight=False, soft_wrap=True)
+
+
+@app.command()
 def brief(
     results: Annotated[Path, typer.Argument(help="A comparison's or sweep's results folder (their --out).")],
     out: Annotated[Path, typer.Option(help="Folder for brief.html, brief.pdf and figures/.")],
