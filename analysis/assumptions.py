@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.rounding import setting
 from ecosystem.policies import LEVERS as DECLARED
 
 # Each lever's plain-words description and published source, as its module in ecosystem/policies/ declares them.
@@ -20,8 +21,8 @@ SECTION_SOURCES = {
 }
 _SKIPPED = {"name", "title", "description", "seed"}
 # Whose setting a scenario section holds, in words ("farms.fixed_cost" -> "content farms' fixed cost").
-_OWNERS = {"farms": "content farms'", "humans": "the human population's", "web": "the web's", "market": "the user market's",
-           "watermark": "watermarks'", "reality": "reality's", "metrics": "the metrics'",
+_OWNERS = {"farms": "content farms'", "humans": "the human population's", "web": "the web's",
+           "market": "the user market's", "watermark": "watermarks'", "reality": "reality's", "metrics": "the metrics'",
            "public_crawl": "the public crawl's", "vendors": "vendor", "detectors": "detector"}
 
 
@@ -126,7 +127,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return setting(value)
     if isinstance(value, dict):
         return ", ".join(f"{str(k).replace('_', ' ')} {_show(v)}" for k, v in value.items())
     if isinstance(value, list):

@@ -48,6 +48,17 @@ def with_interval(value: float | None, low: float | None, high: float | None, *,
     return f"{shown} [{lo}, {hi}]" if lo and hi else shown
 
 
-def single(value: float | None) -> str:
+def single(value: float | None, *, sign: bool = False) -> str:
     """A number with no interval, at three significant figures, in plain notation."""
-    return estimate(value, None, None)[0]
+    return estimate(value, None, None, sign=sign)[0]
+
+
+def setting(value: object) -> str:
+    """A value someone chose (a scenario's setting, a sweep's level), not an estimate: shown as given, up to
+    six significant figures, in plain notation without trailing zeros ("0.005", "1,150", "0.00001")."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    places = decimals_for(None, None, value) + 3  # three figures more than an estimate without interval keeps
+    return plain(value, places).rstrip("0").rstrip(".")

@@ -1,13 +1,18 @@
-"""Plain words a reader can quote: a scenario's name as a policy reader knows it, and an outcome as a
-phrase ("the model's distance from human text (excess NLL), averaged over vendors, over 2021")."""
+"""Plain words a reader can quote: a scenario's name as a policy reader knows it, an outcome as a phrase
+("the model's distance from human text (excess NLL), averaged over vendors, over 2021"), and the level of a
+swept parameter at which an outcome has changed by a given percent."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from analysis.rounding import decimals_for, plain, setting
 from ecosystem.experiments.catalogue import describe, split_name
 from ecosystem.experiments.schema import Outcome
+
+if TYPE_CHECKING:
+    from ecosystem.experiments.one_way import Threshold
 
 _ACROSS = {"mean": ", averaged over vendors", "weighted": ", averaged over vendors by market share",
            "worst": " of the worst vendor"}
@@ -41,3 +46,19 @@ def outcome_phrase(outcome: Outcome) -> str:
 
 def _month(date: dt.date) -> str:
     return f"{date:%B %Y}"
+
+
+def threshold_text(found: Threshold, parameter: str) -> str:
+    """"falls by 10% at compliance = 0.62 (95% interval 0.41 to 0.87)": the level and its interval rounded
+    together by the one rule (``analysis.rounding``), or "a 10% change is not reached in the range swept (...)"."""
+    first, last = found.swept
+    percent = f"{setting(found.percent)}%"
+    if found.level is None:
+        return f"a {percent} change is not reached in the range swept ({parameter} {setting(first)} to {setting(last)})"
+    edges = [v for v in (found.low, last if found.high is None else found.high) if v is not None]
+    places = (decimals_for(min(edges), max(edges), found.level) if len(edges) == 2
+              else decimals_for(None, None, found.level))
+    low = "?" if found.low is None else plain(found.low, places)
+    high = f"beyond {setting(last)}" if found.high is None else plain(found.high, places)
+    way = "rises" if found.rises else "falls"
+    return f"{way} by {percent} at {parameter} = {plain(found.level, places)} (95% interval {low} to {high})"
