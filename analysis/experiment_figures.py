@@ -1,5 +1,6 @@
 """Figures of comparisons and sweeps: outcomes over time with confidence bands, heat maps of a
-two-parameter grid, sensitivity indices with their intervals. Grey-scale readable."""
+two-parameter grid, sensitivity indices with their intervals. Grey-scale readable. Every number drawn on a
+figure is rounded by the one rule of ``analysis.rounding``, so it reads as the brief's tables do."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
+from analysis.rounding import setting, single, with_interval
 from analysis.style import caption, new_figure, save, scenario_style
+from analysis.wording import threshold_text
 from ecosystem.experiments.catalogue import plain_label
 from ecosystem.experiments.registry import ACROSS_WORDS, info_of
 from ecosystem.experiments.schema import Outcome
+
+if TYPE_CHECKING:
+    from ecosystem.experiments.one_way import Threshold
 
 
 def stem_of(name: str) -> str:
@@ -65,12 +71,13 @@ def compare_figure(bands: pl.DataFrame, *, order: Sequence[str], title: str, yla
 
 def forest_figure(summary: pl.DataFrame, *, reference: str, note: str = ""):
     """Each scenario's seed-paired difference from the reference, per outcome, in percent of the
-    reference mean, with its 95% interval; each row says which direction is worse."""
+    reference mean, with its 95% interval, written on the right as the brief's table writes it; each row
+    says which direction is worse."""
     rows = summary.filter(pl.col("scenario") != reference, pl.col("rel").is_not_null())
     height = 1.2 + 0.45 * max(rows.height, 1)
     fig, axes = new_figure(width=7.0, height=height)
     ax = axes[0, 0]
-    labels = []
+    labels, numbers = [], []
     for i, row in enumerate(rows.iter_rows(named=True)):
         y = rows.height - 1 - i
         style = scenario_style(row["scenario"])
@@ -81,7 +88,11 @@ def forest_figure(summary: pl.DataFrame, *, reference: str, note: str = ""):
                 linestyle="none")
         worse = f"; {row['worse']} is worse" if row["worse"] else ""
         labels.append(_wrapped(f"{row['scenario']}: {row['label']}{worse}", 46))
+        numbers.append(with_interval(row["rel"], low, high, sign=True, suffix="%"))
     ax.set_yticks(range(rows.height), list(reversed(labels)), fontsize=7)
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(range(rows.height), list(reversed(numbers)), fontsize=7)
+    right.tick_params(length=0)
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"change from {reference} (% of its mean), 95% interval paired by seed")
     ax.set_title(_wrapped(f"Change from {reference} in each outcome", 70))
@@ -160,7 +171,8 @@ def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str, anchor:
                    anchor_name: str = "", label: str = "", worse: str = ""):
     """Mean outcome over a two-parameter grid. The colour scale is centred on the ``anchor`` cell (the base
     scenario's point when the grid holds it, else the grid's lowest corner), each cell shows its value and
-    its change from the anchor, and the title gives the seeds per cell."""
+    its change from the anchor (means without an interval: three significant figures, by the one rule), and
+    the title gives the seeds per cell."""
     xs, ys = sorted(means[x].unique().to_list()), sorted(means[y].unique().to_list())
     grid = np.full((len(ys), len(xs)), np.nan)
     for xv, yv, value in means.select(x, y, outcome).iter_rows():
@@ -175,17 +187,17 @@ def heatmap_figure(means: pl.DataFrame, *, x: str, y: str, outcome: str, anchor:
     ax = axes[0, 0]
     norm = Normalize(vmin=centre - spread, vmax=centre + spread) if spread > 0 else None
     image = ax.imshow(grid, origin="lower", cmap="PuOr_r" if worse != "lower" else "PuOr", aspect="auto", norm=norm)
-    ax.set_xticks(range(len(xs)), [f"{v:.3g}" if isinstance(v, float) else str(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [f"{v:.3g}" if isinstance(v, float) else str(v) for v in ys])
+    ax.set_xticks(range(len(xs)), [setting(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [setting(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.grid(False)
     ax.add_patch(Rectangle((j0 - 0.5, i0 - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=2.0))
     for (i, j), value in np.ndenumerate(grid):
         if np.isfinite(value):
-            change = "anchor" if (i, j) == (i0, j0) else f"{value - centre:+.2g}"
+            change = "anchor" if (i, j) == (i0, j0) else single(value - centre, sign=True)
             strong = spread > 0 and abs(value - centre) > 0.6 * spread
-            ax.text(j, i, f"{value:.3g}\n({change})", ha="center", va="center", fontsize=7,
+            ax.text(j, i, f"{single(value)}\n({change})", ha="center", va="center", fontsize=7,
                     color="white" if strong else "black")
     name = label or outcome
     fig.colorbar(image, ax=ax, label=_wrapped(f"{name} (centred on {anchor_name})", 50))
@@ -226,9 +238,11 @@ def indices_figure(table: pl.DataFrame, *, outcome: str, indices: Sequence[str],
 
 
 def one_way_figure(summary: pl.DataFrame, *, parameter: str, outcome: str, label: str = "", worse: str = "",
-                   change: float = 10.0):
+                   change: float = 10.0, found: Threshold | None = None):
     """A grid over one parameter: left, the outcome's mean at each level with its 95% band; right, its
-    seed-paired change from the reference level in percent, with its band and the +-``change``% lines."""
+    seed-paired change from the reference level in percent, with its band and the +-``change``% lines, and
+    where the change reaches ``change``% (``found``, from ``ecosystem.experiments.one_way.threshold``): a
+    dotted line at the level, its interval shaded, the sentence written under the panel."""
     part = summary.filter(pl.col("outcome") == outcome)
     try:
         x = np.array([float(v) for v in part["level"]])
@@ -238,7 +252,7 @@ def one_way_figure(summary: pl.DataFrame, *, parameter: str, outcome: str, label
         x, order, ticks = np.arange(part.height, dtype=float), np.arange(part.height), part["level"].to_list()
     fig, axes = new_figure(1, 2, width=7.5, height=3.2)
     panels = [("mean", "ci_low", "ci_high", label or outcome),
-              ("rel", "rel_low", "rel_high", f"change from {parameter} = {part['level'][0]} [%]")]
+              ("rel", "rel_low", "rel_high", f"change from {parameter} = {_level(part['level'][0])} [%]")]
     for ax, (mid, low, high, ylabel) in zip(axes[0], panels, strict=True):
         values = [part[c].cast(pl.Float64).fill_null(np.nan).to_numpy()[order] for c in (mid, low, high)]
         ax.plot(x[order], values[0], marker="o", color="black")
@@ -249,9 +263,30 @@ def one_way_figure(summary: pl.DataFrame, *, parameter: str, outcome: str, label
             ax.set_xticks(x, ticks)
     for sign in (-1, 1):
         axes[0, 1].axhline(sign * change, color="0.3", linestyle="--", linewidth=0.8)
+    if found is not None:
+        _mark_threshold(axes[0, 1], found, parameter)
     direction = f"; {worse} is worse" if worse else ""
     fig.suptitle(_wrapped(f"{label or outcome} by {parameter}: mean over seeds, 95% bands{direction}", 90), fontsize=9)
     return fig
+
+
+def _level(text: str) -> str:
+    """A level as the sweep's tables keep it (text) shown as a setting: "2000.0" -> "2,000"."""
+    try:
+        return setting(float(text))
+    except ValueError:
+        return text
+
+
+def _mark_threshold(ax, found: Threshold, parameter: str) -> None:
+    """Where the change reaches its percent: a dotted line at the level and its 95% interval shaded (to the
+    last level swept when the interval goes beyond it); the sentence, rounded by the one rule, under the axes."""
+    if found.level is not None:
+        ax.axvline(found.level, color="black", linestyle=":", linewidth=1.2)
+        if found.low is not None:
+            ax.axvspan(found.low, found.swept[1] if found.high is None else found.high, color="0.6", alpha=0.2,
+                       linewidth=0)
+    ax.set_title(_wrapped(threshold_text(found, parameter), 52), fontsize=7, loc="left")
 
 
 def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequence[str], means: pl.DataFrame,
@@ -264,6 +299,8 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
     against the levels and its change from the reference (``one_way``, ``change`` percent lines); index
     bars for Sobol' (S1, ST) and Morris (mu*). ``described`` outcomes lend their plain words and direction;
     ``note`` (sweep, design, seeds, dates) is each figure's caption line."""
+    from ecosystem.experiments.one_way import threshold
+
     paths: list[Path] = []
     infos = {o.name: info_of(o) for o in described}
     for outcome in outcomes:
@@ -279,7 +316,8 @@ def draw_sweep_figures(*, kind: str, parameters: Sequence[str], outcomes: Sequen
         elif kind == "grid" and len(parameters) == 1 and one_way is not None and not one_way.is_empty():
             info = infos.get(outcome)
             figure = one_way_figure(one_way, parameter=parameters[0], outcome=outcome, label=info.label if info else "",
-                                    worse=(info.worse or "") if info else "", change=change)
+                                    worse=(info.worse or "") if info else "", change=change,
+                                    found=threshold(one_way, outcome, percent=change))
             if note:
                 caption(figure, note)
             paths += save(figure, folder, f"levels_{stem_of(outcome)}")

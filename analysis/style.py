@@ -84,7 +84,9 @@ def line_styles():
 
 def new_figure(rows: int = 1, cols: int = 1, *, width: float = 7.0, height: float = 3.2):
     plt.rcParams.update({"font.size": 9, "axes.grid": True, "grid.color": "0.88", "axes.spines.top": False,
-                         "axes.spines.right": False})
+                         "axes.spines.right": False,
+                         # tick labels in plain notation, as the brief writes numbers: no "1e6" offset
+                         "axes.formatter.useoffset": False, "axes.formatter.limits": (-7, 9)})
     fig, axes = plt.subplots(rows, cols, figsize=(width, height * rows), squeeze=False, constrained_layout=True)
     return fig, axes
 
