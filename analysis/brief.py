@@ -44,12 +44,13 @@ class BriefFiles:
 
 def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = None, with_claims: bool = True,
                 question: str | None = None, annex: bool = False, pdf: bool = True,
-                chromium: str = CHROMIUM) -> BriefFiles:
-    """Render ``brief.html`` from the results folder into ``out`` (and ``brief.pdf`` unless ``pdf`` is false)."""
+                chromium: str = CHROMIUM, change: float = 10.0) -> BriefFiles:
+    """Render ``brief.html`` from the results folder into ``out`` (and ``brief.pdf`` unless ``pdf`` is false);
+    ``change``: for a sweep over one parameter, the percent change whose level the brief reports."""
     out = Path(out)
     html = out / "brief.html"
     write_text(html, render_brief(results, figures_folder=out / "figures", claims=claims, with_claims=with_claims,
-                                  question=question, annex=annex))
+                                  question=question, annex=annex, change=change))
     if not pdf:
         return BriefFiles(html, None, "not asked for")
     problem = print_pdf(html, out / "brief.pdf", chromium=chromium)
@@ -57,9 +58,10 @@ def write_brief(results: str | Path, out: str | Path, *, claims: Path | None = N
 
 
 def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | None = None, with_claims: bool = True,
-                 question: str | None = None, annex: bool = False) -> str:
+                 question: str | None = None, annex: bool = False, change: float = 10.0) -> str:
     """The brief of a comparison or sweep folder as one self-contained HTML string (``with_claims=False``:
-    without the claims ledger's limitations; ``annex``: with the whole ledger as an annex)."""
+    without the claims ledger's limitations; ``annex``: with the whole ledger as an annex; ``change``: the
+    percent change whose level a sweep over one parameter reports)."""
     from analysis.brief_compare import compare_context
     from analysis.brief_sweep import sweep_context
     from analysis.results import is_sweep, read_compare, read_sweep
@@ -69,7 +71,7 @@ def render_brief(results: str | Path, *, figures_folder: Path, claims: Path | No
     ledger = read_claims(claims_path) if with_claims else None  # a bad ledger is refused before any figure
     if is_sweep(folder):
         read = read_sweep(folder)
-        context = sweep_context(read, figures_folder=figures_folder, question=question)
+        context = sweep_context(read, figures_folder=figures_folder, question=question, change=change)
         template, variants = "sweep_brief.html.j2", {read.name: read.base}
         scenario, seeds, outcomes, dates = read.base, read.seeds, read.outcomes, read.dates
     else:

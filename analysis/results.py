@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -259,6 +259,9 @@ class SweepResults:
     means: pl.DataFrame  # one row per point: parameters, outcome means, runs
     sensitivity: pl.DataFrame
     posterior: PosteriorRecord | None = None  # each seed's parameters drawn from it (--posterior)
+    # a grid over one parameter: each level against the reference level, as a comparison's summary with
+    # ``level`` in place of ``scenario`` (one_way.parquet); else empty
+    one_way: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def name(self) -> str:
@@ -311,5 +314,8 @@ def read_sweep(folder: str | Path) -> SweepResults:
     path = folder / "sensitivity.parquet"
     sensitivity = _table(path, {name: "text" if kind == pl.Utf8 else "number" for name, kind in
                                 SENSITIVITY_COLUMNS.items()}, rows=False) if path.is_file() else pl.DataFrame()
+    path = folder / "one_way.parquet"
+    one_way = _table(path, {**dict.fromkeys(["outcome", "label", "unit", "worse", "level"], "text"), "n": "integer",
+                            **dict.fromkeys(SUMMARY_COLUMNS[6:], "number")}) if path.is_file() else pl.DataFrame()
     return SweepResults(folder=folder, file=file, base=base, table=table, means=means, sensitivity=sensitivity,
-                        posterior=posterior)
+                        posterior=posterior, one_way=one_way)

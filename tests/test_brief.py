@@ -221,9 +221,10 @@ def test_a_sweep_folder_gets_a_brief_with_its_point_means(tmp_path):
     assert header[:3] == ["point", "fixed_cost", "temperature"]
     means = pl.read_parquet(out / "point_means.parquet").sort("point")
     assert len(rows) == means.height == 4
-    for cells, mean in zip(rows, means.iter_rows(named=True), strict=True):
-        assert cells[3].split(" ")[0] == number(mean["synthetic_new_end"])
-        assert cells[4].split(" ")[0] == number(mean["early_nll_mean"])
+    for cells, mean in zip(rows, means.iter_rows(named=True), strict=True):  # one seed: three significant figures
+        assert cells[3] == with_interval(mean["synthetic_new_end"], None, None)
+        assert cells[4] == with_interval(mean["early_nll_mean"], None, None)
+        assert cells[1] in ("20", "200") and cells[2] in ("0.7", "1")  # levels as set, not "1.0" or "2e+02"
 
 
 def test_an_output_folder_that_cannot_be_written_is_refused_first(compared, tmp_path):
