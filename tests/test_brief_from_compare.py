@@ -16,7 +16,7 @@ from matplotlib.collections import PolyCollection
 from test_brief import Tables
 from typer.testing import CliRunner
 
-from analysis.claims import GRAPHITE_PAGES
+from analysis.brief_compare import PUBLISHED_SHARE
 from ecosystem.cli import app
 
 DATA = Path(__file__).parent / "data"
@@ -104,7 +104,7 @@ def _expected_calibration(runs: pl.DataFrame, metric: str = "web.ai_written_shar
         values = reference.filter(pl.col("date").dt.strftime("%Y-%m") == month)[metric].to_numpy()
         if len(values):
             rows.append([month, f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})",
-                         f"~{GRAPHITE_PAGES[month]:.0%}"])
+                         dict(PUBLISHED_SHARE)[month]])
     return rows
 
 

@@ -24,6 +24,7 @@ from analysis.claims import (
     readme_block,
     write_ledger,
 )
+from ecosystem.calibration.targets import Target
 from ecosystem.experiments.batch import run_batch
 from ecosystem.experiments.executors import LocalProcesses
 
@@ -102,12 +103,26 @@ def test_an_entry_whose_published_figure_set_a_parameter_is_fitted_not_validated
 
 
 def test_entries_compared_with_the_figures_a_parameter_was_tuned_to_are_fitted():
-    """Page shares (assistant use tuned to Graphite and Ahrefs), displacement (tuned to Stack Overflow) and the
-    quality filter's survival ratio (a monotone function of the reference's free model-written share)."""
+    """The calibration's fitted targets (data/targets.csv, use = calibration), displacement (tuned to Stack
+    Overflow) and the quality filter's survival ratio (a monotone function of the reference's free model-written
+    share) are fitted; the held-out figures are not, and carry the figure their verdict is checked against."""
     fitted = {c.id for c in CLAIMS if c.fitted}
-    assert {"calibration_ai_written_2024_11", "calibration_ai_any_2025_04", "calibration_displaced_2023_05",
-            "calibration_displaced_2024_06", "quality_half_survival_ratio"} <= fitted
-    assert not any(c.id.startswith("calibration_ai_tokens_") for c in CLAIMS if c.fitted)  # not tuned to tokens
+    assert {"calibration_wildai_2024_06", "calibration_graphite_2024_11", "calibration_wildai_ai_length_2026_06",
+            "calibration_displaced_2023_05", "calibration_displaced_2024_06", "quality_half_survival_ratio"} <= fitted
+    held_out = {c.id: c for c in CLAIMS if c.target is not None}
+    assert {"calibration_wildai_2026_08", "calibration_graphite_2025_05", "calibration_ahrefs_2025_04",
+            "calibration_wildai_human_length_2026_06"} <= set(held_out)
+    assert not fitted & set(held_out)
+    assert held_out["calibration_ahrefs_2025_04"].target.value == 0.74
+
+
+def test_a_held_out_figure_is_matched_inside_its_interval_or_within_three_points_for_a_share():
+    target = Target(series="wildai", date="2026-08", value=0.311, low=0.289, high=0.333,
+                    metric="web.wildai_ai_token_share", use="held_out", source="s", note="n")
+    claim = CLAIMS[0].__class__("x", "{effect}", ("a",), lambda runs: 0.0, "(share)", holds="", fails="", target=target)
+    assert Entry(claim, np.array([0.30, 0.31, 0.32]), range(3)).verdict == "matches published"
+    assert Entry(claim, np.array([0.34, 0.34, 0.34]), range(3)).verdict == "matches published"  # 2.9 points
+    assert Entry(claim, np.array([0.35, 0.35, 0.35]), range(3)).verdict == "differs from published"
 
 
 def test_the_ledger_table_keeps_each_seeds_value(tmp_path):

@@ -3,12 +3,10 @@ generated calibration figure and table."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import polars as pl
 
-from analysis.calibration_shares import BEGIN, END, calibration_figure, write_calibration_block
+from analysis.calibration_table import BEGIN, END, calibration_block, write_block
 from ecosystem.experiments.batch import wide_metrics
 from ecosystem.experiments.run import simulate
 from ecosystem.scenario_files import load_scenario
@@ -37,22 +35,22 @@ def test_longer_machine_pages_weigh_more_in_the_token_share():
     assert ((odds_ratio > 3.6) & (odds_ratio < 4.4)).all()
 
 
-def test_the_calibration_table_is_generated_from_the_ledger(tmp_path):
+def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     doc = tmp_path / "calibration.md"
     doc.write_text("# Calibration\n\nhand-written\n", encoding="utf-8")
-    claims = pl.DataFrame({"id": ["calibration_ai_tokens_2025_06"], "effect": [0.2], "ci_low": [0.18],
-                           "ci_high": [0.22], "n": [20]})
-    write_calibration_block(doc, claims)
-    write_calibration_block(doc, claims)  # a second run replaces the block, never appends another
+    claims = pl.DataFrame({"id": ["calibration_wildai_2025_06", "calibration_displaced_2023_05"],
+                           "effect": [0.2, 0.1], "ci_low": [0.18, 0.05], "ci_high": [0.22, 0.15], "n": [20, 20],
+                           "unit": ["(share)", "(share)"], "published": ["16.1% [14.2%, 18.0%] (WildAI)", "-16%"],
+                           "verdict": ["fitted", "fitted"]})
+    fit = pl.DataFrame({"series": ["wildai", "wildai", "graphite"], "date": ["2023-06", "2024-06", "2023-11"],
+                        "use": ["held_out", "calibration", "calibration"], "matched": [True, False, True]})
+    block = calibration_block(claims, fit, seeds="1000-1019")
+    write_block(doc, block)
+    write_block(doc, block)  # a second run replaces the block, never appends another
     text = doc.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1 and "hand-written" in text
-    assert "| 2025-06 | 16.1% | 20.0% [18.0%, 22.0%], n = 20 |" in text
-    assert "| 2024-06 | 10.1% | not in the ledger yet |" in text
-
-
-def test_the_calibration_figure_draws_bands_over_seeds():
-    dates = [dt.date(2024, m, 1) for m in range(1, 13)]
-    frames = [pl.DataFrame({"date": dates, "web.ai_token_share_new": np.linspace(0.1, 0.2, 12) + s / 100,
-                            "web.ai_written_share_new": np.full(12, 0.5)}) for s in range(3)]
-    ax = calibration_figure(frames).axes[0]
-    assert "3 seeds" in ax.get_title() and len(ax.collections) == 2  # one band per measure
+    assert "| `calibration_wildai_2025_06` | 20.0% [18.0, 22.0], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) | fitted |" in text
+    assert "displaced" not in text  # the displacement entries are not the measured web's
+    assert "matched 1 of 2 calibration figures, 1 of 1 held-out figures" in text
+    assert "matches 1 of 2 months (50%" in text
+    assert "![wildai](figures/fit_wildai.png)" in text

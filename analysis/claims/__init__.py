@@ -17,7 +17,6 @@ runs), a module a theme declaring its arms and claims as data (``collapse``, ``f
 """
 
 # What the command, the tests, the calibration figure and the benchmarks import.
-from analysis.claims.calibration import GRAPHITE_PAGES
 from analysis.claims.catalogue import ARMS, CLAIMS
 from analysis.claims.ledger import (
     README_END,
@@ -34,6 +33,6 @@ from analysis.claims.planning import LEDGER_SEEDS, plan
 from analysis.claims.replications import REPLICATIONS
 
 __all__ = [
-    "ARMS", "CLAIMS", "GRAPHITE_PAGES", "LEDGER_SEEDS", "README_END", "README_START", "REPLICATIONS", "REPO", "Entry",
+    "ARMS", "CLAIMS", "LEDGER_SEEDS", "README_END", "README_START", "REPLICATIONS", "REPO", "Entry",
     "check_ledger_files", "check_readme", "measure", "measure_replications", "plan", "readme_block", "write_ledger",
 ]

@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from analysis.claims.measures import value_at
-from analysis.claims.model import Arm, Claim
+from analysis.claims.model import REPO, Arm, Claim
+from ecosystem.calibration.targets import Target, load_targets
 
-# Published series of AI share of new web text: WildAI (Russell et al. 2026, arXiv 2609.40295: AI share of tokens
-# in a monthly 5,000-document Common Crawl sample; the last two are the paper's forecasts) and Graphite 2025
-# (share of new articles more than half AI-written).
-WILDAI_TOKENS = {"2024-06": 0.101, "2025-06": 0.161, "2026-06": 0.275, "2026-08": 0.311}
+# WildAI's forecasts (Russell et al. 2026, arXiv 2609.40295): not measurements, so not in data/targets.csv.
 WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
-GRAPHITE_PAGES = {"2022-10": 0.05, "2023-11": 0.39, "2024-11": 0.50, "2025-05": 0.52}
+TARGETS = REPO / "data" / "targets.csv"
+CALIBRATION = "scenarios/calibration/web_2024.yaml"
 
-# The baseline web's reduced version, which the arms built on baseline.yaml share.
+# The reduced baseline web that arms built on baseline.yaml share in the test version.
 BASELINE_QUICK = {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40, "metrics.model_samples": 1000}
-# The baseline's assistant use (assisted_share, human_edit) and adoption were set to meet these page shares.
-_TUNED = "baseline.yaml, whose assistant use and adoption were tuned to these figures"
 DISPLACEMENT_HOLDS = ("displacement.yaml: baseline.yaml with writers leaving documents to assistants by how well "
                       "the best model answers their topic (immediate 0.17, with_adoption 0.33)")
 
@@ -26,42 +23,55 @@ ARMS: dict[str, Arm] = {
     # per-topic rows only add metrics (the who-loses entries read them), so one run serves both
     "baseline": Arm("baseline.yaml", {"end": "2025-06", "metrics.per_topic": True}, BASELINE_QUICK),
     "displacement": Arm("displacement.yaml", {"end": "2025-06"}, BASELINE_QUICK),
+    "measured_web": Arm("baseline.yaml", {"end": "2028-12"}, {**BASELINE_QUICK, "end": "2028-12"}),
 }
 
-PAGE_SHARES: tuple[Claim, ...] = (
-    Claim("calibration_ai_written_2023_11",
-          "Pages more than half AI-written make up {effect} of new pages in Nov 2023.",
-          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2023-11"),
-          "(share)", _TUNED, "", fitted=True, published="~39% (Graphite 2025)"),
-    Claim("calibration_ai_written_2024_11",
-          "Pages more than half AI-written make up {effect} of new pages in Nov 2024.",
-          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2024-11"),
-          "(share)", _TUNED, "", fitted=True, published="~50% (Graphite 2025)"),
-    Claim("calibration_ai_written_2025_05",
-          "Pages more than half AI-written make up {effect} of new pages in May 2025.",
-          ("baseline",), value_at("baseline", "web.ai_written_share_new", "2025-05"),
-          "(share)", _TUNED, "", fitted=True, published="~52%, flat since mid-2024 (Graphite 2025)"),
-    Claim("calibration_ai_any_2025_04",
-          "Pages with any AI-written text make up {effect} of new pages in April 2025.",
-          ("baseline",), value_at("baseline", "web.ai_any_share_new", "2025-04"),
-          "(share)", _TUNED, "", fitted=True, published="74% mixed + 2.5% pure AI = 76.5% (Ahrefs 2025)"),
+# Each series as a reader would say what it measures; the published rows are data/targets.csv's.
+_SAYS = {
+    "wildai": "WildAI's measure of the simulated crawl (AI share of its tokens) reads {effect} in {month}.",
+    "wildai_ai_length": "A crawled document WildAI's detector calls AI is {effect} long in {month}.",
+    "wildai_human_length": "A crawled document WildAI's detector calls human is {effect} long in {month}.",
+    "graphite": "Graphite's measure (new articles its detector calls more than half AI-written) reads {effect} "
+                "in {month}.",
+    "ahrefs": "Ahrefs' measure (new pages with any AI text) reads {effect} in {month}.",
+}
+_LEDGER_DATES = {"wildai": ("2022-06", "2023-06", "2024-06", "2025-01", "2025-06", "2026-01", "2026-06", "2026-08")}
+_HOLDS = (f"scenarios/baseline.yaml, calibrated ({CALIBRATION}) to WildAI's token shares and AI document lengths "
+          "and Graphite's page shares at once; each series observed as it was measured (ecosystem/observations.py)")
+
+
+def observed_id(target: Target) -> str:
+    """The ledger id of the entry holding the simulated web against a published figure."""
+    return f"calibration_{target.series}_{target.date.replace('-', '_')}"
+
+
+def _month(date: str) -> str:
+    return f"{dt.date.fromisoformat(date + '-01'):%b %Y}"
+
+
+def _observed(target: Target) -> Claim:
+    share = target.high <= 1.0
+    published = (f"{target.value:.1%} [{target.low:.1%}, {target.high:.1%}]" if share else
+                 f"{target.value:.0f} [{target.low:.0f}, {target.high:.0f}] tokens")
+    use = "fitted by the calibration" if target.use == "calibration" else "held out of the calibration"
+    return Claim(observed_id(target), _SAYS[target.series].format(effect="{effect}", month=_month(target.date)),
+                 ("measured_web",), value_at("measured_web", target.metric, target.date),
+                 "(share)" if share else "tokens", _HOLDS, "", published=f"{published} ({target.source}); {use}",
+                 digits=3 if share else 0, fitted=target.use == "calibration",
+                 target=None if target.use == "calibration" else target)
+
+
+OBSERVED: tuple[Claim, ...] = tuple(
+    _observed(t) for t in load_targets(TARGETS)
+    if t.series in _SAYS and len(t.date) == 7 and t.date in _LEDGER_DATES.get(t.series, (t.date,))
 )
 
-
-
-def token_share_id(date: str) -> str:
-    """The id of the entry comparing the AI share of tokens in month ``date`` (YYYY-MM) with WildAI's."""
-    return f"calibration_ai_tokens_{date.replace('-', '_')}"
-
-
-TOKEN_SHARES: tuple[Claim, ...] = tuple(
-    Claim(token_share_id(date),
-          f"Model-written tokens make up {{effect}} of new pages' tokens in {dt.date.fromisoformat(date + '-01'):%b %Y}"
-          + (" (against a published forecast)." if date in WILDAI_FORECAST else "."),
-          ("quality_none",), value_at("quality_none", "web.ai_token_share_new", date),
-          "(share)", "baseline.yaml (calibrated on page shares, not on tokens); web.ai_token_share_new", "",
-          published=f"{share:.1%} (Russell et al. 2026, WildAI{', forecast' if date in WILDAI_FORECAST else ''})")
-    for date, share in {**WILDAI_TOKENS, **WILDAI_FORECAST}.items()
+FORECASTS: tuple[Claim, ...] = tuple(
+    Claim(f"calibration_wildai_forecast_{date.replace('-', '_')}",
+          f"WildAI's measure of the simulated crawl reads {{effect}} in {_month(date)} (against a published "
+          "forecast).", ("measured_web",), value_at("measured_web", "web.wildai_ai_token_share", date),
+          "(share)", _HOLDS, "", published=f"{share:.1%} (forecast, Russell et al. 2026, WildAI)", digits=3)
+    for date, share in WILDAI_FORECAST.items()
 )
 
 DISPLACED_SHARES: tuple[Claim, ...] = (

@@ -97,7 +97,9 @@ def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None, run_seco
              "`verdict`: *holds* when the interval excludes zero in the claimed direction, *contradicted* when it "
              "excludes zero in the opposite direction, *not shown* when it includes zero, *measured* for values "
              "with no claimed direction, *fitted* when the published figure beside it was used to set a parameter "
-             "(agreement with it is a fit, not a validation). claims.parquet keeps every entry's value for each "
+             "(agreement with it is a fit, not a validation), *matches published* / *differs from published* for a "
+             "published figure held out of the calibration (matched: the mean inside its interval, or a share within "
+             "3 points of it). claims.parquet keeps every entry's value for each "
              "seed (columns `seed` and `value`), to bootstrap or to compare another block of seeds seed by seed.", ""]
     if wall_seconds is not None and run_seconds is not None:
         lines += [f"Generated {dt.date.today():%Y-%m-%d}. The runs took {run_seconds / 3600:.1f} hours of simulation "
@@ -120,8 +122,9 @@ README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_ta
                  "collapse_tempering_exact", "accumulate_excess", "first_mover_pollution_age0",
                  "first_mover_clean_age0", "first_mover_pollution_age0_farms_45",
                  "first_mover_pollution_age0_farms_90", "user_share_gap_24", "user_share_quality_24",
-                 "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_ai_written_2024_11",
-                 "calibration_ai_tokens_2024_06", "calibration_ai_any_2025_04", "quality_half_survival_ratio",
+                 "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_wildai_2024_06",
+                 "calibration_wildai_2026_08", "calibration_graphite_2025_05", "calibration_ahrefs_2025_04",
+                 "quality_half_survival_ratio",
                  "quality_half_excess_effect", "verifier_support_right_against_coin",
                  "verifier_quality_right_against_coin", "verifier_quality_075_against_none",
                  "who_worst_topic_web_2025", "who_drift_web_2025", "text_tail_replace", "text_topics_lost_replace",

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ecosystem.calibration.fit import matches
+from ecosystem.calibration.targets import Target
 from ecosystem.experiments.stats import mean_ci, median_ci
 from ecosystem.scenario_files import load_scenario
 
@@ -58,6 +60,7 @@ class Claim:
     published: str = ""  # a published figure to compare with, with its source
     digits: int = 2
     fitted: bool = False  # the published figure set a parameter: agreement with it is a fit, not a validation
+    target: Target | None = None  # a published figure held out of the fit: the verdict says if the mean matches it
 
     @property
     def heavy_tailed(self) -> bool:
@@ -97,6 +100,8 @@ class Entry:
             return "matches theory" if est.low <= self.theory <= est.high else "differs from theory"
         if self.claim.fitted:
             return "fitted"
+        if self.claim.target is not None:
+            return "matches published" if matches(est.mean, self.claim.target) else "differs from published"
         if self.claim.direction == 0:
             return "measured"
         if math.isnan(est.low):

@@ -33,6 +33,11 @@ def is_share(target: Target) -> bool:
     return row is not None and row.unit == SHARE
 
 
+def matches(mean: float, target: Target) -> bool:
+    """Whether a simulated mean matches a published figure: inside its interval, or for a share within 3 points."""
+    return target.low <= mean <= target.high or (is_share(target) and abs(mean - target.value) <= CLOSE)
+
+
 def per_run(runs: pl.DataFrame, target: Target) -> np.ndarray:
     """The target's statistic in each run (one value per seed): the month's value, or the year's mean."""
     if target.metric not in runs.columns:
@@ -57,12 +62,10 @@ def fit_table(runs: pl.DataFrame, targets: list[Target]) -> pl.DataFrame:
         estimate = mean_ci(values)
         se = (target.high - target.low) / (2 * Z95)
         misfit = (estimate.mean - target.value) / se if se > 0 else math.nan
-        inside = target.low <= estimate.mean <= target.high
-        close = is_share(target) and abs(estimate.mean - target.value) <= CLOSE
         band_low, band_high = np.quantile(values, [0.025, 0.975])
         rows.append((target.series, target.date, target.use, target.metric, target.value, target.low, target.high,
                      len(values), estimate.mean, estimate.low, estimate.high, float(band_low), float(band_high),
-                     misfit, bool(inside or close)))
+                     misfit, matches(estimate.mean, target)))
     return pl.DataFrame(rows, schema=FIT_SCHEMA, orient="row")
 
 
