@@ -19,7 +19,8 @@ from dashboard.snapshot import Snapshot
 from ecosystem.experiments.catalogue import METRICS
 from ecosystem.web.graph import SiteKind
 
-WIDTH, HEIGHT, DPI = 5.6, 4.2, 80  # about the size of a SolaraViz grid card
+WIDTH, HEIGHT, DPI = 5.6, 4.2, 80  # about the size of a grid card of the page
+LEGEND_SPACE = 0.08  # share of a figure's height kept under its plots for the legend, which hides no line
 KIND_COLOURS = {SiteKind.HUMAN: "#0072B2", SiteKind.FARM: "#D55E00", SiteKind.VENDOR: "#009E73"}
 
 
@@ -34,11 +35,12 @@ def draw_all(snapshot: Snapshot) -> dict[str, bytes]:
     return {key: png(draw(snapshot)) for key, draw in FIGURES.items()}
 
 
-def _figure(title: str, rows: int = 1) -> tuple[Figure, list]:
+def _figure(title: str, rows: int = 1, *, legend: bool = False) -> tuple[Figure, list]:
     fig = Figure(figsize=(WIDTH, HEIGHT))
     fig.suptitle(title, fontsize=10, x=0.02, ha="left")
     # fixed margins: a layout engine costs more than the drawing
-    fig.subplots_adjust(left=0.1, right=0.97, top=0.86 if rows == 1 else 0.84, bottom=0.08, hspace=0.35)
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.86 if rows == 1 else 0.84,
+                        bottom=0.08 + (LEGEND_SPACE if legend else 0.0), hspace=0.35)
     axes = fig.subplots(rows, 1, squeeze=False, sharex=True)[:, 0]
     for ax in axes:
         ax.grid(True, color="0.88")
@@ -69,12 +71,20 @@ def _finish(ax, snapshot: Snapshot, *, legend: bool = True) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     if not snapshot.dates:
         ax.text(0.5, 0.5, "press Step or Play", transform=ax.transAxes, ha="center", color="0.4")
-    if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=7, ncol=3, loc="upper left")
+    if legend:
+        _legend(ax)
+
+
+def _legend(ax, **kwargs) -> None:
+    """The axes' legend at the bottom of the figure, under the x axis, where it covers no data."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=min(3, len(handles)),
+                         frameon=False, fontsize=7, **kwargs)
 
 
 def synthetic_share_figure(snapshot: Snapshot) -> Figure:
-    fig, (ax,) = _figure("Machine-made share of the web")
+    fig, (ax,) = _figure("Machine-made share of the web", legend=True)
     styles = line_styles()
     for name in ("web.synthetic_share_new", "web.synthetic_share"):
         ax.plot(_months(snapshot), snapshot.get(name), label=metric_label(name, unit=False), **next(styles))
@@ -86,7 +96,7 @@ def synthetic_share_figure(snapshot: Snapshot) -> Figure:
 
 def vendor_figure(snapshot: Snapshot) -> Figure:
     """Each vendor's excess NLL and tail-mass ratio; a tick marks each retraining."""
-    fig, axes = _figure("Vendor models against reality (| = retraining)", rows=2)
+    fig, axes = _figure("Vendor models against reality (| = retraining)", rows=2, legend=True)
     months = _months(snapshot)
     for ax, metric in zip(axes, ("excess_nll", "tail_kept"), strict=True):
         for vendor in snapshot.vendors:
@@ -123,7 +133,7 @@ def farm_figure(snapshot: Snapshot) -> Figure:
 def web_graph_figure(snapshot: Snapshot) -> Figure:
     """The top-ranked sites placed by topic, coloured by kind, sized by search rank, with their links."""
     graph = snapshot.graph
-    fig, (ax,) = _figure(f"The web: top {len(graph.rank)} of {graph.total_sites} sites by rank")
+    fig, (ax,) = _figure(f"The web: top {len(graph.rank)} of {graph.total_sites} sites by rank", legend=True)
     ax.set_title("placed by topic, sized by rank", fontsize=8, loc="left")
     ax.grid(False)
     ax.set_xticks([])
@@ -136,8 +146,7 @@ def web_graph_figure(snapshot: Snapshot) -> Figure:
         if mine.any():
             ax.scatter(graph.xy[mine, 0], graph.xy[mine, 1], s=size[mine], color=colour, alpha=0.75,
                        edgecolors="white", linewidths=0.4, label=f"{kind.name.lower()} sites", zorder=2)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=7, loc="upper right", markerscale=0.5)
+    _legend(ax, markerscale=0.5)
     return fig
 
 
