@@ -91,8 +91,8 @@ def test_page_shows_mesa_controls_levers_and_every_plot(render):
     assert selects["Late: training data"].items == ["replace", "accumulate", "archive"]
     sliders = {w.label for w in rc.find(v.Slider).widgets}
     assert {"Early: sampling temperature", "Late: sampling temperature", "Content farm: monthly running cost ($)",
-            "Watermark mandate: compliance (0 = no mandate)"} <= sliders
-    assert rc.find(v.Checkbox, label="Crawlers drop pages flagged by a new detector").widget.v_model is False
+            "Watermark mandate: compliance (0 = off)"} <= sliders
+    assert rc.find(v.Checkbox, label="Detector filtering (with a new detector)").widget.v_model is False
     assert month(rc) == "Month: not started (runs 2020-01 to 2022-12)"
     assert set(plots(rc)) == set(FIGURES)
 

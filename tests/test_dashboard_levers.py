@@ -1,8 +1,9 @@
 """The dashboard's levers and live run, without a browser: what a control change does to the scenario,
-and how months are stepped in the background."""
+how the policy controls follow the levers' declarations, and how months are stepped in the background."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,18 +11,22 @@ import pytest
 
 pytest.importorskip("solara", reason="the dashboard extra is not installed")
 
+from dashboard import levers as levers_module  # noqa: E402
 from dashboard.levers import (  # noqa: E402
     ADDED_DETECTOR,
-    DETECTOR_FILTERING,
     FARM_COST,
-    MANDATE_COMPLIANCE,
-    MANDATE_START,
     SEED,
+    PolicyControl,
     Recipe,
     levers,
 )
 from dashboard.live import LiveModel, Session  # noqa: E402
 from ecosystem.config import ScenarioError  # noqa: E402
+from ecosystem.policies import LEVERS  # noqa: E402
+
+MANDATE_COMPLIANCE = "watermark_mandate.compliance"
+MANDATE_START = "watermark_mandate.start"
+DETECTOR_FILTERING = "detector_filtering"
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 
@@ -66,6 +71,45 @@ def test_detector_filtering_adds_a_detector_when_the_scenario_has_none(recipe):
     assert (policy.kind, policy.detector) == ("detector_filtering", ADDED_DETECTOR)
     off = on.with_setting(DETECTOR_FILTERING, False)
     assert off.scenario.policies == [] and off.scenario.detectors == []
+
+
+def test_policy_controls_are_read_from_the_lever_declarations(recipe, monkeypatch):
+    """Names, descriptions and slider ranges come from ecosystem/policies/<kind>.py (issue 21): a changed
+    declaration changes the control, with no dashboard code."""
+    keys = {lever.key: lever for lever in levers(recipe)}
+    mandate, filtering = keys[MANDATE_COMPLIANCE], keys[DETECTOR_FILTERING]
+    assert mandate.label == "Watermark mandate: compliance (0 = off)" and mandate.kind == "float"
+    assert (mandate.low, mandate.high, mandate.step) == (0.0, 1.0, 0.05)  # compliance is a Share
+    assert mandate.help == LEVERS["watermark_mandate"].description
+    assert keys[MANDATE_START].label == "Watermark mandate: start (YYYY-MM)"
+    assert filtering.label == "Detector filtering (with a new detector)" and filtering.kind == "check"
+    assert filtering.help == LEVERS["detector_filtering"].description
+    monkeypatch.setitem(LEVERS, "watermark_mandate", replace(LEVERS["watermark_mandate"], description="redeclared"))
+    assert {lever.key: lever for lever in levers(recipe)}[MANDATE_COMPLIANCE].help == "redeclared"
+
+
+@pytest.mark.parametrize("kind", sorted(LEVERS))
+def test_every_declared_lever_can_be_offered_by_one_entry(recipe, monkeypatch, kind):
+    """Offering another policy lever is one entry in POLICY_CONTROLS: turned on, the check box gives a
+    valid policy with the lever's declared defaults (a detector is named, and added, where it must be)."""
+    monkeypatch.setattr(levers_module, "POLICY_CONTROLS", {kind: PolicyControl(start=True)})
+    keys = {lever.key: lever for lever in levers(recipe)}
+    assert (keys[kind].kind, keys[kind].value, keys[kind].help) == ("check", False, LEVERS[kind].description)
+    on = recipe.with_setting(kind, True).with_setting(f"{kind}.start", "2021-01")
+    (policy,) = on.scenario.policies
+    assert (policy.kind, f"{policy.start:%Y-%m}") == (kind, "2021-01")
+    declared = LEVERS[kind].config.model_fields
+    assert all(getattr(policy, name) == info.default for name, info in declared.items() if not info.is_required())
+    assert on.with_setting(kind, False).scenario.policies == []
+
+
+def test_a_declared_share_can_be_a_slider_whose_zero_removes_the_policy(recipe, monkeypatch):
+    monkeypatch.setattr(levers_module, "POLICY_CONTROLS", {"crawler_opt_out": PolicyControl(amount="final_share")})
+    (slider,) = [lever for lever in levers(recipe) if lever.key == "crawler_opt_out.final_share"]
+    assert (slider.label, slider.low, slider.high) == ("Crawler opt out: final share (0 = off)", 0.0, 1.0)
+    on = recipe.with_setting("crawler_opt_out.final_share", 0.4)
+    assert [(p.kind, p.final_share) for p in on.scenario.policies] == [("crawler_opt_out", 0.4)]
+    assert on.with_setting("crawler_opt_out.final_share", 0.0).scenario.policies == []
 
 
 @pytest.mark.parametrize(("key", "value", "expected"), [
@@ -113,3 +157,4 @@ def test_run_stops_at_the_last_month_and_same_seed_gives_same_series(recipe):
     retrained = first.snapshot.get("vendor.Early.retrained")
     assert np.nansum(retrained) >= 3  # tiny retrains every 6 months: the marks the plots draw
     assert first.snapshot.graph.kind.size == min(200, first.snapshot.graph.total_sites)
+
