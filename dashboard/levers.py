@@ -205,7 +205,7 @@ def policy_levers(recipe: Recipe) -> list[Lever]:
                                 step=(high - low) / SLIDER_STEPS, help=lever.description))
         else:
             named = _detector(recipe.base, kind) if _detector_fields(kind) else None
-            by = "" if named is None else f" (with {'a new detector' if named == ADDED_DETECTOR else named})"
+            by = "" if named is None else f" (with {named if recipe.base.detectors else 'a new detector'})"
             result.append(Lever(key, f"{name}{by}", "check", recipe.value(key), help=lever.description))
         if control.start:
             result.append(Lever(start_key(kind), f"{name}: start (YYYY-MM)", "text", recipe.value(start_key(kind))))
