@@ -59,7 +59,8 @@ def _input(lever: Lever) -> dict:
 
 @solara.component
 def RunStatus(model: solara.Reactive[LiveModel]):
-    """The simulated month, whether the next one is being computed, and a failed month's message."""
+    """The simulated month, what the worker is doing (with any months queued), and a failed month's
+    message."""
     update_counter.get()
     live = model.value
     snapshot = live.snapshot
@@ -69,10 +70,11 @@ def RunStatus(model: solara.Reactive[LiveModel]):
     else:
         month = f"{snapshot.current_date:%Y-%m} ({snapshot.months_done} of {snapshot.months})"
     solara.Text(f"Month: {month}", classes=["ecosim-month"], style={"font-weight": "bold"})
-    if live.busy:
-        doing = (f"computing {live.computing:%Y-%m}" if live.computing
-                 else "building the model" if live.sim is None else "drawing")
-        solara.Text(f"{doing}...", classes=["ecosim-busy"])
+    doing = live.doing
+    if doing is not None:
+        queued = live.queued
+        more = f" ({queued} more month{'s' if queued > 1 else ''} queued)" if queued else ""
+        solara.Text(f"{doing}...{more}", classes=["ecosim-busy"])
         solara.ProgressLinear(True)
     elif live.seconds:
         solara.Text("last month: " + ", ".join(f"{k} {v:.2f} s" for k, v in live.seconds.items()),

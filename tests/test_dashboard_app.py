@@ -14,7 +14,8 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets  # noqa: E402
 
 from dashboard import app  # noqa: E402
-from dashboard.live import WORKER_NAME  # noqa: E402
+from dashboard.levers import Recipe  # noqa: E402
+from dashboard.live import WORKER_NAME, Session  # noqa: E402
 from dashboard.plots import FIGURES  # noqa: E402
 from dashboard.server import SCENARIO_ENV  # noqa: E402
 
@@ -72,6 +73,10 @@ def plots(rc) -> dict[str, bytes]:
     return {c.removeprefix("ecosim-plot-"): w.value for w in images for c in w._dom_classes if c.startswith("ecosim")}
 
 
+def busy_text(rc) -> str:
+    return " ".join(w.children[0] for w in rc.find(v.Html, class_="ecosim-busy").widgets)
+
+
 def click(rc, label: str) -> None:
     rc.find(v.Btn, children=[label]).widget.click()
 
@@ -95,6 +100,33 @@ def test_page_shows_mesa_controls_levers_and_every_plot(render):
     assert rc.find(v.Checkbox, label="Detector filtering (with a new detector)").widget.v_model is False
     assert month(rc) == "Month: not started (runs 2020-01 to 2022-12)"
     assert set(plots(rc)) == set(FIGURES)
+
+
+def test_step_while_drawing_is_queued_and_the_month_follows(monkeypatch, render):
+    """Issue 24: a Step clicked while the page says "drawing..." is queued (the page says so) and runs once
+    the drawing is done; the click does not hold up the page meanwhile."""
+    entered, gate = threading.Event(), threading.Event()
+
+    def slow_draw(snapshot):
+        entered.set()
+        gate.wait(120)
+        return app.draw_all(snapshot)
+
+    monkeypatch.setattr(app, "_start", lambda path, notify: (Session(Recipe.from_file(path), draw=slow_draw,
+                                                                      on_month=notify), None))
+    try:
+        _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+        assert entered.wait(120), "the start was never drawn"
+        assert eventually(lambda: busy_text(rc).startswith("drawing"))
+        clicking = threading.Thread(target=click, args=(rc, "Step"))
+        clicking.start()
+        clicking.join(30)
+        assert not clicking.is_alive(), "the Step click waited for the drawing"
+        assert eventually(lambda: "1 more month queued" in busy_text(rc))
+    finally:
+        gate.set()
+    settle(rc)
+    assert eventually(lambda: month(rc) == "Month: 2020-01 (1 of 36)")
 
 
 def test_step_advances_one_month_and_redraws_the_plots(render):

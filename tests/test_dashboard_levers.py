@@ -3,6 +3,7 @@ how the policy controls follow the levers' declarations, and how months are step
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,3 +159,28 @@ def test_run_stops_at_the_last_month_and_same_seed_gives_same_series(recipe):
     assert np.nansum(retrained) >= 3  # tiny retrains every 6 months: the marks the plots draw
     assert first.snapshot.graph.kind.size == min(200, first.snapshot.graph.total_sites)
 
+
+def test_step_while_drawing_is_queued_and_applied_after_the_drawing(recipe):
+    """A Step asked for while the page is drawing returns at once and is not dropped: the worker starts the
+    month once the drawing is done (issue 24). The old step() waited for the drawing in the page's thread."""
+    entered, gate, drawn = threading.Event(), threading.Event(), []
+
+    def draw(snapshot):
+        entered.set()
+        gate.wait(120)
+        drawn.append(snapshot.months_done)
+        return {}
+
+    live = LiveModel(Session(recipe, draw=draw))
+    try:
+        assert entered.wait(120), "the start was never drawn"
+        assert live.busy
+        asking = threading.Thread(target=live.step)
+        asking.start()
+        asking.join(30)
+        assert not asking.is_alive(), "step() waited for the drawing"
+        assert live.queued == 1 and live.busy
+    finally:
+        gate.set()
+    live.wait(timeout=120)
+    assert drawn == [0, 1] and live.snapshot.months_done == 1 and not live.busy and live.queued == 0
