@@ -1,5 +1,6 @@
 """The dashboard page rendered with solara, without a browser (as Mesa's tests/test_solara_viz.py does):
-the controls it shows, what Step and a lever do, a rejected value, and two tabs that share nothing."""
+the controls it shows (no empty card, no page tab, sliders with their values), what Step and a lever do, a
+Step while drawing, a rejected value, and two tabs that share nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import ipyvuetify as v  # noqa: E402
 import ipywidgets  # noqa: E402
 
 from dashboard import app  # noqa: E402
+from dashboard.app import css_class  # noqa: E402
 from dashboard.levers import Recipe  # noqa: E402
 from dashboard.live import WORKER_NAME, Session  # noqa: E402
 from dashboard.plots import FIGURES  # noqa: E402
@@ -73,6 +75,15 @@ def plots(rc) -> dict[str, bytes]:
     return {c.removeprefix("ecosim-plot-"): w.value for w in images for c in w._dom_classes if c.startswith("ecosim")}
 
 
+def slider(rc, key: str):
+    return rc.find(v.Slider, class_=css_class(key)).widget
+
+
+def shown_value(rc, key: str) -> str:
+    """The value written beside a slider's label."""
+    return rc.find(v.Html, class_=f"ecosim-slider-value {css_class(key)}").widget.children[0]
+
+
 def busy_text(rc) -> str:
     return " ".join(w.children[0] for w in rc.find(v.Html, class_="ecosim-busy").widgets)
 
@@ -90,16 +101,36 @@ def type_text(rc, label: str, text: str) -> None:
 
 def test_page_shows_mesa_controls_levers_and_every_plot(render):
     rc = render()
-    assert [b.children[0] for b in rc.find(v.Btn).widgets][:3] == ["Reset", "▶", "Step"]  # SolaraViz's
+    assert [b.children[0] for b in rc.find(v.Btn).widgets][:3] == ["Reset", "▶", "Step"]  # Mesa's ModelController
     selects = {w.label: w for w in rc.find(v.Select).widgets}
     assert selects["Early: training data"].v_model == "replace"
     assert selects["Late: training data"].items == ["replace", "accumulate", "archive"]
-    sliders = {w.label for w in rc.find(v.Slider).widgets}
-    assert {"Early: sampling temperature", "Late: sampling temperature", "Content farm: monthly running cost ($)",
-            "Watermark mandate: compliance (0 = off)"} <= sliders
+    for key in ("vendors.Early.temperature", "vendors.Late.temperature", "farms.fixed_cost",
+                "watermark_mandate.compliance", "play_interval", "render_interval"):
+        slider(rc, key)
     assert rc.find(v.Checkbox, label="Detector filtering (with a new detector)").widget.v_model is False
     assert month(rc) == "Month: not started (runs 2020-01 to 2022-12)"
     assert set(plots(rc)) == set(FIGURES)
+
+
+def test_page_has_no_empty_parameters_card_and_no_page_tab(render):
+    """Issue 24: SolaraViz's "Model Parameters" card stayed empty and a lone "Page 0" tab sat over the plots."""
+    rc = render()
+    assert [w.children[0] for w in rc.find(v.CardTitle).widgets] == ["Run", "Controls", "Levers"]
+    assert not rc.find(v.Tab).widgets and not rc.find(v.Tabs).widgets
+
+
+def test_sliders_show_their_current_values(render):
+    """Issue 24: each slider's value is written beside its label, and follows the slider."""
+    rc = render()
+    expected = {"vendors.Early.temperature": "0.90", "watermark_mandate.compliance": "0.00", "farms.fixed_cost": "20",
+                "play_interval": "50", "render_interval": "1"}
+    assert {key: shown_value(rc, key) for key in expected} == expected
+    slider(rc, "vendors.Early.temperature").v_model = 0.55
+    settle(rc)
+    assert eventually(lambda: shown_value(rc, "vendors.Early.temperature") == "0.55")
+    slider(rc, "play_interval").v_model = 200
+    assert eventually(lambda: shown_value(rc, "play_interval") == "200")
 
 
 def test_step_while_drawing_is_queued_and_the_month_follows(monkeypatch, render):
