@@ -176,6 +176,16 @@ class DisplacementConfig(Section):
     with_adoption: Share = 0.5  # added as use of assistants spreads (at full adoption)
 
 
+class QAConfig(Section):
+    """Writers of Q&A communities (Stack Overflow): their pages are questions and answers, shorter than articles,
+    and the questions an assistant can answer go unasked (del Rio-Chanona et al. 2023; Stack Overflow's questions
+    a month fell 91% from 2022 to 2025). Graphite samples articles, not these; WildAI's crawl holds both."""
+
+    share: Annotated[Share, Field(gt=0.0, title="share of writers in Q&A communities")] = 0.1
+    tokens_mean: Annotated[int, Field(gt=0, le=1_000_000, title="mean length of a Q&A page")] = 300
+    displacement: DisplacementConfig = DisplacementConfig()
+
+
 class HumansConfig(Section):
     writers: Annotated[int, Field(ge=1, le=100_000)] = 300
     growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
@@ -184,7 +194,8 @@ class HumansConfig(Section):
     tokens_mean: Annotated[int, Field(gt=0, le=1_000_000)] = 800
     stop: Month | None = None  # humans stop publishing from this month (closed-loop experiments)
     assistant: AssistantConfig = AssistantConfig()
-    displacement: DisplacementConfig | None = None  # None: assistants displace no human writing
+    displacement: DisplacementConfig | None = None  # None: assistants displace no article writing
+    qa: QAConfig | None = None  # None: every writer writes articles
 
 
 class EvasionConfig(Section):

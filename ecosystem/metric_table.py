@@ -34,7 +34,8 @@ class Condition:
 
 USER_MARKET = Condition("a user market (market.users > 0)", lambda s: s.market.users > 0)
 PUBLIC_CRAWL = Condition("a shared public crawl (public_crawl:)", lambda s: s.public_crawl is not None)
-DISPLACEMENT = Condition("displacement (humans.displacement:)", lambda s: s.humans.displacement is not None)
+DISPLACEMENT = Condition("displacement (humans.displacement: or humans.qa:)",
+                         lambda s: s.humans.displacement is not None or s.humans.qa is not None)
 VERIFIER = Condition("a vendor with a verifier (vendors.*.verifier:)",
                      lambda s: any(v.verifier is not None for v in s.vendors))
 LICENCE = Condition("a human_data_license policy", lambda s: any(p.kind == "human_data_license" for p in s.policies))
@@ -175,12 +176,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("web", "wildai_ai_doc_tokens", "mean length of a crawled document WildAI's detector calls AI", "tokens"),
     Metric("web", "wildai_human_doc_tokens", "mean length of a crawled document WildAI's detector calls human",
            "tokens"),
-    Metric("web", "graphite_ai_written_share", "new pages Graphite's detector calls AI (over half AI-written)", SHARE,
+    Metric("web", "graphite_ai_written_share", "new articles Graphite's detector calls AI (over half AI-written)", SHARE,
            "higher"),
     Metric("web", "ahrefs_ai_any_share", "new pages with any AI text, as Ahrefs counts them", SHARE, "higher"),
     Metric("web", "c2pa_signed_share", "new pages carrying content credentials (C2PA)", SHARE),
-    Metric("humans", "stackoverflow_question_share", "human documents still written, over those written without "
-           "displacement (Stack Overflow's questions)", SHARE, "lower", DISPLACEMENT),
+    Metric("humans", "stackoverflow_question_share", "questions still asked in Q&A communities, over those asked "
+           "without assistants (Stack Overflow's; all human writing without humans.qa)", SHARE, "lower", DISPLACEMENT),
     Metric("web", "similarweb_first_mover_share", "first-entering vendor's share of chatbot users (Similarweb's "
            "traffic share)", SHARE, needs=USER_MARKET),
 )

@@ -60,6 +60,7 @@ class EcosystemModel(mesa.Model):
         self.web.refresh_rank()
         self.assistant_adoption = 0.0
         self.displaced_docs = 0  # documents writers left unwritten this month because assistants answer them
+        self.qa_displaced = 0  # of which questions a Q&A community's writers left unasked
         self._answers: tuple[int, np.ndarray] | None = None
         # each vendor's scores, kept until it retrains or reality gains a topic: (retrains, topics) -> scores
         self._scores: dict[int, tuple[tuple[int, int], ModelScores]] = {}
@@ -99,7 +100,7 @@ class EcosystemModel(mesa.Model):
 
     def _write_human_documents(self) -> None:
         self.assistant_adoption = self.writers.adoption()
-        self.displaced_docs = 0
+        self.displaced_docs = self.qa_displaced = 0
         self.writers.write_month(self)
         self.drafts.publish(
             self.store,
@@ -109,6 +110,7 @@ class EcosystemModel(mesa.Model):
             keep=self.scenario.humans.assistant.human_edit,
             keep_concentration=self.scenario.humans.assistant.human_edit_concentration,
             tokens_mean=self.scenario.humans.tokens_mean,
+            qa_tokens_mean=None if self.scenario.humans.qa is None else self.scenario.humans.qa.tokens_mean,
             rng=self.rngs.humans,
             retopic=self.drift_topics,
             mark=self.policies.mark,
@@ -244,7 +246,8 @@ class EcosystemModel(mesa.Model):
         opt_out_start = self.scenario.month_index(self.scenario.web.opt_out.start)
         opt_out = np.array([self.web.draw_opt_out_month(opt_out_start) for _ in range(n)], dtype=np.int64)
         sites = self.web.add_sites(SiteKind.HUMAN, preferences @ self.reality.means[:k], opt_out_months=opt_out)
-        for row in self.writers.add(sites, preferences, rates):
+        qa_share = 0.0 if config.qa is None else config.qa.share
+        for row in self.writers.add(sites, preferences, rates, qa_share=qa_share):
             self.policies.new_writer(HumanWriter(self, row=int(row)))
 
     def _grow_writers(self) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosystem.content.documents import Origin
+from ecosystem.content.documents import Origin, PageKind
 from ecosystem.metric_table import DISPLACEMENT, USER_MARKET
 
 if TYPE_CHECKING:
@@ -141,14 +141,18 @@ def record_observations(model: EcosystemModel, record) -> None:
                                           fresh_share=model.scenario.web.crawl.fresh_share, fineweb=fineweb)
     for name, value in observed.items():
         record(step, "web", "web", name, value)
-    record(step, "web", "web", "graphite_ai_written_share", graphite_written_share(ai_share[new]))
+    articles = store.column("kind")[new] == PageKind.ARTICLE  # Graphite samples articles, not Q&A posts
+    record(step, "web", "web", "graphite_ai_written_share", graphite_written_share(ai_share[new][articles]))
     record(step, "web", "web", "ahrefs_ai_any_share", ahrefs_any_share(ai_share[new]))
     record(step, "web", "web", "c2pa_signed_share", signed_share(store.column("signed")[new]))
-    if DISPLACEMENT.holds(model.scenario):
-        written = int((store.column("origin")[new] <= Origin.ASSISTED).sum())  # human and assisted pages
-        would_write = model.displaced_docs + written
+    if DISPLACEMENT.holds(model.scenario):  # a Q&A community's questions when there is one, else all human writing
+        human = store.column("origin")[new] <= Origin.ASSISTED  # human and assisted pages
+        if model.scenario.humans.qa is not None:
+            written, displaced = int((human & ~articles).sum()), model.qa_displaced
+        else:
+            written, displaced = int(human.sum()), model.displaced_docs
         record(step, "humans", "humans", "stackoverflow_question_share",
-               1.0 - model.displaced_docs / would_write if would_write else 1.0)
+               written / (written + displaced) if written + displaced else 1.0)
     if USER_MARKET.holds(model.scenario) and model.vendors:
         first = min(model.vendors, key=lambda vendor: vendor.entry_step)
         record(step, "web", "web", "similarweb_first_mover_share", first.market_share)

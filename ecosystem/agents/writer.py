@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from ecosystem.content.documents import PageKind
 from ecosystem.randomness import choose, choose_per_row
 from ecosystem.web.graph import NEVER
 
@@ -27,7 +28,8 @@ class WriterTable:
     """Every writer's state as columns, one row per writer in the order they arrived.
 
     ``assistant`` holds the index of the vendor whose assistant the writer adopted (``NO_ASSISTANT``
-    before that); ``signs_from`` the month from which it signs what it publishes (provenance policy).
+    before that); ``signs_from`` the month from which it signs what it publishes (provenance policy);
+    ``qa`` whether it writes in a Q&A community rather than articles.
     """
 
     def __init__(self, n_topics: int) -> None:
@@ -36,19 +38,23 @@ class WriterTable:
         self.rate = np.empty(0)
         self.assistant = np.empty(0, dtype=np.int64)
         self.signs_from = np.empty(0, dtype=np.int64)
+        self.qa = np.empty(0, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.rate)
 
-    def add(self, sites: np.ndarray, preferences: np.ndarray, rates: np.ndarray) -> np.ndarray:
-        """New writers; returns their rows."""
+    def add(self, sites: np.ndarray, preferences: np.ndarray, rates: np.ndarray, *, qa_share: float = 0.0) -> np.ndarray:
+        """New writers; returns their rows. Every (1 / ``qa_share``)-th writer, in the order writers arrive,
+        writes in a Q&A community: a share with no random draw, so a scenario without Q&A draws as before."""
         first, n = len(self), len(rates)
+        rows = np.arange(first, first + n)
+        self.qa = np.concatenate([self.qa, np.floor((rows + 1) * qa_share) > np.floor(rows * qa_share)])
         self.site = np.concatenate([self.site, sites])
         self.preferences = np.concatenate([self.preferences, preferences])
         self.rate = np.concatenate([self.rate, rates])
         self.assistant = np.concatenate([self.assistant, np.full(n, NO_ASSISTANT, dtype=np.int64)])
         self.signs_from = np.concatenate([self.signs_from, np.full(n, NEVER, dtype=np.int64)])
-        return np.arange(first, first + n)
+        return rows
 
     def adoption(self) -> float:
         """Share of writers who use an assistant."""
@@ -68,13 +74,14 @@ class WriterTable:
         self._consider_assistants(model, rng)
         writer_of = np.repeat(np.arange(len(self)), rng.poisson(self.rate))  # one entry per document
         topics = choose_per_row(rng, self.preferences, writer_of)
-        if config.displacement is not None:
-            written = _not_displaced(model, topics, rng)
+        if config.displacement is not None or config.qa is not None:
+            written = _not_displaced(model, topics, self.qa[writer_of], rng)
             writer_of, topics = writer_of[written], topics[written]
         vendor = self.assistant[writer_of]
         assisted = (vendor != NO_ASSISTANT) & (rng.random(len(topics)) < config.assistant.assisted_share)
         model.drafts.add(sites=self.site[writer_of], topics=topics, assisted=assisted, vendor=vendor,
-                         signed=model.month >= self.signs_from[writer_of])
+                         signed=model.month >= self.signs_from[writer_of],
+                         kinds=np.where(self.qa[writer_of], PageKind.QA, PageKind.ARTICLE).astype(np.int8))
 
     def _consider_assistants(self, model: EcosystemModel, rng: np.random.Generator) -> None:
         bass = model.scenario.humans.assistant
@@ -89,15 +96,22 @@ class WriterTable:
         self.assistant[adopts] = np.array([v.index for v in vendors])[chosen]
 
 
-def _not_displaced(model: EcosystemModel, topics: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Which documents are still written once assistants answer what some of them would have said."""
-    config = model.scenario.humans.displacement
-    if model.month < model.scenario.month_index(model.scenario.humans.assistant.start):
+def _not_displaced(model: EcosystemModel, topics: np.ndarray, qa: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Which documents are still written once assistants answer what some of them would have said: articles
+    by ``humans.displacement``, a Q&A community's questions by ``humans.qa.displacement``."""
+    humans = model.scenario.humans
+    if model.month < model.scenario.month_index(humans.assistant.start):
         return np.ones(len(topics), dtype=bool)
-    use = min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
-    answered = use * model.assistant_answers()[topics]
+
+    def use(config) -> float:
+        return 0.0 if config is None else min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
+
+    use_by_doc = use(humans.displacement) if humans.qa is None else np.where(qa, use(humans.qa.displacement),
+                                                                             use(humans.displacement))
+    answered = use_by_doc * model.assistant_answers()[topics]
     written = rng.random(len(topics)) >= answered
     model.displaced_docs += int((~written).sum())
+    model.qa_displaced += int((~written & qa).sum())
     return written
 
 

@@ -22,6 +22,14 @@ class Origin(IntEnum):
         return (cls.ASSISTED, cls.FARM, cls.VENDOR)
 
 
+class PageKind(IntEnum):
+    """What a page is, as studies sample it: Graphite's articles (blogs, news, farms' and vendors' pages) or the
+    posts of a Q&A community (Stack Overflow); a Common-Crawl-like crawl holds both."""
+
+    ARTICLE = 0
+    QA = 1
+
+
 NO_VENDOR = -1
 NO_TOPIC = -1
 NO_KEY = -1  # watermark key of an unmarked page
@@ -30,8 +38,8 @@ NO_KEY = -1  # watermark key of an unmarked page
 class DocumentStore:
     """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens, the
     watermark key (the marking vendor's index, or NO_KEY) with the share of the mark that survived
-    edits, whether the page carries a provenance signature, and the share of its text a model wrote
-    (0 for human pages, 1 for farm and vendor pages, in between for assisted ones)."""
+    edits, whether the page carries a provenance signature, the share of its text a model wrote
+    (0 for human pages, 1 for farm and vendor pages, in between for assisted ones) and its ``PageKind``."""
 
     _COLUMNS = {
         "origin": np.int8,
@@ -45,6 +53,7 @@ class DocumentStore:
         "wm_survival": np.float32,
         "signed": np.bool_,
         "ai_share": np.float32,
+        "kind": np.int8,
     }
 
     def __init__(self, dim: int, *, chunk: int = 65_536) -> None:
@@ -93,6 +102,7 @@ class DocumentStore:
         wm_survival: float | np.ndarray = 0.0,
         signed: bool | np.ndarray = False,
         ai_share: float | np.ndarray | None = None,
+        kind: int | np.ndarray = PageKind.ARTICLE,
     ) -> slice:
         """Append pages; ``ai_share`` defaults to 0 for human pages and 1 for the others."""
         n = len(vectors)
@@ -101,7 +111,7 @@ class DocumentStore:
         self._vectors[rows] = vectors
         values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
                   "lineage": lineage, "tokens": tokens, "wm_key": wm_key, "wm_survival": wm_survival,
-                  "signed": signed, "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
+                  "signed": signed, "kind": kind, "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosystem.content.documents import NO_KEY, DocumentStore, Origin
+from ecosystem.content.documents import NO_KEY, DocumentStore, Origin, PageKind
 from ecosystem.content.reality import Reality
 
 if TYPE_CHECKING:
@@ -21,12 +21,13 @@ class DraftBuffer:
         self._parts: list[dict[str, np.ndarray]] = []
 
     def add(
-        self, *, sites: np.ndarray, topics: np.ndarray, assisted: np.ndarray, vendor: np.ndarray, signed: np.ndarray
+        self, *, sites: np.ndarray, topics: np.ndarray, assisted: np.ndarray, vendor: np.ndarray, signed: np.ndarray,
+        kinds: np.ndarray,
     ) -> None:
         """Drafts, one entry per document: its site, topic, whether an assistant helps write it, that
-        assistant's vendor index (ignored where not assisted) and whether the writer signs it."""
+        assistant's vendor index (ignored where not assisted), whether the writer signs it and its PageKind."""
         self._parts.append({"sites": sites, "topics": topics, "assisted": assisted, "vendor": vendor,
-                            "signed": signed})
+                            "signed": signed, "kinds": kinds})
 
     def publish(
         self,
@@ -38,6 +39,7 @@ class DraftBuffer:
         keep: float,
         keep_concentration: float,
         tokens_mean: int,
+        qa_tokens_mean: int | None = None,
         rng: np.random.Generator,
         retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
         mark: Callable[[ModelVendor, int], tuple[np.ndarray, np.ndarray]] | None = None,
@@ -45,18 +47,21 @@ class DraftBuffer:
         """``vendors[i]`` is the vendor of index i. ``mark(vendor, n)`` gives the watermark key and survival
         of n outputs of the vendor's API. Each assisted document keeps its own share of the writer's draft,
         drawn from a Beta with mean ``keep`` and concentration ``keep_concentration``; it carries the mark
-        only on the share of it the model wrote (1 - keep)."""
+        only on the share of it the model wrote (1 - keep). Q&A pages are ``qa_tokens_mean`` long on average,
+        articles ``tokens_mean``."""
         if not self._parts:
             return
         column = {name: np.concatenate([part[name] for part in self._parts]) for name in self._parts[0]}
         self._parts.clear()
         sites, topics, assisted, signed = column["sites"], column["topics"], column["assisted"], column["signed"]
+        kinds = column["kinds"]
         vendor_of = np.where(assisted, column["vendor"], -1)
         if not len(topics):
             return
         if retopic is not None:
             topics = retopic(topics, rng)
 
+        lengths = tokens_mean if qa_tokens_mean is None else np.where(kinds == PageKind.QA, qa_tokens_mean, tokens_mean)
         vectors = reality.draw(topics, rng)
         lineage = np.zeros(len(topics))
         wm_key = np.full(len(topics), NO_KEY, dtype=np.int16)
@@ -75,7 +80,7 @@ class DraftBuffer:
             origin=np.where(assisted, Origin.ASSISTED, Origin.HUMAN),
             month=month,
             site=sites,
-            tokens=np.maximum(1, rng.poisson(tokens_mean, size=len(topics))),
+            tokens=np.maximum(1, rng.poisson(lengths, size=len(topics))),
             vendor=vendor_of,
             topic=topics,
             lineage=lineage,
@@ -83,6 +88,7 @@ class DraftBuffer:
             wm_survival=wm_survival,
             signed=signed,
             ai_share=1.0 - kept,
+            kind=kinds,
         )
 
 

@@ -1,0 +1,63 @@
+"""Q&A communities (humans.qa): their writers are a fixed share of writers, their pages are shorter and of their
+own kind, Graphite's measure leaves them out, and Stack Overflow's is their questions still asked."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from ecosystem.agents.writer import WriterTable
+from ecosystem.content.documents import DocumentStore, Origin, PageKind
+from ecosystem.experiments.batch import wide_metrics
+from ecosystem.experiments.run import simulate
+from ecosystem.model import EcosystemModel
+from ecosystem.scenario_files import load_scenario
+
+QA = {"immediate": 0.9, "with_adoption": 0.1}
+
+
+def test_every_tenth_writer_writes_in_a_qa_community_without_a_random_draw():
+    table = WriterTable(n_topics=2)
+    for n in (7, 13, 20):  # writers arrive in batches: the share holds over all of them
+        table.add(np.zeros(n, dtype=np.int64), np.full((n, 2), 0.5), np.ones(n), qa_share=0.1)
+    assert table.qa.sum() == 4 and table.qa[[9, 19, 29, 39]].all()
+
+
+def _run(tiny_path, **overrides) -> tuple[EcosystemModel, pl.DataFrame]:
+    scenario = load_scenario(tiny_path, overrides={"end": "2022-06", **overrides})
+    model = EcosystemModel(scenario, seed=5)
+    for _ in range(scenario.months):
+        model.step()
+    return model, wide_metrics(simulate(scenario, seed=5).metrics)
+
+
+def test_qa_pages_are_their_own_kind_and_shorter(tiny_path):
+    model, _ = _run(tiny_path, **{"humans.qa": {"share": 0.25, "tokens_mean": 200, "displacement": QA}})
+    store = model.store
+    human = store.column("origin") <= Origin.ASSISTED
+    qa = store.column("kind") == PageKind.QA
+    assert 0.1 < (qa & human).sum() / human.sum() < 0.4
+    assert not (qa & ~human).any()  # farms and vendors publish articles
+    assert store.column("tokens")[qa].mean() == pytest.approx(200, rel=0.05)
+    assert store.column("tokens")[human & ~qa].mean() > 600
+
+
+def test_assistants_displace_the_communitys_questions_not_the_articles(tiny_path):
+    model, wide = _run(tiny_path, **{"humans.qa": {"share": 0.25, "displacement": QA}})
+    assert model.qa_displaced == model.displaced_docs  # only questions go unasked: articles have no displacement
+    late = wide.filter(pl.col("date") >= pl.date(2022, 1, 1))
+    assert late["humans.stackoverflow_question_share"].mean() < 0.6
+    assert late["humans.displaced"].sum() > 0
+
+
+def test_graphite_counts_articles_only():
+    from ecosystem.observations import GRAPHITE_DETECTOR, graphite_written_share
+
+    store = DocumentStore(dim=2)
+    store.begin_month(0)
+    store.append(np.zeros((2, 2)), origin=Origin.HUMAN, month=0, site=np.zeros(2, int), tokens=np.full(2, 500))
+    store.append(np.zeros((2, 2)), origin=Origin.FARM, month=0, site=np.zeros(2, int), tokens=np.full(2, 500),
+                 kind=PageKind.QA)
+    articles = store.column("kind") == PageKind.ARTICLE
+    assert graphite_written_share(store.column("ai_share")[articles]) == pytest.approx(GRAPHITE_DETECTOR.fpr)
