@@ -479,7 +479,13 @@ def calibrate(
     if workers is not None and workers < 1:
         fail(f"--workers {workers}: give at least 1")
     try:
-        from ecosystem.calibration.smc import SamplerChoice, generations_done, run_generations, write_results
+        from ecosystem.calibration.smc import (
+            SamplerChoice,
+            generations_done,
+            run_generations,
+            simulator_noise,
+            write_results,
+        )
     except ImportError as err:
         fail(f"ecosim calibrate needs pyabc ({err}); install it with: pip install -e '.[calibrate]'")
     try:
@@ -503,6 +509,16 @@ def calibrate(
         _commit(folder, staging, last=("calibration.json",))
     choice = SamplerChoice(workers=workers, scheduler=scheduler, dask_local=dask_local)
     file = calibration.file
+    noise = None
+    if file.pilot_seeds:  # the simulator's noise, measured once and kept: a resumed calibration uses the same
+        if not (out / "noise.json").exists():
+            console.print(f"pilot: {file.pilot_seeds} runs of the base scenario to measure the simulator's noise",
+                          highlight=False)
+            staging = folder.staging()
+            (staging / "noise.json").write_text(json.dumps(simulator_noise(calibration), indent=2) + "\n",
+                                                encoding="utf-8")
+            _commit(folder, staging, replaces=("noise.json",), last=("noise.json",))
+        noise = json.loads((out / "noise.json").read_text(encoding="utf-8"))
     done = generations_done(out)
     console.print(f"calibrate {file.name}: {len(file.parameters)} parameters, {len(calibration.targets)} targets, "
                   f"{file.population} particles x up to {file.generations} generations ({done} done) on "
@@ -521,7 +537,7 @@ def calibrate(
     try:
         with progress_bar() as bar:
             task = bar.add_task(f"{file.name}: generations", total=file.generations, completed=done)
-            run_generations(calibration, out, choice, finished)
+            run_generations(calibration, out, choice, finished, noise)
     except KeyboardInterrupt:
         errors.print(f"interrupted: {generations_done(out)} generation(s) are saved in {out}/; run the same command "
                      "again to resume", highlight=False, soft_wrap=True)

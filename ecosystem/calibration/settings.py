@@ -70,6 +70,9 @@ class CalibrationFile(Section):
     # The smallest standard error a share target is given: the model does not resolve shares finer than this,
     # so a very precise published share (WildAI's 0.2% in 2022, +-0.1 points) cannot outweigh every other.
     resolution: Annotated[float, Field(ge=0.0, le=1.0, title="smallest standard error of a share target")] = 0.0
+    # Seeds of a pilot at the base scenario's own values: each statistic's spread over them is the simulator's
+    # noise, added to the published standard error (0: no pilot, the published error alone).
+    pilot_seeds: Annotated[int, Field(ge=0, le=1000, title="seeds of the noise pilot (0: none)")] = 0
     population: Annotated[int, Field(ge=2, le=100_000, title="particles per generation")]
     generations: Annotated[int, Field(ge=1, le=100, title="most generations")]
     min_epsilon: Annotated[float, Field(ge=0.0, title="stop once epsilon is at most this")] = 0.0

@@ -56,12 +56,16 @@ def statistic(metrics: pl.DataFrame, target: Target) -> float:
 
 
 class Standardized:
-    """Euclidean distance with each statistic in units of its target's standard error (interval / 3.92), so a
-    precise series weighs more than a rough one; a share's standard error is at least ``resolution``."""
+    """Euclidean distance with each statistic in units of its standard error: the published one (interval / 3.92,
+    at least ``resolution`` for a share) and the simulator's own, a particle's mean over ``seeds`` runs whose
+    spread a pilot measured (``noise``: standard deviation over seeds), so that a precise series weighs more than
+    a rough one but no statistic is asked to be closer than the simulator can say."""
 
-    def __init__(self, targets: list[Target], *, resolution: float = 0.0) -> None:
-        self.scale = {t.key: max((t.high - t.low) / (2 * Z95), resolution if _is_share(t) else 0.0)
-                      for t in targets}
+    def __init__(self, targets: list[Target], *, resolution: float = 0.0, noise: dict[str, float] | None = None,
+                 seeds: int = 1) -> None:
+        noise = noise or {}
+        self.scale = {t.key: math.hypot(max((t.high - t.low) / (2 * Z95), resolution if _is_share(t) else 0.0),
+                                        noise.get(t.key, 0.0) / math.sqrt(seeds)) for t in targets}
 
     def __call__(self, simulated: dict, observed: dict) -> float:
         return math.sqrt(sum(((simulated[k] - observed[k]) / s) ** 2 for k, s in self.scale.items()))
@@ -84,11 +88,27 @@ def _prior(calibration: Calibration):
     return pyabc.Distribution(**{p.label: rv(p.prior) for p in calibration.file.parameters})
 
 
-def _abc(calibration: Calibration, sampler):
+def simulator_noise(calibration: Calibration) -> dict[str, float]:
+    """Each statistic's standard deviation over the pilot's seeds, at the base scenario's own values (seeds after
+    the calibration's own, so the pilot never reuses a particle's)."""
+    file = calibration.file
+    first = file.first_seed + file.seeds
+    runs = [simulate_base(calibration, seed) for seed in range(first, first + file.pilot_seeds)]
+    return {t.key: float(np.std([statistic(m, t) for m in runs], ddof=1)) for t in calibration.targets}
+
+
+def simulate_base(calibration: Calibration, seed: int) -> pl.DataFrame:
+    from ecosystem.experiments.run import simulate
+
+    return simulate(calibration.base, seed=seed).metrics
+
+
+def _abc(calibration: Calibration, sampler, noise: dict[str, float] | None):
     import pyabc
 
-    distance = (Standardized(calibration.targets, resolution=calibration.file.resolution) if calibration.file.distance == "standardized"
-                else pyabc.AdaptivePNormDistance(p=2))
+    file = calibration.file
+    distance = (Standardized(calibration.targets, resolution=file.resolution, noise=noise, seeds=file.seeds)
+                if file.distance == "standardized" else pyabc.AdaptivePNormDistance(p=2))
     return pyabc.ABCSMC(Simulator(calibration), _prior(calibration), distance,
                         population_size=calibration.file.population, sampler=sampler)
 
@@ -145,7 +165,8 @@ def generations_done(folder: Path) -> int:
 
 
 def run_generations(calibration: Calibration, folder: Path, choice: SamplerChoice,
-                    on_generation: Callable[[int, pl.DataFrame], None]) -> pl.DataFrame:
+                    on_generation: Callable[[int, pl.DataFrame], None],
+                    noise: dict[str, float] | None = None) -> pl.DataFrame:
     """Run the generations the history lacks, one at a time, each from the history on disk; after each one
     ``on_generation(done, diagnostics)``. Stops at ``generations`` or once epsilon reaches ``min_epsilon``."""
     for name in ("ABC", "ABC.History", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.Population"):
@@ -158,7 +179,7 @@ def run_generations(calibration: Calibration, folder: Path, choice: SamplerChoic
         diagnostics = read_diagnostics(folder) if done else pl.DataFrame()
         while done < file.generations and not (done and diagnostics["epsilon"][-1] <= file.min_epsilon):
             np.random.seed((file.sampler_seed + done) % 2**32)  # pyabc draws from numpy's global generator
-            abc = _abc(calibration, sampler)
+            abc = _abc(calibration, sampler, noise)
             if (folder / HISTORY).exists():  # from the history on disk, also after a kill
                 abc.load(url, 1)
             else:
