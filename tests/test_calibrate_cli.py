@@ -34,12 +34,14 @@ def test_calibrate_writes_the_posterior_and_resumes_after_a_kill(tmp_path):
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     first = pl.read_parquet(out / "diagnostics.parquet")
+    noise = (out / "noise.json").read_text(encoding="utf-8")  # the pilot's, before any generation
     assert first["generation"].to_list() == [0], "the kill came too late to test anything"
     generation_0 = pl.read_parquet(out / "posterior.parquet")
 
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "(1 done)" in result.output
+    assert "pilot:" not in result.output and (out / "noise.json").read_text(encoding="utf-8") == noise  # kept
     diagnostics = pl.read_parquet(out / "diagnostics.parquet")
     assert diagnostics["generation"].to_list() == [0, 1]
     assert diagnostics.row(0) == first.row(0)  # generation 0 is not simulated again
