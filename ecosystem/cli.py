@@ -425,12 +425,11 @@ def sweep(
 def _print_one_way(summary, file, *, change: float) -> None:
     """Each outcome of a one-parameter grid: its levels against the reference (seed-paired, 95% intervals),
     then the level at which it changes by ``change`` percent."""
+    from analysis.rounding import with_interval
+    from analysis.wording import threshold_text
     from ecosystem.experiments.one_way import levels_of, threshold
 
     parameter = file.parameters[0].label
-
-    def interval(mid, low, high) -> str:
-        return "" if mid is None else f"{mid:.3g} [{low:.3g}, {high:.3g}]"
 
     for outcome in file.outcomes:
         rows = levels_of(summary, outcome.name)
@@ -439,21 +438,34 @@ def _print_one_way(summary, file, *, change: float) -> None:
         for column in (parameter, "runs", "mean", "change", "change %"):
             table.add_column(column, justify="left" if column == parameter else "right", overflow="fold")
         for i, r in enumerate(rows.iter_rows(named=True)):
-            changes = [interval(r["diff"], r["diff_low"], r["diff_high"]),
-                       interval(r["rel"], r["rel_low"], r["rel_high"])] if i else ["reference", "reference"]
-            table.add_row(r["level"], str(r["n"]), interval(r["mean"], r["ci_low"], r["ci_high"]), *changes)
+            changes = [with_interval(r["diff"], r["diff_low"], r["diff_high"]),
+                       with_interval(r["rel"], r["rel_low"], r["rel_high"], sign=True, suffix="%")] if i \
+                else ["reference", "reference"]
+            table.add_row(r["level"], str(r["n"]), with_interval(r["mean"], r["ci_low"], r["ci_high"]), *changes)
         console.print(table)
         found = threshold(summary, outcome.name, percent=change)
         if found is not None:
-            console.print(f"{outcome.name} {found.text(parameter)}", highlight=False, soft_wrap=True)
+            console.print(f"{outcome.name} {threshold_text(found, parameter)}", highlight=False, soft_wrap=True)
 
 
 def _frame_table(frame, *, title: str) -> Table:
+    """A table of a frame's rows; with a ``value`` and its 95% half-width ``conf`` (sensitivity indices), both
+    rounded by the brief's one rule (``analysis.rounding``), other numbers at three significant figures."""
+    from analysis.rounding import decimals_for, plain, single
+
+    rounded = {"value", "conf"} <= set(frame.columns)
     table = Table(title=title)
     for column in frame.columns:
         table.add_column(column, justify="left" if not frame[column].dtype.is_numeric() else "right")
-    for row in frame.iter_rows():
-        table.add_row(*("" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v) for v in row))
+    for row in frame.iter_rows(named=True):
+        shown = {k: "" if v is None else single(v) if isinstance(v, float) and math.isfinite(v) else str(v)
+                 for k, v in row.items()}
+        value, conf = row.get("value"), row.get("conf")
+        if rounded and isinstance(value, float) and isinstance(conf, float) and math.isfinite(value) \
+                and math.isfinite(conf) and conf > 0:
+            places = decimals_for(value - conf, value + conf)
+            shown.update(value=plain(value, places), conf=plain(conf, places))
+        table.add_row(*shown.values())
     return table
 
 

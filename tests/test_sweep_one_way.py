@@ -57,3 +57,50 @@ def test_a_one_parameter_grid_prints_levels_against_the_reference_and_draws_them
     assert table["level"].to_list() == ["20", "200", "2000"]  # the base scenario's level first
     assert table["diff"][0] == 0.0 and table["n"].to_list() == [2, 2, 2]
     assert (out / "figures" / "levels_farms_end.png").stat().st_size > 0
+
+
+def _printed(monkeypatch, draw) -> str:
+    """What ``draw`` prints on the command line's console (200 columns), as one line of words."""
+    import io
+
+    from rich.console import Console
+
+    import ecosystem.cli as cli
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=buffer, width=200, color_system=None))
+    draw()
+    return " ".join(buffer.getvalue().split())
+
+
+def test_the_terminal_rounds_a_one_way_sweep_as_the_brief_does(monkeypatch):
+    """Means, changes and the threshold line by analysis.rounding and analysis.wording: 0.57 [0.18, 0.96],
+    not the old three significant figures 0.569 [0.181, 0.957]."""
+    from types import SimpleNamespace
+
+    from analysis.wording import threshold_text
+    from ecosystem.cli import _print_one_way
+
+    table = pl.DataFrame({
+        "outcome": ["o"] * 3, "level": ["0", "0.4", "0.8"], "n": [3, 3, 3],
+        "mean": [0.56912, 0.51234, 0.40123], "ci_low": [0.18123, 0.4, 0.3], "ci_high": [0.95701, 0.62, 0.5],
+        "diff": [0.0, -0.05678, -0.16789], "diff_low": [0.0, -0.0912, -0.2012], "diff_high": [0.0, -0.0211, -0.1345],
+        "rel": [0.0, -9.9771, -29.5012], "rel_low": [0.0, -16.0234, -35.3456], "rel_high": [0.0, -3.7012, -23.6345]})
+    file = SimpleNamespace(parameters=[SimpleNamespace(label="compliance")], outcomes=[SimpleNamespace(name="o")])
+    said = _printed(monkeypatch, lambda: _print_one_way(table, file, change=10))
+    assert "0.57 [0.18, 0.96]" in said and "0.569" not in said
+    assert "-0.057 [-0.091, -0.021]" in said and "-10.0% [-16.0%, -3.7%]" in said
+    assert "-29.5% [-35.3%, -23.6%]" in said
+    found = threshold(table, "o", percent=10)
+    assert threshold_text(found, "compliance") != found.text("compliance")  # the old line differs
+    assert f"o {threshold_text(found, 'compliance')}" in said
+
+
+def test_the_terminals_sensitivity_table_rounds_each_index_by_its_interval(monkeypatch):
+    import ecosystem.cli as cli
+
+    frame = pl.DataFrame({"outcome": ["o", "o"], "parameter": ["p", "p"], "index": ["mu_star", "mu"],
+                          "value": [0.56789, 1234567.0], "conf": [0.21, None]})
+    said = _printed(monkeypatch, lambda: cli.console.print(cli._frame_table(frame, title="t")))
+    assert "mu_star │ 0.57 │ 0.21" in said and "0.568" not in said
+    assert "1,230,000" in said and "e+06" not in said
