@@ -639,6 +639,9 @@ def brief(
     annex: Annotated[bool, typer.Option("--annex", help="Append the whole claims ledger as an annex (the brief "
                                                        "itself lists only the claims on the levers used).")] = False,
     pdf: Annotated[bool, typer.Option(help="Also print brief.pdf with the system Chromium.")] = True,
+    change: Annotated[float, typer.Option(min=0.1, max=1000, help="A sweep's grid over one parameter: report the "
+                                          "level at which each outcome changes by this percent from the reference "
+                                          "level.")] = 10.0,
 ) -> None:
     """Write a policy brief (self-contained HTML and PDF) from a comparison's or a sweep's results.
 
@@ -664,7 +667,7 @@ def brief(
             _own(folder)
             staging = folder.staging()
             written = write_brief(results, staging, claims=claims, with_claims=not no_claims, question=question,
-                                  annex=annex, pdf=pdf)
+                                  annex=annex, pdf=pdf, change=change)
     except (ScenarioError, OutputError) as err:
         fail(str(err))
     _commit(folder, staging, replaces=(EVERYTHING,), last=("brief.html",))

@@ -108,3 +108,17 @@ def test_the_brief_draws_the_levels_and_asks_for_any_percent(swept, tmp_path):
     one_way = pl.read_parquet(swept / "one_way.parquet")
     assert threshold_text(threshold(one_way, OUTCOMES[0], percent=5), "fixed_cost") in " ".join(page.split())
     assert "At what fixed_cost does" in page and "change by 5% from fixed_cost = 20?" in page
+
+
+def test_ecosim_brief_change_sets_the_percent_and_refuses_one_out_of_range(swept, tmp_path):
+    out = tmp_path / "brief"
+    result = runner.invoke(app, ["brief", str(swept), "--out", str(out), "--no-pdf", "--no-claims", "--change", "5"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(re.sub(r"<[^>]+>", " ", (out / "brief.html").read_text(encoding="utf-8")).split())
+    one_way = pl.read_parquet(swept / "one_way.parquet")
+    assert "change by 5% from fixed_cost = 20?" in text and "change by 10%" not in text
+    assert threshold_text(threshold(one_way, OUTCOMES[0], percent=5), "fixed_cost").replace("'", "&#39;") in text
+    for bad in ("0", "1001", "ten"):
+        refused = runner.invoke(app, ["brief", str(swept), "--out", str(tmp_path / bad), "--no-pdf", "--change", bad])
+        assert refused.exit_code == 2 and "--change" in refused.output, refused.output
+        assert not (tmp_path / bad).exists()
