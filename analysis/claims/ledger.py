@@ -120,6 +120,8 @@ def markdown(frame: pl.DataFrame, *, wall_seconds: float | None = None, run_seco
 
 README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_tail_replace", "collapse_rare_vs_common",
                  "collapse_tempering_exact", "accumulate_excess", "first_mover_pollution_age0",
+                 "entrant_first_crawl_synthetic", "first_mover_pollution_age0_fresh_005",
+                 "first_mover_pollution_age0_fresh_020", "first_mover_pollution_age0_fresh_080",
                  "first_mover_clean_age0", "first_mover_pollution_age0_farms_45",
                  "first_mover_pollution_age0_farms_90", "user_share_gap_24", "user_share_quality_24",
                  "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_wildai_2024_06",
