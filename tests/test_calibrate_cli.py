@@ -61,3 +61,14 @@ def test_calibrate_takes_one_way_to_run(tmp_path):
     assert result.exit_code == 2
     assert "give one of --workers, --scheduler and --dask-local" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow  # two generations on two worker processes
+def test_calibrate_on_two_workers_runs_every_generation(tmp_path):
+    """pyabc's multicore samplers fork the command's process; once polars has started its threads (the pilot, the
+    tables written after generation 0) the forked workers deadlocked and generation 1 never finished."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "ecosystem", "calibrate", str(TINY), "--out", str(out), "--workers",
+                           "2"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert pl.read_parquet(out / "diagnostics.parquet")["generation"].to_list() == [0, 1]

@@ -131,15 +131,19 @@ class SamplerChoice:
         return "this process" if workers == 1 else f"{workers} local processes"
 
     def open(self):
-        """The pyabc sampler and a function that releases it."""
-        from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
+        """The pyabc sampler and a function that releases it. Several local workers are a local Dask cluster of
+        spawned processes, not pyabc's multicore samplers: those fork this process, and a fork taken after
+        polars has started its thread pool (the pilot, the tables written after each generation) deadlocks."""
+        from pyabc.sampler import SingleCoreSampler
 
-        if self.scheduler or self.dask_local:
+        workers = self.workers or os.cpu_count() or 1
+        local = self.dask_local or (workers if workers > 1 and not self.scheduler else None)
+        if self.scheduler or local:
             from distributed import Client, LocalCluster
             from pyabc.sampler import DaskDistributedSampler
 
             cluster = (None if self.scheduler else
-                       LocalCluster(n_workers=self.dask_local, threads_per_worker=1, dashboard_address=None))
+                       LocalCluster(n_workers=local, threads_per_worker=1, processes=True, dashboard_address=None))
             client = Client(self.scheduler or cluster)
 
             def close() -> None:
@@ -148,9 +152,7 @@ class SamplerChoice:
                     cluster.close()
 
             return DaskDistributedSampler(dask_client=client), close
-        workers = self.workers or os.cpu_count() or 1
-        sampler = SingleCoreSampler() if workers == 1 else MulticoreEvalParallelSampler(n_procs=workers)
-        return sampler, lambda: None
+        return SingleCoreSampler(), lambda: None
 
 
 def generations_done(folder: Path) -> int:
