@@ -15,15 +15,16 @@ from analysis.assumptions import differences
 from analysis.brief_sections import BriefError, capital, embedded, intervals_cover
 from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
 from analysis.results import CompareResults
-from analysis.rounding import estimate, with_interval
+from analysis.rounding import estimate, setting, with_interval
 from analysis.wording import outcome_phrase, title_of
-from ecosystem.experiments.catalogue import plain_label
+from ecosystem.calibration.fit import CLOSE, fit_table
+from ecosystem.calibration.targets import TargetsError, load_targets
+from ecosystem.experiments.catalogue import describe, plain_label
 from ecosystem.experiments.registry import info_of
+from ecosystem.metric_table import SHARE
 
-# Published AI-written share of new English web articles (Graphite 2025; docs/calibration.md), and the
-# metrics that measure it, the closest first.
-CALIBRATED = ["web.ai_written_share_new", "web.synthetic_share_new"]
-PUBLISHED_SHARE = [("2023-11", "~39%"), ("2024-11", "~50%"), ("2025-05", "~52%")]
+# The published figures the calibration check holds the reference against (docs/calibration.md).
+TARGETS = Path(__file__).resolve().parents[1] / "data" / "targets.csv"
 MAX_FIGURES = 4
 
 
@@ -181,26 +182,81 @@ def _figure_title(results: CompareResults, name: str) -> str:
     return "Machine-made share of new pages on the web"
 
 
-def calibration(results: CompareResults) -> dict[str, Any]:
-    """The reference's AI-written share of new pages (Graphite's measure; the machine-made share in runs
-    that lack it) at the months with a published figure: mean over seeds and range."""
+def calibration(results: CompareResults, *, targets: Path = TARGETS) -> dict[str, Any]:
+    """The reference against the published figures its runs cover (``targets``, read by
+    ``ecosystem.calibration.targets``; matched as ``ecosystem.calibration.fit.fit_table`` decides): how many
+    match, and one row per series in plain words, its latest figure covered: published value [interval] beside
+    the simulated mean over seeds [95% interval], both rounded by ``analysis.rounding``."""
+    checked = {"rows": [], "matched": 0, "covered": 0, "targets": _shown_path(targets),
+               "close": setting(100 * CLOSE), "cover": _calibration_cover(results), "problem": ""}
+    try:
+        published = load_targets(targets)
+    except TargetsError as err:
+        return {**checked, "problem": str(err)}
     runs_path = results.folder / "runs.parquet"
     if not runs_path.is_file():
-        return {"rows": [], "metric": ""}
-    runs = pl.scan_parquet(runs_path)
-    names = runs.collect_schema().names()
-    metric = next((m for m in CALIBRATED if m in names), None)
-    if metric is None:
-        return {"rows": [], "metric": ""}
-    frame = runs.filter(pl.col("scenario") == results.reference).select("date", metric).collect()
-    rows = []
-    for month, published in PUBLISHED_SHARE:
-        values = frame.filter(pl.col("date").dt.strftime("%Y-%m") == month)[metric].drop_nulls()
-        if values.is_empty():
-            continue
-        rows.append({"month": month, "published": published,
-                     "simulated": f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})"})
-    return {"rows": rows, "metric": metric, "label": plain_label(metric)}
+        return checked
+    scan = pl.scan_parquet(runs_path)
+    names = set(scan.collect_schema().names())
+    metrics = sorted({t.metric for t in published} & names)
+    if not metrics or not {"scenario", "seed", "date"} <= names:
+        return checked
+    runs = scan.filter(pl.col("scenario") == results.reference).select("seed", "date", *metrics).collect()
+    table = fit_table(runs, published).filter(pl.col("mean").is_finite())
+    sources = {t.series: t.source.split(",")[0].strip() for t in published}
+    for series in table["series"].unique(maintain_order=True):
+        figures = table.filter(pl.col("series") == series).sort("date")
+        latest = figures.row(-1, named=True)
+        info = describe(latest["metric"])
+        percent = info is not None and info.unit == SHARE
+        unit = f" [{info.unit}]" if info is not None and info.unit and not percent else ""
+        checked["rows"].append({
+            "series": f"{capital(_short(plain_label(latest['metric'])))}{unit} ({sources[series]})",
+            "month": _period(latest["date"]), "matched": "yes" if latest["matched"] else "no",
+            "published": _figure(latest["value"], latest["low"], latest["high"], percent=percent),
+            "simulated": _figure(latest["mean"], latest["mean_low"], latest["mean_high"], percent=percent),
+            "series_matched": f"{int(figures['matched'].sum())} of {figures.height}"})
+    checked.update(matched=int(table["matched"].sum()), covered=table.height)
+    return checked
+
+
+def _short(label: str) -> str:
+    """A metric's label up to its first qualification: "new articles Graphite's detector calls AI"."""
+    cuts = [i for i in (label.find(", "), label.find(" (")) if i > 0]
+    return label[:min(cuts)] if cuts else label
+
+
+def _shown_path(path: Path) -> str:
+    """The targets file as a reader finds it: relative to the project when it is the project's."""
+    try:
+        return str(path.resolve().relative_to(TARGETS.parents[1]))
+    except ValueError:
+        return str(path)
+
+
+def _period(date: str) -> str:
+    return date if "-" in date else f"{date} (year's mean)"
+
+
+def _figure(value: float, low: float | None, high: float | None, *, percent: bool) -> str:
+    """A value with its interval by the one rounding rule (a share in percent); a published figure without an
+    interval's width, just the value."""
+    scale, suffix = (100.0, "%") if percent else (1.0, "")
+    if low is None or high is None or not high > low:
+        return estimate(value * scale, None, None, suffix=suffix)[0]
+    return with_interval(value * scale, low * scale, high * scale, suffix=suffix)
+
+
+def _calibration_cover(results: CompareResults) -> str:
+    """Whether the simulated intervals include the calibration's uncertainty (a ``--posterior`` comparison)."""
+    seeds = len(results.seeds)
+    posterior = results.posterior
+    if posterior is None:
+        return (f"The simulated intervals are 95% intervals of the mean over {seeds} seed(s) with the scenario's "
+                "parameters: they cover seed noise only, not the calibration's uncertainty (ecosim compare "
+                "--posterior draws each seed's parameters from a calibration).")
+    return (f"Every seed ({seeds} in all) drew its parameters from the calibrated posterior ({posterior.path}), so "
+            "the simulated intervals cover the calibration's uncertainty as well as seed noise.")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -4,25 +4,30 @@ figure carries its caption line, and the brief's command line pastes into a shel
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import polars as pl
 import pytest
 import yaml
 from matplotlib.collections import PolyCollection
+from scipy import stats
 from test_brief import Tables
 from typer.testing import CliRunner
 
-from analysis.brief_compare import PUBLISHED_SHARE
+from analysis.rounding import with_interval
+from ecosystem.calibration.targets import load_targets
 from ecosystem.cli import app
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
-END = "2025-05"  # past every month with a published share the ledger calibrates on
-CALIBRATION_MONTHS = ["2023-11", "2024-11", "2025-05"]
+END = "2025-05"  # past Graphite's published shares of 2023-11, 2024-11 and 2025-05
+TARGETS = Path(__file__).parents[1] / "data" / "targets.csv"
 WRITERS = 60  # tiny.yaml has 40
 
 
@@ -92,29 +97,66 @@ def _calibration_rows(html: str) -> list[list[str]]:
     parser = Tables()
     parser.feed(html)
     header, *rows = parser.tables["calibration"]
-    assert header == ["month", "simulated: mean over seeds (range)", "published"]
+    assert header == ["series", "month", "published [95% interval]", "simulated mean [95% interval]", "match",
+                      "of all its figures"]
     return rows
 
 
-def _expected_calibration(runs: pl.DataFrame, metric: str = "web.ai_written_share_new") -> list[list[str]]:
-    """Recomputed from runs.parquet: the reference's share at each published month, and the published value."""
-    rows = []
+def _shown(value: float, low: float, high: float, *, share: bool) -> str:
+    scale, suffix = (100, "%") if share else (1, "")
+    if not high > low:  # no interval's width: three significant figures
+        places = 2 - math.floor(math.log10(abs(value * scale))) if value else 0
+        return f"{value * scale:,.{max(places, 0)}f}{suffix}"
+    return with_interval(value * scale, low * scale, high * scale, suffix=suffix)
+
+
+def _expected_calibration(runs: pl.DataFrame) -> tuple[list[list[str]], int, int]:
+    """Recomputed from runs.parquet and data/targets.csv alone: per series the reference's mean over seeds at its
+    latest published figure the runs cover (month, published, simulated, matched, how many of all the series'
+    figures match; the series' words left out), and the counts over every figure covered."""
     reference = runs.filter(pl.col("scenario") == "tiny")
-    for month in CALIBRATION_MONTHS:
-        values = reference.filter(pl.col("date").dt.strftime("%Y-%m") == month)[metric].to_numpy()
-        if len(values):
-            rows.append([month, f"{values.mean():.0%} ({values.min():.0%}-{values.max():.0%})",
-                         dict(PUBLISHED_SHARE)[month]])
-    return rows
+    by_series: dict[str, list] = {}
+    for target in load_targets(TARGETS):
+        if target.metric not in reference.columns:
+            continue
+        year, _, month = target.date.partition("-")
+        part = reference.filter(pl.col("date").dt.year() == int(year))
+        if month:
+            part = part.filter(pl.col("date").dt.month() == int(month))
+        values = part.group_by("seed").agg(pl.col(target.metric).mean()).drop_nulls()[target.metric].to_numpy()
+        if not len(values):
+            continue
+        half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+        share = target.metric not in ("web.wildai_ai_doc_tokens", "web.wildai_human_doc_tokens")
+        hit = target.low <= values.mean() <= target.high or (share and abs(values.mean() - target.value) <= 0.03)
+        by_series.setdefault(target.series, []).append(
+            (target.date, [target.date, _shown(target.value, target.low, target.high, share=share),
+                           _shown(values.mean(), values.mean() - half, values.mean() + half, share=share),
+                           "yes" if hit else "no"], hit))
+    rows = []
+    for found in by_series.values():
+        hits = sum(hit for _, _, hit in found)
+        rows.append([*max(found)[1], f"{hits} of {len(found)}"])
+    every = [hit for found in by_series.values() for _, _, hit in found]
+    return rows, sum(every), len(every)
 
 
-def test_the_briefs_calibration_check_is_the_runs_against_the_published_shares(compared, brief_html):
+def test_the_briefs_calibration_check_is_the_runs_against_the_published_figures(compared, brief_html):
     runs = pl.read_parquet(compared[0] / "runs.parquet")
     rows = _calibration_rows(brief_html)
-    assert [row[0] for row in rows] == CALIBRATION_MONTHS
-    assert rows == _expected_calibration(runs)
-    text = " ".join(brief_html.split())
-    assert "Calibration check" in text and "Graphite 2025" in text and "web.ai_written_share_new" in text
+    expected, matched, covered = _expected_calibration(runs)
+    assert [row[1:] for row in rows] == expected
+    assert [row[0] for row in rows][:3] == ["AI share of tokens in a Common-Crawl-like crawl (Russell et al. 2026)",
+                                            "New articles Graphite's detector calls AI (Graphite 2025)",
+                                            "New pages with any AI text (Ahrefs 2025)"]
+    assert rows[1][1:4] == ["2025-05", "52.0% [49.0%, 55.0%]", expected[1][2]]  # Graphite's last figure
+    assert any(row[0].startswith("Mean length of a crawled document") and "[tokens]" in row[0] for row in rows)
+    text = unescape(" ".join(brief_html.split()))
+    assert (f"The reference scenario, tiny, matches {matched} of the {covered} published figures its runs cover "
+            "(data/targets.csv; matched: the simulated mean inside the published interval, or for a share within 3 "
+            "points of it)") in text
+    assert "web.ai_written_share_new" not in text and "~39%" not in text  # no hand-typed figures, no true share
+    assert "they cover seed noise only, not the calibration's uncertainty" in text
 
 
 def test_the_calibration_check_follows_the_data(compared, tmp_path):
@@ -122,19 +164,46 @@ def test_the_calibration_check_follows_the_data(compared, tmp_path):
     from analysis.brief import render_brief
 
     source = compared[0]
-    for copy, change in (("halved", pl.col("web.ai_written_share_new") * 0.5), ("short", None)):
+    halved = pl.col("web.graphite_ai_written_share") * 0.5
+    for copy, change in (("halved", halved), ("short", None)):
         folder = tmp_path / copy
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns("runs", "figures"))
         runs = pl.read_parquet(folder / "runs.parquet")
-        runs = runs.with_columns(change) if change is not None else runs.filter(pl.col("date") < pl.date(2023, 1, 1))
+        runs = runs.with_columns(change) if change is not None else runs.filter(pl.col("date") < pl.date(2021, 1, 1))
         runs.write_parquet(folder / "runs.parquet")
         html = render_brief(folder, figures_folder=tmp_path / f"{copy}_figures", claims=tmp_path / "none.parquet")
         if change is not None:
-            assert _calibration_rows(html) == _expected_calibration(runs)
-            assert _calibration_rows(html) != _expected_calibration(pl.read_parquet(source / "runs.parquet"))
+            assert [row[1:] for row in _calibration_rows(html)] == _expected_calibration(runs)[0]
+            assert _calibration_rows(html) != _calibration_rows(render_brief(
+                source, figures_folder=tmp_path / "source_figures", claims=tmp_path / "none.parquet"))
         else:
             assert 'id="calibration"' not in html
-            assert "do not cover the months with published figures" in " ".join(html.split())
+            assert "The runs cover none of the published figures in data/targets.csv" in " ".join(html.split())
+
+
+def test_the_calibration_check_says_when_its_intervals_cover_the_calibration(compared, monkeypatch):
+    """A --posterior comparison's check says its intervals include the calibration's uncertainty."""
+    from analysis.brief_compare import calibration
+    from analysis.results import CompareResults, read_compare
+
+    results = read_compare(compared[0])
+    assert "seed noise only" in calibration(results)["cover"]
+    record = type("Record", (), {"path": "results/calibration/web_2024"})()
+    monkeypatch.setattr(CompareResults, "posterior", property(lambda self: record))
+    said = calibration(results)["cover"]
+    assert "Every seed (2 in all) drew its parameters from the calibrated posterior (results/calibration/web_2024)" \
+        in said
+    assert "cover the calibration's uncertainty as well as seed noise" in said
+
+
+def test_a_bad_targets_file_is_said_in_the_brief_not_a_crash(compared, tmp_path):
+    from analysis.brief_compare import calibration
+    from analysis.results import read_compare
+
+    bad = tmp_path / "targets.csv"
+    bad.write_text("series,date\nx,2024-01\n", encoding="utf-8")
+    checked = calibration(read_compare(compared[0]), targets=bad)
+    assert checked["rows"] == [] and "missing column(s)" in checked["problem"]
 
 
 # ----------------------------------------------------------------------------------------------
