@@ -1,5 +1,6 @@
 """Error messages quoted in docs/ are the real ones, and the commands and sweep file of docs/policy-question.md are
-accepted as printed, so the docs do not go stale as messages and options change."""
+accepted as printed (the sweep file also ships as scenarios/sweeps/watermark_levels.yaml, the same sweep), so the
+docs do not go stale as messages and options change."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
+import yaml
 from typer.testing import CliRunner
 
 from ecosystem.cli import app
@@ -47,10 +49,30 @@ def test_the_policy_questions_compare_command_is_accepted(tmp_path, monkeypatch)
     assert "6 runs (2 scenarios x 3 seeds)" in result.output
 
 
+SHIPPED_SWEEP = REPO / "scenarios" / "sweeps" / "watermark_levels.yaml"
+
+
+def _printed_sweep() -> str:
+    text = POLICY_QUESTION.read_text(encoding="utf-8")
+    return re.search(r"```yaml\n(# Does a watermark mandate slow collapse.*?)```", text, re.S)[1]
+
+
+def test_the_shipped_sweep_file_is_the_one_the_page_prints(tmp_path, monkeypatch):
+    """scenarios/sweeps/watermark_levels.yaml is the page's sweep: the same settings, its base the same file (the
+    page's is relative to the project folder, the shipped one to scenarios/sweeps/), and it is accepted."""
+    printed, shipped = yaml.safe_load(_printed_sweep()), yaml.safe_load(SHIPPED_SWEEP.read_text(encoding="utf-8"))
+    assert (REPO / printed.pop("base")).resolve() == (SHIPPED_SWEEP.parent / shipped.pop("base")).resolve()
+    assert shipped == printed
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(app, ["sweep", str(SHIPPED_SWEEP.relative_to(REPO)), "--end", "2028-12", "--out",
+                                      str(tmp_path / "out"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "15 runs (5 grid points x 3 seeds)" in result.output
+
+
 def test_the_policy_questions_sweep_file_and_command_are_accepted(tmp_path, monkeypatch):
     """The sweep file as the page prints it, written where the page says (base: relative to it)."""
-    text = POLICY_QUESTION.read_text(encoding="utf-8")
-    sweep = re.search(r"```yaml\n(# Does a watermark mandate slow collapse.*?)```", text, re.S)[1]
+    sweep = _printed_sweep()
     (tmp_path / "scenarios").symlink_to(REPO / "scenarios")
     (tmp_path / "watermark_levels.yaml").write_text(sweep, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
