@@ -34,7 +34,7 @@ WILDAI_MONTHS = ("2023-01", "2026-08")  # issue 23's test of the token share: th
 
 def ledger_table(claims: pl.DataFrame) -> list[str]:
     """The ledger's calibration entries on the observation metrics: published beside simulated, with verdicts."""
-    rows = claims.filter(pl.col("id").str.starts_with("calibration_") & ~pl.col("id").str.contains("displaced"))
+    rows = claims.filter(pl.col("id").str.starts_with("calibration_"))
     lines = ["| ledger entry | simulated: mean [95% interval] | published | verdict |", "|---|---|---|---|"]
     for row in rows.iter_rows(named=True):
         digits, unit = (1, "%") if row["unit"] == "(share)" else (0, " tokens")

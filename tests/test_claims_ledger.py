@@ -108,7 +108,8 @@ def test_entries_compared_with_the_figures_a_parameter_was_tuned_to_are_fitted()
     share) are fitted; the held-out figures are not, and carry the figure their verdict is checked against."""
     fitted = {c.id for c in CLAIMS if c.fitted}
     assert {"calibration_wildai_2024_06", "calibration_graphite_2024_11", "calibration_wildai_ai_length_2026_06",
-            "calibration_displaced_2023_05", "calibration_displaced_2024_06", "quality_half_survival_ratio"} <= fitted
+            "quality_half_survival_ratio"} <= fitted
+    assert "calibration_stackoverflow_2023_05" not in fitted  # a second design, compared, never fitted
     held_out = {c.id: c for c in CLAIMS if c.target is not None}
     assert {"calibration_wildai_2026_08", "calibration_graphite_2025_05", "calibration_ahrefs_2025_04",
             "calibration_wildai_human_length_2026_06"} <= set(held_out)

@@ -38,7 +38,7 @@ def test_longer_machine_pages_weigh_more_in_the_token_share():
 def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     doc = tmp_path / "calibration.md"
     doc.write_text("# Calibration\n\nhand-written\n", encoding="utf-8")
-    claims = pl.DataFrame({"id": ["calibration_wildai_2025_06", "calibration_displaced_2023_05"],
+    claims = pl.DataFrame({"id": ["calibration_wildai_2025_06", "calibration_stackoverflow_2023_05"],
                            "effect": [0.2, 0.1], "ci_low": [0.18, 0.05], "ci_high": [0.22, 0.15], "n": [20, 20],
                            "unit": ["(share)", "(share)"], "published": ["16.1% [14.2%, 18.0%] (WildAI)", "-16%"],
                            "verdict": ["fitted", "fitted"]})
@@ -50,7 +50,7 @@ def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1 and "hand-written" in text
     assert "| `calibration_wildai_2025_06` | 20.0% [18.0, 22.0], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) | fitted |" in text
-    assert "displaced" not in text  # the displacement entries are not the measured web's
+    assert "stackoverflow_2023" in text
     assert "matched 1 of 2 calibration figures, 1 of 1 held-out figures" in text
     assert "matches 1 of 2 months (50%" in text
     assert "![wildai](figures/fit_wildai.png)" in text
