@@ -10,11 +10,11 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
-from ecosystem.web.rank import pagerank
-
+# networkx and the ranking (scipy.sparse) are imported where they are used: the scenario schema imports the
+# policy levers, which import this module for NEVER and SiteKind, and ``ecosim validate`` or ``--help`` should
+# not pay ~0.3 s of CPU for libraries they never call.
 if TYPE_CHECKING:  # the schema imports the policy levers, which use this module
     from ecosystem.config import WebConfig
 
@@ -30,6 +30,8 @@ class SiteKind(IntEnum):
 
 class WebGraph:
     def __init__(self, config: WebConfig, *, rng: np.random.Generator) -> None:
+        import networkx as nx
+
         self.config = config
         self.rng = rng
         self.graph = nx.DiGraph()
@@ -137,6 +139,8 @@ class WebGraph:
         if len(self._links) > 1:
             self._links = [np.concatenate(self._links, axis=1)]
         links = self._links[0] if self._links else np.empty((2, 0), dtype=np.int64)
+        from ecosystem.web.rank import pagerank
+
         self.rank = pagerank(links[0], links[1], self.n_sites, alpha=0.85)
 
     def search_weight(self) -> np.ndarray:

@@ -8,14 +8,14 @@ and the same floating-point operations, so the ranks are identical) on a matrix 
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sparse
 
 
 def pagerank(sources: np.ndarray, targets: np.ndarray, n: int, *, alpha: float = 0.85, max_iter: int = 100,
              tol: float = 1e-6) -> np.ndarray:
     """PageRank of sites 0..n-1 given links sources[i] -> targets[i] (each link once, no self-links)."""
+    import scipy.sparse as sparse  # here, not at the top: the short commands (validate, --help) never rank
+
     if n == 0:
         return np.empty(0)
     links = sparse.csr_array((np.ones(len(sources)), (sources, targets)), shape=(n, n))
@@ -32,4 +32,6 @@ def pagerank(sources: np.ndarray, targets: np.ndarray, n: int, *, alpha: float =
         x = alpha * (x @ transition + sum(x[dangling]) * teleport) + (1 - alpha) * teleport
         if np.absolute(x - last).sum() < n * tol:
             return x
+    import networkx as nx
+
     raise nx.PowerIterationFailedConvergence(max_iter)
