@@ -115,7 +115,7 @@ def test_outcome_text_forms():
     ("weighted(vendor.*.excess_nll)@2022", "scenario tiny has no user market"),
     ("vendor.Early.market_share@2022-01", "market_share needs a user market"),
     ("public_crawl.pages@2022-01", "pages needs a shared public crawl (public_crawl:)"),
-    ("humans.displaced_share@2022-01", "displaced_share needs displacement (humans.displacement:)"),
+    ("humans.displaced_share@2022-01", "displaced_share needs displacement (humans.displacement: or humans.qa:)"),
     ("crawler.Early.quality_survival_ai@2022-01", "quality_survival_ai needs a crawler with a quality filter"),
     ("vendor.Early.topic_3_mass_ratio@2022-01", "unknown metric vendor.Early.topic_3_mass_ratio"),
     ("farms.pages_new@2022-01", "unknown metric farms.pages_new; did you mean farms.share_new?"),
