@@ -538,7 +538,7 @@ def calibrate(
 
     def finished(generation: int, diagnostics) -> None:
         staging = folder.staging()
-        write_results(out, staging)
+        write_results(out, staging, calibration)
         _commit(folder, staging, replaces=("posterior.parquet", "diagnostics.parquet"), last=("diagnostics.parquet",))
         last = diagnostics.row(-1, named=True)
         bar.update(task, completed=generation)

@@ -53,6 +53,8 @@ def test_calibrate_writes_the_posterior_and_resumes_after_a_kill(tmp_path):
                                  "humans.assistant.human_edit"]
     assert posterior.group_by("generation").agg(pl.col("weight").sum())["weight"].to_list() == pytest.approx([1, 1])
     assert posterior.filter(pl.col("generation") == 1).height == 4
+    # a log-uniform prior is sampled as log10 of the value; the posterior holds the values themselves
+    assert posterior["farms.tokens_per_doc"].is_between(200, 2000).all()
 
 
 def test_calibrate_takes_one_way_to_run(tmp_path):

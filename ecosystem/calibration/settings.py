@@ -103,6 +103,7 @@ class Calibration:
 
         stopping = {"generations", "min_epsilon"}  # raising them continues the same calibration
         what = {"file": self.file.model_dump(mode="json", exclude=stopping), "base": self.base_raw,
+                "space": "log10 for log-uniform priors",  # how pyabc samples: a history in another space differs
                 "targets": [asdict(t) for t in self.targets]}
         return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 

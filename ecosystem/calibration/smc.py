@@ -37,7 +37,7 @@ class Simulator:
     def __call__(self, parameters: dict) -> dict[str, float]:
         from ecosystem.experiments.run import simulate
 
-        scenario = self.calibration.scenario({name: float(value) for name, value in dict(parameters).items()})
+        scenario = self.calibration.scenario(natural(self.calibration, dict(parameters)))
         runs = [simulate(scenario, seed=seed).metrics for seed in self.calibration.seeds]
         return {t.key: float(np.mean([statistic(metrics, t) for metrics in runs])) for t in self.calibration.targets}
 
@@ -77,13 +77,27 @@ def _is_share(target: Target) -> bool:
     return row is not None and row.unit == SHARE
 
 
+def _log_scaled(calibration: Calibration) -> set[str]:
+    """Parameters pyabc samples as log10 of their value: a log-uniform prior is uniform there, so the
+    perturbation kernel moves a decade at either end alike and the importance weights (prior over proposal)
+    do not pile onto the smallest values, as they did sampled on the value itself."""
+    return {p.label for p in calibration.file.parameters if p.prior.distribution == "loguniform"}
+
+
+def natural(calibration: Calibration, sampled: dict) -> dict[str, float]:
+    """A particle's parameters as the scenario takes them (log10-sampled ones exponentiated)."""
+    logs = _log_scaled(calibration)
+    return {name: 10.0 ** float(value) if name in logs else float(value) for name, value in sampled.items()}
+
+
 def _prior(calibration: Calibration):
     import pyabc
 
     def rv(prior):
         if prior.distribution == "uniform":
             return pyabc.RV("uniform", prior.low, prior.high - prior.low)
-        return pyabc.RV("loguniform", prior.low, prior.high)
+        low, high = math.log10(prior.low), math.log10(prior.high)
+        return pyabc.RV("uniform", low, high - low)
 
     return pyabc.Distribution(**{p.label: rv(p.prior) for p in calibration.file.parameters})
 
@@ -195,7 +209,7 @@ def run_generations(calibration: Calibration, folder: Path, choice: SamplerChoic
     return diagnostics
 
 
-def read_posterior(folder: Path) -> pl.DataFrame:
+def read_posterior(folder: Path, calibration: Calibration) -> pl.DataFrame:
     """Every generation's particles: generation, particle, weight and one column per parameter."""
     import pyabc
 
@@ -204,6 +218,8 @@ def read_posterior(folder: Path) -> pl.DataFrame:
     for t in range(int(history.max_t) + 1):
         particles, weights = history.get_distribution(t=t)
         frame = pl.from_pandas(particles.reset_index(drop=True))
+        frame = frame.with_columns(pl.lit(10.0).pow(pl.col(name)).alias(name)
+                                   for name in _log_scaled(calibration) if name in frame.columns)
         frames.append(frame.select(pl.lit(t, pl.Int32).alias("generation"),
                                    pl.int_range(frame.height, dtype=pl.Int32).alias("particle"),
                                    pl.Series("weight", np.asarray(weights, dtype=float)), pl.all()))
@@ -233,9 +249,9 @@ def read_diagnostics(folder: Path) -> pl.DataFrame:
                                       "wall_seconds": pl.Float64})
 
 
-def write_results(folder: Path, staging: Path) -> pl.DataFrame:
+def write_results(folder: Path, staging: Path, calibration: Calibration) -> pl.DataFrame:
     """posterior.parquet and diagnostics.parquet from the history in ``folder``, into ``staging``."""
-    read_posterior(folder).write_parquet(staging / "posterior.parquet")
+    read_posterior(folder, calibration).write_parquet(staging / "posterior.parquet")
     diagnostics = read_diagnostics(folder)
     diagnostics.write_parquet(staging / "diagnostics.parquet")
     return diagnostics
