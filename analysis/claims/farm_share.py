@@ -10,10 +10,12 @@ from collections.abc import Callable
 from analysis.claims.calibration import BASELINE_QUICK
 from analysis.claims.first_movers import FM_POLLUTED, FM_QUICK
 from analysis.claims.measures import at_age, crawlers_window_mean, excess_gap_last_month, late_minus_first, window_mean
-from analysis.claims.model import VENDORS, Arm, Claim, Runs
+from analysis.claims.model import SCENARIOS, VENDORS, Arm, Claim, Runs
+from ecosystem.scenario_files import load_scenario
 
-_DOCS = (45, 60, 90)  # pages a farm publishes a month; 60 is baseline.yaml's
-_SHIPPED = 60
+# Pages a farm publishes a month: baseline.yaml's (calibrated) and three quarters and one and a half times it.
+_SHIPPED = int(load_scenario(SCENARIOS / "baseline.yaml").farms.docs_per_month)
+_DOCS = (round(0.75 * _SHIPPED), _SHIPPED, round(1.5 * _SHIPPED))
 _WINDOW = ("2024-06", "2025-06")
 
 
