@@ -96,6 +96,28 @@ def _load(path: Path, sets: list[str] | None, end: str | None):
     return load_scenario(path, overrides=parse_sets(sets, end=end))
 
 
+def _load_compared(paths: list[Path], sets: list[str] | None, end: str | None) -> list:
+    """Each compared scenario with the --set that apply to it: PATH=VALUE to every one, NAME:PATH=VALUE only to the
+    scenario whose name (or file name without .yaml) is NAME. A NAME no scenario has is refused."""
+    shared = [text for text in sets or [] if ":" not in text.partition("=")[0]]
+    targeted = [text for text in sets or [] if ":" in text.partition("=")[0]]
+    loaded = []
+    used: set[str] = set()
+    for path in paths:
+        scenario = _load(path, shared, end)
+        mine = [text for text in targeted if text.partition(":")[0].strip() in (scenario.name, path.stem)]
+        used.update(mine)
+        if mine:
+            scenario = _load(path, shared + [text.partition(":")[2] for text in mine], end)
+        loaded.append(scenario)
+    unused = [text for text in targeted if text not in used]
+    if unused:
+        names = ", ".join(scenario.name for scenario in loaded)
+        raise ScenarioError(f"--set {unused[0]}: no compared scenario is named {unused[0].partition(':')[0]!r} "
+                            f"(scenarios: {names}; NAME:PATH=VALUE changes one of them)")
+    return loaded
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
@@ -311,7 +333,8 @@ def compare(
     dry_run: DryRunOption = False,
     posterior: PosteriorOption = None,
 ) -> None:
-    """Run scenarios on the same seeds and compare outcomes with paired 95% intervals.
+    """Run scenarios on the same seeds and compare outcomes with paired 95% intervals. --set NAME:PATH=VALUE
+    changes one scenario only (NAME: its name or file name).
 
     Example: ecosim compare scenarios/baseline.yaml scenarios/policies/watermark_half.yaml --seeds 5
     --end 2030-12 --outcome "mean(vendor.*.excess_nll)@2030" --out results/watermark
@@ -324,8 +347,9 @@ def compare(
     from ecosystem.io import OutputError
 
     try:
-        loaded = [_load(path, set_, end) for path in scenarios]
-        drawn, fixed = _drawn(posterior, set_)
+        loaded = _load_compared(scenarios, set_, end)
+        drawn, fixed = _drawn(posterior, [text.partition(":")[2] if ":" in text.partition("=")[0] else text
+                                          for text in set_ or []])
         plan = prepare_compare(loaded, sources=[str(p) for p in scenarios],
                                outcomes=[parse_outcome(text) for text in outcome or []],
                                seeds=range(first_seed, first_seed + seeds), out=out, posterior=drawn, fixed=fixed)

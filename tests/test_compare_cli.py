@@ -123,3 +123,22 @@ def test_a_failed_run_is_reported_the_others_are_kept_and_the_exit_status_says_s
     assert "1 run(s) failed" in output
     assert all(spec.is_done() for spec in specs if spec is not blocked)
     assert pl.read_parquet(out / "outcomes.parquet").height == 3
+
+
+def test_a_set_with_a_scenarios_name_changes_that_scenario_only(scenarios, tmp_path):
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["compare", *map(str, scenarios), "--seeds", "1", "--workers", "1", "--out",
+                                 str(out), "--set", "humans.writers=25", "--set", "experiment_variant:humans.writers=30",
+                                 "--outcome", "web.docs@2021-06"])
+    assert result.exit_code == 0, result.output
+    runs = pl.read_parquet(out / "runs.parquet")
+    first = runs.filter(pl.col("date") == pl.date(2020, 1, 1)).sort("scenario")
+    writers = dict(zip(first["scenario"], first["humans.writers"], strict=True))
+    assert writers["small_costly_farms"] > writers["small"]  # 30 writers (by file name) against 25
+
+
+def test_a_set_naming_no_compared_scenario_is_refused(scenarios, tmp_path):
+    result = runner.invoke(app, ["compare", *map(str, scenarios), "--out", str(tmp_path / "o"),
+                                 "--set", "nobody:humans.writers=3"])
+    assert result.exit_code == 2 and "no compared scenario is named 'nobody'" in result.output
+    assert not (tmp_path / "o").exists()
