@@ -16,7 +16,7 @@ from analysis.brief_sections import BriefError, capital, embedded, intervals_cov
 from analysis.experiment_figures import describe_monthly, draw_compare_results, stem_of
 from analysis.results import CompareResults
 from analysis.rounding import estimate, setting, with_interval
-from analysis.wording import outcome_phrase, title_of
+from analysis.wording import SERIES, outcome_phrase, title_of
 from ecosystem.calibration.fit import CLOSE, fit_table
 from ecosystem.calibration.targets import TargetsError, load_targets
 from ecosystem.experiments.catalogue import describe, plain_label
@@ -211,7 +211,8 @@ def calibration(results: CompareResults, *, targets: Path = TARGETS) -> dict[str
         percent = info is not None and info.unit == SHARE
         unit = f" [{info.unit}]" if info is not None and info.unit and not percent else ""
         checked["rows"].append({
-            "series": f"{capital(_short(plain_label(latest['metric'])))}{unit} ({sources[series]})",
+            "series": SERIES.get(series, f"{capital(_short(plain_label(latest['metric'])))}{unit} "
+                                         f"({sources[series]})"),
             "month": _period(latest["date"]), "matched": "yes" if latest["matched"] else "no",
             "published": _figure(latest["value"], latest["low"], latest["high"], percent=percent),
             "simulated": _figure(latest["mean"], latest["mean_low"], latest["mean_high"], percent=percent),
@@ -235,7 +236,7 @@ def _shown_path(path: Path) -> str:
 
 
 def _period(date: str) -> str:
-    return date if "-" in date else f"{date} (year's mean)"
+    return date if "-" in date else f"{date} (year)"
 
 
 def _figure(value: float, low: float | None, high: float | None, *, percent: bool) -> str:
@@ -252,9 +253,8 @@ def _calibration_cover(results: CompareResults) -> str:
     seeds = len(results.seeds)
     posterior = results.posterior
     if posterior is None:
-        return (f"The simulated intervals are 95% intervals of the mean over {seeds} seed(s) with the scenario's "
-                "parameters: they cover seed noise only, not the calibration's uncertainty (ecosim compare "
-                "--posterior draws each seed's parameters from a calibration).")
+        return (f"Simulated: 95% intervals of the mean over {seeds} seed(s), seed noise only (compare --posterior "
+                "adds the calibration's uncertainty).")
     return (f"Every seed ({seeds} in all) drew its parameters from the calibrated posterior ({posterior.path}), so "
             "the simulated intervals cover the calibration's uncertainty as well as seed noise.")
 

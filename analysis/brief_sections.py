@@ -38,14 +38,22 @@ def capital(text: str) -> str:
 def odd_sections(s: dict[str, Any], *, first: dt.date, last: dt.date) -> list[tuple[str, str]]:
     """The ODD protocol's sections (Grimm et al. 2020), filled from a resolved scenario ``s``."""
     reality, humans, vendors = s["reality"], s["humans"], s["vendors"]
-    vendor_text = "; ".join(f"{v['name']} from {v['entry']} ({v['components']} components, retrains every "
-                            f"{v['retrain_every']} months, data policy {v['data_policy']}, temperature "
-                            f"{v['temperature']})" for v in vendors) or "none"
+    def setup(v: dict[str, Any]) -> str:
+        return (f"{v['components']} components, retrains every {v['retrain_every']} months, data policy "
+                f"{v['data_policy']}, temperature {v['temperature']}")
+
+    setups = {setup(v) for v in vendors}
+    if len(setups) == 1:  # one set-up for all: said once
+        vendor_text = (", ".join(f"{v['name']} from {v['entry']}" for v in vendors) + f", each with "
+                       f"{setups.pop()}")
+    else:
+        vendor_text = "; ".join(f"{v['name']} from {v['entry']} ({setup(v)})" for v in vendors) or "none"
     return [
         ("Purpose and patterns", "To measure how generative models drift from human text when they retrain on a "
          "web that carries machine-made text, and how policy levers change that. Patterns the model must "
          "reproduce: model collapse under recursive training (Shumailov et al., Nature 2024), less degradation "
-         "when human data is kept (Gerstgrasser et al. 2024), and the published share of machine-made new pages."),
+         "when human data is kept (Gerstgrasser et al. 2024), and the published series of AI text on the web, each "
+         "observed as it was measured (WildAI, Graphite, Stack Overflow: docs/calibration.md)."),
         ("Entities, state variables and scales", f"Human writers ({humans['writers']}), content farms, AI vendors "
          f"with their crawlers, detector providers and the web (sites and pages). A page is a point in "
          f"R^{reality['dim']} with its provenance (human, assisted, farm, vendor), watermark and lineage. "
@@ -116,8 +124,9 @@ def limitations(*, seeds: int, outcomes: Sequence[Outcome], scenario: dict[str, 
         + ("and the calibrated parameters' uncertainty (each seed's parameters were drawn from the posterior); "
            "other parameters keep the scenario's values." if posterior is not None else
            "not uncertainty in the parameters: a sweep (ecosim sweep) shows how results move with parameters."),
-        "Only the machine-made share of new pages is calibrated against a published measurement; the policy "
-        "levers' strengths come from the cited literature, and provenance-signing adoption is an assumption.",
+        "The web is calibrated to published measurements of AI text and human questions (the calibration check "
+        "below says how closely); the policy levers' strengths come from the cited literature, and "
+        "provenance-signing adoption is an assumption.",
     ]
     if scenario["reality"]["drift"]["new_topics_per_year"] > 0:
         items.append("Reality drifts: new topics appear each January, so excess NLL jumps then until vendors "

@@ -19,6 +19,19 @@ _ACROSS = {"mean": ", averaged over vendors", "weighted": ", averaged over vendo
 _AGG = {"mean": "on average", "max": "at its highest", "min": "at its lowest", "last": "in the last month"}
 
 
+# Each published series in a few words, with its study: the calibration check's rows in a brief.
+SERIES = {
+    "wildai": "AI share of crawl tokens (WildAI)",
+    "wildai_ai_length": "AI document length (WildAI)",
+    "wildai_human_length": "Human document length (WildAI)",
+    "graphite": "AI-written articles (Graphite)",
+    "ahrefs": "Pages with any AI text (Ahrefs)",
+    "stackoverflow": "Questions asked (Stack Overflow)",
+    "similarweb": "First mover's users (Similarweb)",
+    "c2pa": "Signed content (C2PA)",
+}
+
+
 def title_of(scenario: dict[str, Any]) -> str:
     """The scenario's ``title``; its name (the file stem by convention) when it has none."""
     return str(scenario.get("title") or scenario.get("name") or "scenario")

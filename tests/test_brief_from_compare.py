@@ -97,8 +97,8 @@ def _calibration_rows(html: str) -> list[list[str]]:
     parser = Tables()
     parser.feed(html)
     header, *rows = parser.tables["calibration"]
-    assert header == ["series", "month", "published [95% interval]", "simulated mean [95% interval]", "match",
-                      "of all its figures"]
+    assert header == ["series", "month", "published", "simulated mean", "match",
+                      "all figures"]
     return rows
 
 
@@ -146,17 +146,16 @@ def test_the_briefs_calibration_check_is_the_runs_against_the_published_figures(
     rows = _calibration_rows(brief_html)
     expected, matched, covered = _expected_calibration(runs)
     assert [row[1:] for row in rows] == expected
-    assert [row[0] for row in rows][:3] == ["AI share of tokens in a Common-Crawl-like crawl (Russell et al. 2026)",
-                                            "New articles Graphite's detector calls AI (Graphite 2025)",
-                                            "New pages with any AI text (Ahrefs 2025)"]
+    assert [row[0] for row in rows][:3] == ["AI share of crawl tokens (WildAI)", "AI-written articles (Graphite)",
+                                            "Pages with any AI text (Ahrefs)"]
     assert rows[1][1:4] == ["2025-05", "52.0% [49.0%, 55.0%]", expected[1][2]]  # Graphite's last figure
-    assert any(row[0].startswith("Mean length of a crawled document") and "[tokens]" in row[0] for row in rows)
+    assert "AI document length (WildAI)" in [row[0] for row in rows]
     text = unescape(" ".join(brief_html.split()))
     assert (f"The reference scenario, tiny, matches {matched} of the {covered} published figures its runs cover "
             "(data/targets.csv; matched: the simulated mean inside the published interval, or for a share within 3 "
             "points of it)") in text
     assert "web.ai_written_share_new" not in text and "~39%" not in text  # no hand-typed figures, no true share
-    assert "they cover seed noise only, not the calibration's uncertainty" in text
+    assert "seed noise only (compare --posterior adds the calibration's uncertainty)" in text
 
 
 def test_the_calibration_check_follows_the_data(compared, tmp_path):
