@@ -39,8 +39,8 @@ def ledger_table(claims: pl.DataFrame) -> list[str]:
     for row in rows.iter_rows(named=True):
         digits, unit = (1, "%") if row["unit"] == "(share)" else (0, " tokens")
         scale = 100 if unit == "%" else 1
-        simulated = (f"{row['effect'] * scale:.{digits}f}{unit} [{row['ci_low'] * scale:.{digits}f}, "
-                     f"{row['ci_high'] * scale:.{digits}f}], n = {row['n']}")
+        simulated = (f"{row['effect'] * scale:.{digits}f}{unit} [{row['ci_low'] * scale:.{digits}f}{unit}, "
+                     f"{row['ci_high'] * scale:.{digits}f}{unit}], n = {row['n']}")
         lines.append(f"| `{row['id']}` | {simulated} | {row['published']} | {row['verdict']} |")
     return lines
 
@@ -89,7 +89,8 @@ def posterior_block(posterior: pl.DataFrame, diagnostics: pl.DataFrame, *, sourc
               f"{int(diagnostics['simulations'].sum()):,} simulations ({seeds} runs each) in "
               f"{diagnostics['wall_seconds'].sum() / 60:.0f} minutes on this project's 2-core machine; final epsilon "
               f"{final['epsilon']:.2f}, acceptance {final['acceptance_rate']:.2f}, effective sample size "
-              f"{final['ess']:.0f}. `scenarios/baseline.yaml` takes the posterior medians.", POSTERIOR_END]
+              f"{final['ess']:.0f}. `scenarios/baseline.yaml` takes the last generation's particle closest to the data (a "
+              "coherent set of values; marginal medians need not be one).", POSTERIOR_END]
     return "\n".join(lines)
 
 

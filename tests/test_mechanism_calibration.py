@@ -49,7 +49,7 @@ def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     write_block(doc, block)  # a second run replaces the block, never appends another
     text = doc.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1 and "hand-written" in text
-    assert "| `calibration_wildai_2025_06` | 20.0% [18.0, 22.0], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) | fitted |" in text
+    assert "| `calibration_wildai_2025_06` | 20.0% [18.0%, 22.0%], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) | fitted |" in text
     assert "stackoverflow_2023" in text
     assert "matched 1 of 2 calibration figures, 1 of 1 held-out figures" in text
     assert "matches 1 of 2 months (50%" in text
