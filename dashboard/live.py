@@ -184,6 +184,8 @@ class LiveModel(mesa.Model):
             return
         date = self.snapshot.current_date
         self.doing = f"drawing {date:%Y-%m}" if date else "drawing"
+        if self.session.on_month is not None:  # the page says "drawing" while it draws, not the step before
+            self.session.on_month()
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             self.images = self.session.draw(self.snapshot)
