@@ -47,7 +47,8 @@ def ledger_table(claims: pl.DataFrame) -> list[str]:
 
 def wildai_summary(fit: pl.DataFrame) -> str:
     """How many of WildAI's months from 2023-01 to 2026-08 the runs' mean matches."""
-    months = fit.filter((pl.col("series") == "wildai") & pl.col("date").is_between(pl.lit(WILDAI_MONTHS[0]), pl.lit(WILDAI_MONTHS[1])))
+    first, last = (pl.lit(month) for month in WILDAI_MONTHS)
+    months = fit.filter((pl.col("series") == "wildai") & pl.col("date").is_between(first, last))
     if not months.height:
         return "WildAI's months are not in these runs."
     matched = int(months["matched"].sum())
@@ -89,8 +90,8 @@ def posterior_block(posterior: pl.DataFrame, diagnostics: pl.DataFrame, *, sourc
               f"{int(diagnostics['simulations'].sum()):,} simulations ({seeds} runs each) in "
               f"{diagnostics['wall_seconds'].sum() / 60:.0f} minutes on this project's 2-core machine; final epsilon "
               f"{final['epsilon']:.2f}, acceptance {final['acceptance_rate']:.2f}, effective sample size "
-              f"{final['ess']:.0f}. `scenarios/baseline.yaml` takes the last generation's particle closest to the data (a "
-              "coherent set of values; marginal medians need not be one).", POSTERIOR_END]
+              f"{final['ess']:.0f}. `scenarios/baseline.yaml` takes the last generation's particle closest to the "
+              "data (a coherent set of values; marginal medians need not be one).", POSTERIOR_END]
     return "\n".join(lines)
 
 

@@ -128,7 +128,8 @@ def test_a_failed_run_is_reported_the_others_are_kept_and_the_exit_status_says_s
 def test_a_set_with_a_scenarios_name_changes_that_scenario_only(scenarios, tmp_path):
     out = tmp_path / "o"
     result = runner.invoke(app, ["compare", *map(str, scenarios), "--seeds", "1", "--workers", "1", "--out",
-                                 str(out), "--set", "humans.writers=25", "--set", "experiment_variant:humans.writers=30",
+                                 str(out), "--set", "humans.writers=25",
+                                 "--set", "experiment_variant:humans.writers=30",
                                  "--outcome", "web.docs@2021-06"])
     assert result.exit_code == 0, result.output
     runs = pl.read_parquet(out / "runs.parquet")

@@ -49,7 +49,8 @@ def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     write_block(doc, block)  # a second run replaces the block, never appends another
     text = doc.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1 and "hand-written" in text
-    assert "| `calibration_wildai_2025_06` | 20.0% [18.0%, 22.0%], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) | fitted |" in text
+    assert ("| `calibration_wildai_2025_06` | 20.0% [18.0%, 22.0%], n = 20 | 16.1% [14.2%, 18.0%] (WildAI) "
+            "| fitted |") in text
     assert "stackoverflow_2023" in text
     assert "matched 1 of 2 calibration figures, 1 of 1 held-out figures" in text
     assert "matches 1 of 2 months (50%" in text
@@ -58,7 +59,8 @@ def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
 
 def test_the_posterior_block_gives_each_parameters_weighted_median_and_interval():
     posterior = pl.DataFrame({"generation": [0, 0, 1, 1, 1, 1], "particle": [0, 1, 0, 1, 2, 3],
-                              "weight": [0.5, 0.5, 0.1, 0.1, 0.7, 0.1], "web.crawl.fresh_share": [0.9, 0.9, 0.1, 0.2, 0.3, 0.4]})
+                              "weight": [0.5, 0.5, 0.1, 0.1, 0.7, 0.1],
+                              "web.crawl.fresh_share": [0.9, 0.9, 0.1, 0.2, 0.3, 0.4]})
     diagnostics = pl.DataFrame({"generation": [0, 1], "epsilon": [9.0, 3.25], "simulations": [80, 120],
                                 "particles": [2, 4], "acceptance_rate": [0.5, 0.03], "ess": [2.0, 1.9],
                                 "wall_seconds": [600.0, 1200.0]})

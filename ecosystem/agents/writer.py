@@ -43,7 +43,8 @@ class WriterTable:
     def __len__(self) -> int:
         return len(self.rate)
 
-    def add(self, sites: np.ndarray, preferences: np.ndarray, rates: np.ndarray, *, qa_share: float = 0.0) -> np.ndarray:
+    def add(self, sites: np.ndarray, preferences: np.ndarray, rates: np.ndarray, *,
+            qa_share: float = 0.0) -> np.ndarray:
         """New writers; returns their rows. Every (1 / ``qa_share``)-th writer, in the order writers arrive,
         writes in a Q&A community: a share with no random draw, so a scenario without Q&A draws as before."""
         first, n = len(self), len(rates)

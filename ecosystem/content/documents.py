@@ -111,7 +111,8 @@ class DocumentStore:
         self._vectors[rows] = vectors
         values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
                   "lineage": lineage, "tokens": tokens, "wm_key": wm_key, "wm_survival": wm_survival,
-                  "signed": signed, "kind": kind, "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
+                  "signed": signed, "kind": kind,
+                  "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n
