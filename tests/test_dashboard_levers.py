@@ -134,7 +134,8 @@ def test_step_returns_at_once_and_the_month_arrives_in_the_background(recipe):
     assert drawn == [0] and live.images == {"k": b"png"} and not live.busy
     live.step()
     live.wait()
-    assert live.snapshot.months_done == 1 and drawn == [0, 1] and len(told) == 2
+    # the page is told twice a drawing: when it begins (to say "drawing") and when it is shown
+    assert live.snapshot.months_done == 1 and drawn == [0, 1] and len(told) == 4
     assert set(live.seconds) == {"step", "draw"}
     assert live.snapshot.series["web.synthetic_share"].shape == (1,)
 

@@ -33,9 +33,12 @@ ARMS = {  # name: overrides of closed_loop.yaml (Solo: K_v = 20 < 30 topics, tau
 }
 # First mover, reduced: the late entrant arrives in 2026 (well over half of new pages are synthetic), drift
 # off so both are scored against the same reality, no user market (no revenue, no licences), equal sizes.
+# Crawls of mostly new pages (80%), so the late entrant's first training set is mostly machine-made: the
+# condition under which the ledger finds the pollution penalty (first_mover_pollution_age0_fresh_080). On the
+# calibrated web's crawls (mostly older pages) the ledger does not show it (first_mover_pollution_age0).
 FIRST_MOVER = {"end": "2026-01", "vendors.LateEntrant.entry": "2026-01", "humans.writers": 150,
                "reality.test_per_topic": 100, "metrics.model_samples": 2000,
-               "reality.drift.new_topics_per_year": 0, "market.users": 0}
+               "reality.drift.new_topics_per_year": 0, "market.users": 0, "web.crawl.fresh_share": 0.8}
 CLEAN_WEB = {"farms.candidates_per_month": 0, "humans.assistant.innovation": 0.0,
              "humans.assistant.imitation": 0.0, "vendors.Pioneer.publish_per_month": 0}
 FIRST_MOVER_SEEDS = range(12)
