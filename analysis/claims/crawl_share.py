@@ -8,8 +8,8 @@ entrant's penalty at age 0 beside the synthetic share of the training set it ass
 from __future__ import annotations
 
 from analysis.claims.first_movers import FM_POLLUTED, FM_QUICK
-from analysis.claims.measures import at_age, late_minus_first
-from analysis.claims.model import Arm, Claim, Runs
+from analysis.claims.measures import entrant_first_synthetic, late_minus_first
+from analysis.claims.model import Arm, Claim
 
 LEVELS = (0.05, 0.1, 0.2, 0.4, 0.8)  # web.crawl.fresh_share: the share of each crawl that is new pages
 
@@ -39,12 +39,6 @@ ARMS: dict[str, Arm] = {
 }
 
 
-def _entrant_synthetic(arm: str):
-    def measure(runs: Runs) -> float:
-        return at_age(runs[arm], "LateEntrant", "train_synthetic_share", 0)
-    return measure
-
-
 def _holds(level: float) -> str:
     return f"as first_mover_pollution_age0, with web.crawl.fresh_share = {level:g}"
 
@@ -62,6 +56,6 @@ CLAIMS: tuple[Claim, ...] = tuple(
               direction=+1),
         Claim(synthetic_id(level),
               f"{_crawl(level)}, the late entrant's first training set is {{effect}} synthetic.",
-              (arm_name(level),), _entrant_synthetic(arm_name(level)), "(share)", _holds(level), ""),
+              (arm_name(level),), entrant_first_synthetic(arm_name(level)), "(share)", _holds(level), ""),
     )
 )

@@ -9,7 +9,13 @@ from collections.abc import Callable
 
 from analysis.claims.calibration import BASELINE_QUICK
 from analysis.claims.first_movers import FM_POLLUTED, FM_QUICK
-from analysis.claims.measures import at_age, crawlers_window_mean, excess_gap_last_month, late_minus_first, window_mean
+from analysis.claims.measures import (
+    crawlers_window_mean,
+    entrant_first_synthetic,
+    excess_gap_last_month,
+    late_minus_first,
+    window_mean,
+)
 from analysis.claims.model import SCENARIOS, VENDORS, Arm, Claim, Runs
 from ecosystem.scenario_files import load_scenario
 
@@ -41,10 +47,6 @@ def _farm_share(arm: str) -> Callable[[Runs], float]:
     return lambda runs: window_mean(runs[arm], "farms.share_new", *_WINDOW)
 
 
-def _entrant_synthetic(arm: str) -> Callable[[Runs], float]:
-    return lambda runs: at_age(runs[arm], "LateEntrant", "train_synthetic_share", 0)
-
-
 def _web_holds(docs: int) -> str:
     return f"baseline.yaml to 2025-06 with farms.docs_per_month = {docs}; mean over 2024-06 to 2025-06"
 
@@ -70,7 +72,7 @@ CLAIMS: tuple[Claim, ...] = tuple(
         Claim(f"entrant_first_crawl_synthetic_farms_{docs}",
               f"With farms publishing {docs} pages a month, the late entrant's first training set is {{effect}} "
               "synthetic.",
-              (_fm(docs),), _entrant_synthetic(_fm(docs)),
+              (_fm(docs),), entrant_first_synthetic(_fm(docs)),
               "(share)", _fm_holds(docs), ""),
     )
 ) + tuple(

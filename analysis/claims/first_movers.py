@@ -3,7 +3,7 @@ user lead the market gives the first mover."""
 
 from __future__ import annotations
 
-from analysis.claims.measures import at_age, difference, late_minus_first, share_gap
+from analysis.claims.measures import difference, entrant_first_synthetic, late_minus_first, share_gap
 from analysis.claims.model import Arm, Claim
 
 _CLEAN_WEB = {  # nothing synthetic is ever published: no farms, no assistants, no vendor output
@@ -52,7 +52,7 @@ CLAIMS: tuple[Claim, ...] = (
           "nats", "clean web; one new topic a year from 2019; no user market", ""),
     Claim("entrant_first_crawl_synthetic",
           "The late entrant's first training set is {effect} synthetic.",
-          ("fm_polluted",), lambda runs: at_age(runs["fm_polluted"], "LateEntrant", "train_synthetic_share", 0),
+          ("fm_polluted",), entrant_first_synthetic("fm_polluted"),
           "(share)", "as first_mover_pollution_age0", "", digits=2),
     *(claim for months in (12, 24, 36) for claim in (
         Claim(f"user_share_gap_{months}",

@@ -65,6 +65,11 @@ def first_to_last(arm: str, vendor: str, metric: str, *, log10_ratio: bool = Fal
     return measure
 
 
+def entrant_first_synthetic(arm: str) -> Callable[[Runs], float]:
+    """The synthetic share of the late entrant's first training set (age 0)."""
+    return lambda runs: at_age(runs[arm], "LateEntrant", "train_synthetic_share", 0)
+
+
 def late_minus_first(arm: str, metric: str, age: int) -> Callable[[Runs], float]:
     """LateEntrant's metric minus FirstMover's, each at the same age (months since its first model)."""
     def measure(runs: Runs) -> float:
