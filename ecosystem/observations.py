@@ -99,8 +99,10 @@ class CrawlTokens:
         called AI and of one called human; then this month's pages join the older web."""
         n_sites = len(site_weight)
         new = self._site_sums(new_tokens, new_ai_share, new_sites, n_sites, detector)
-        older = np.zeros((2, self.QUANTITIES, n_sites))
-        older[..., : self.older.shape[2]] = self.older
+        if self.older.shape[2] < n_sites:  # sites added since last month start with nothing older
+            self.older = np.concatenate([self.older, np.zeros((2, self.QUANTITIES, n_sites - self.older.shape[2]))],
+                                        axis=2)
+        older = self.older
         row = 0 if fineweb else 1
         per_page = np.zeros(self.QUANTITIES)  # expected quantities of one crawled page
         parts = [(fresh_share, new[row] @ site_weight), (1.0 - fresh_share, older[row] @ site_weight)]
@@ -108,7 +110,7 @@ class CrawlTokens:
             parts = [(1.0, sums) for _, sums in parts if sums[0] > 0]
         for share, sums in parts:
             per_page += share * sums / sums[0]
-        self.older = older + new
+        self.older += new
         pages, ai_pages, tokens, ai_tokens = per_page
         return {
             "wildai_ai_token_share": float(ai_tokens / tokens) if tokens else 0.0,
@@ -135,9 +137,8 @@ def record_observations(model: EcosystemModel, record) -> None:
     fineweb = model.scenario.date_of(step) <= WILDAI_FINEWEB_UNTIL
     ai_share, tokens = store.column("ai_share"), store.column("tokens")
     # A Common-Crawl-like crawl of the web, in expectation (CrawlTokens); CCBot obeys robots.txt.
-    weight = model.web.search_weight()
-    weight[model.web.opted_out(step)] = 0.0
-    observed = model.crawl_tokens.observe(tokens[new], ai_share[new], store.column("site")[new], weight,
+    observed = model.crawl_tokens.observe(tokens[new], ai_share[new], store.column("site")[new],
+                                          model.web.crawl_weight(step),
                                           fresh_share=model.scenario.web.crawl.fresh_share, fineweb=fineweb)
     for name, value in observed.items():
         record(step, "web", "web", name, value)

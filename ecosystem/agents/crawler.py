@@ -176,10 +176,7 @@ class Crawler(mesa.Agent):
 
     def _site_weight(self) -> np.ndarray:
         web = self.model.web
-        weight = web.search_weight()
-        if self.model.policies.respects_opt_out(self):
-            weight[web.opted_out(self.model.month)] = 0.0
-        return weight
+        return web.crawl_weight(self.model.month) if self.model.policies.respects_opt_out(self) else web.search_weight()
 
     def latest(self) -> np.ndarray:
         """Pages collected since the vendor last trained."""

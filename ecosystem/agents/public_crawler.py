@@ -44,9 +44,7 @@ class PublicCrawler(mesa.Agent):
         self.pages_this_month = 0
         if model.month < self.start_step or (model.month - self.start_step) % config.every:
             return
-        weight = model.web.search_weight()
-        if config.respects_opt_out:
-            weight[model.web.opted_out(model.month)] = 0.0
+        weight = model.web.crawl_weight(model.month) if config.respects_opt_out else model.web.search_weight()
 
         def pick(first_month: int, stop_month: int, n: int) -> np.ndarray:
             return weighted_pages(model.site_pages, first_month, stop_month, n, site_weight=weight, rng=self.stream)

@@ -147,6 +147,12 @@ class WebGraph:
         """How much search favours each site: its PageRank times any demotion."""
         return self.rank * self.penalty
 
+    def crawl_weight(self, month: int) -> np.ndarray:
+        """The search weight a robots.txt-respecting crawler uses in ``month``: opted-out sites weigh nothing."""
+        weight = self.search_weight()
+        weight[self.opted_out(month)] = 0.0
+        return weight
+
     def demote_flagged(self, sites: np.ndarray, flagged: np.ndarray, *, penalty: float, memory: float) -> None:
         """Demote sites by the smoothed share of their new pages flagged (``sites``, ``flagged``: one per page):
         a site all of whose pages are flagged loses ``penalty`` of its search weight."""
