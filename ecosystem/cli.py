@@ -622,7 +622,7 @@ def fit(
     _own(folder)
     try:
         with reading(results):
-            runs = pl.read_parquet(results / "runs.parquet").filter(pl.col("scenario") == chosen)
+            runs = pl.scan_parquet(results / "runs.parquet").filter(pl.col("scenario") == chosen).collect()
     except OutputError as err:
         fail(str(err))
     except (OSError, pl.exceptions.PolarsError) as err:
