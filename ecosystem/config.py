@@ -348,6 +348,10 @@ class VendorConfig(Section):
     publish_per_month: Annotated[int, Field(ge=0, le=1_000_000, title="documents the vendor publishes itself")] = 0
     tokens_per_doc: Annotated[int, Field(gt=0, le=1_000_000, title="length of the vendor's own pages")] = 800
     open_weights: Month | None = None  # from this month its model is also released as open weights
+    # Users' utility from reach alone, in the user market's units (a vendor bundled with search and phones reaches
+    # users who never compare models; Similarweb: Gemini rose from 6% to 22% of chatbot traffic in 2025).
+    distribution: Annotated[float, Field(ge=-100.0, le=100.0)] = 0.0
+    distribution_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0  # months from entry to full reach (0: at once)
     verifier: VerifierConfig | None = None  # prune the training pool with a verifier (None: no verifier)
     crawler: CrawlerConfig = CrawlerConfig()
 
@@ -356,8 +360,8 @@ class MarketConfig(Section):
     """How farms and writers pick a vendor: a logit on model quality (lower excess NLL is better).
 
     With ``users > 0`` a user market runs too: each month a share of users reconsider and choose by the
-    same logit, paying ``switching_cost`` (in utility) to leave their vendor; revenue per user funds the
-    vendor's crawl budget (and licensing, see ``human_data_license``)."""
+    same logit plus each vendor's ``distribution``, paying ``switching_cost`` (in utility) to leave their
+    vendor; revenue per user funds the vendor's crawl budget (and licensing, see ``human_data_license``)."""
 
     quality_sensitivity: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
     users: Annotated[float, Field(ge=0.0, le=1e10)] = 0.0

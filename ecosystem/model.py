@@ -133,7 +133,7 @@ class EcosystemModel(mesa.Model):
         self.policies.update_search()
 
     def _run_market(self) -> None:
-        """Users move between released vendors (logit on quality with a switching cost); revenue
+        """Users move between released vendors (logit on quality and reach, with a switching cost); revenue
         funds crawling and licensing; vendors buy licensed human data."""
         market = self.scenario.market
         vendors = [v for v in self.released_vendors() if market.vendors is None or v.name in market.vendors]
@@ -143,7 +143,8 @@ class EcosystemModel(mesa.Model):
                 shares = np.full(len(vendors), 1.0 / len(vendors))
             quality = np.array([-self.vendor_scores(v).excess_nll for v in vendors])
             stay = np.eye(len(vendors)) * market.switching_cost  # utility of staying with one's vendor
-            utility = market.quality_sensitivity * (quality - quality.max())[None, :] + stay
+            reach = np.array([self._reach(v) for v in vendors])
+            utility = market.quality_sensitivity * (quality - quality.max())[None, :] + reach[None, :] + stay
             choice = np.exp(utility - utility.max(axis=1, keepdims=True))
             choice /= choice.sum(axis=1, keepdims=True)  # row: current vendor, column: chosen vendor
             r = market.reconsider_per_month
@@ -154,6 +155,15 @@ class EcosystemModel(mesa.Model):
                 vendor.revenue = market.users * vendor.market_share * market.revenue_per_user
         for vendor in self.vendors:
             vendor.buy_human_data()
+
+    def _reach(self, vendor: ModelVendor) -> float:
+        """Users' utility from a vendor's distribution (bundled with search and phones), built up linearly over
+        ``distribution_months`` from its entry."""
+        config = vendor.config
+        if config.distribution_months == 0:
+            return config.distribution
+        built = (self.month - vendor.entry_step + 1) / config.distribution_months
+        return config.distribution * min(1.0, max(0.0, built))
 
     def public_detector(self) -> DetectorProvider | None:
         """The first public detector that has been trained (farms reject-sample against it)."""

@@ -68,3 +68,18 @@ def test_inertia_alone_gives_the_incumbent_a_lead_that_a_switching_cost_lengthen
     gap = {name: [a - b for a, b in zip(run[early], run[late], strict=True)] for name, run in runs.items()}
     assert min(gap["blind_free"]) > 0
     assert less(gap["blind_free"], gap["blind"]) < 0.01
+
+
+def test_distribution_wins_an_entrant_users_that_quality_alone_does_not_and_a_slow_build_up_delays_them():
+    """Similarweb's entrant (Gemini) rose through search and phones. Reach is a utility users get whatever the
+    model's quality; built up over ``distribution_months`` from entry, it wins users later. It does not feed back
+    into the web here (no revenue is spent), so every seed's web is the same in the three arms."""
+    late, excess = ("vendor", "Late", "market_share"), ("vendor", "Late", "excess_nll")
+    runs = outcomes({
+        "none": tiny(market=MARKET),
+        "at_once": _with_late(tiny(market=MARKET), distribution=2.0),
+        "built_up": _with_late(tiny(market=MARKET), distribution=2.0, distribution_months=12),
+    }, [late, excess], from_step=22)
+    assert runs["at_once"][excess] == runs["none"][excess] == runs["built_up"][excess]  # the same models
+    for none, built_up, at_once in zip(runs["none"][late], runs["built_up"][late], runs["at_once"][late], strict=True):
+        assert none < built_up < at_once
