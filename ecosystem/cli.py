@@ -560,10 +560,13 @@ def calibrate(
                   f"{file.population} particles x up to {file.generations} generations ({done} done) on "
                   f"{choice.description}", highlight=False, soft_wrap=True)
 
-    def finished(generation: int, diagnostics) -> None:
+    def save() -> None:
         staging = folder.staging()
         write_results(out, staging, calibration)
         _commit(folder, staging, replaces=("posterior.parquet", "diagnostics.parquet"), last=("diagnostics.parquet",))
+
+    def finished(generation: int, diagnostics) -> None:
+        save()
         last = diagnostics.row(-1, named=True)
         bar.update(task, completed=generation)
         errors.print(f"generation {last['generation']}: epsilon {last['epsilon']:.4g}, acceptance "
@@ -574,12 +577,47 @@ def calibrate(
         with progress_bar() as bar:
             task = bar.add_task(f"{file.name}: generations", total=file.generations, completed=done)
             run_generations(calibration, out, choice, finished, noise)
+        if done and generations_done(out) == done:  # nothing left to run: refresh what this version writes
+            save()
     except KeyboardInterrupt:
         errors.print(f"interrupted: {generations_done(out)} generation(s) are saved in {out}/; run the same command "
                      "again to resume", highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
     console.print(f"Posterior in {out / 'posterior.parquet'}, diagnostics in {out / 'diagnostics.parquet'}",
                   highlight=False, soft_wrap=True)
+
+
+@app.command()
+def posterior(
+    folder: Annotated[Path, typer.Argument(help="A calibration's results folder (ecosim calibrate --out).")],
+) -> None:
+    """Summarise a calibration's posterior: each parameter's median and 95% interval, the effective sample size,
+    and the particle closest to the data as scenario lines, the values a calibrated scenario takes.
+
+    Example: ecosim posterior data/calibration/web_2024
+    """
+    from ecosystem.calibration.posterior import PosteriorError, load_posterior
+
+    try:
+        drawn = load_posterior(folder)
+    except PosteriorError as err:
+        fail(str(err).removeprefix("--posterior "))
+    table = Table(title=f"{folder}: generation {drawn.generation}, {drawn.particles.height} particles, "
+                        f"effective sample size {drawn.effective_size():.1f}")
+    for column in ("parameter", "median", "95% interval"):
+        table.add_column(column)
+    for path, median, low, high in drawn.summary():
+        table.add_row(path, f"{median:.4g}", f"[{low:.4g}, {high:.4g}]")
+    console.print(table)
+    closest = drawn.closest()
+    if closest is None:
+        console.print("(this posterior keeps no distances: rerun ecosim calibrate on its folder to add them)")
+        return
+    distance, values = closest
+    console.print(f"# closest particle to the data (distance {distance:.4g}); as --set options:", highlight=False)
+    for path, value in values.items():
+        console.print(f"--set {path}={value if isinstance(value, int) else f'{value:.4g}'}", highlight=False,
+                      soft_wrap=True)
 
 
 @app.command()

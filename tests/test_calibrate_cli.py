@@ -49,12 +49,18 @@ def test_calibrate_writes_the_posterior_and_resumes_after_a_kill(tmp_path):
     assert diagnostics["epsilon"][1] <= diagnostics["epsilon"][0]
     posterior = pl.read_parquet(out / "posterior.parquet")
     assert posterior.filter(pl.col("generation") == 0).equals(generation_0)
-    assert posterior.columns == ["generation", "particle", "weight", "farms.tokens_per_doc",
+    assert posterior.columns == ["generation", "particle", "weight", "distance", "farms.tokens_per_doc",
                                  "humans.assistant.human_edit"]
+    assert (posterior["distance"] >= 0).all()
     assert posterior.group_by("generation").agg(pl.col("weight").sum())["weight"].to_list() == pytest.approx([1, 1])
     assert posterior.filter(pl.col("generation") == 1).height == 4
     # a log-uniform prior is sampled as log10 of the value; the posterior holds the values themselves
     assert posterior["farms.tokens_per_doc"].is_between(200, 2000).all()
+
+    shown = CliRunner().invoke(app, ["posterior", str(out)])  # the values a calibrated scenario takes
+    assert shown.exit_code == 0, shown.output
+    closest = posterior.filter(pl.col("generation") == 1).sort("distance").row(0, named=True)
+    assert f"--set farms.tokens_per_doc={round(closest['farms.tokens_per_doc'])}" in shown.output
 
 
 def test_calibrate_takes_one_way_to_run(tmp_path):

@@ -55,6 +55,29 @@ def test_a_particle_of_weight_one_is_always_drawn_and_integers_are_rounded(tmp_p
     assert posterior.values(3) == {"humans.assistant.human_edit": pytest.approx(0.45), "farms.tokens_per_doc": 800}
 
 
+def test_posterior_command_shows_the_closest_particle_and_weighted_intervals(tmp_path):
+    folder = write_posterior(tmp_path / "cal", [0.5, 0.25, 0.25])
+    table = pl.read_parquet(folder / "posterior.parquet")
+    distances = pl.Series("distance", [9.0, 9.0, 9.0, 3.0, 1.5, 2.0])  # generation 0, then the last
+    table.with_columns(distances).write_parquet(folder / "posterior.parquet")
+    posterior = load_posterior(folder)
+    closest = {"humans.assistant.human_edit": pytest.approx(0.45), "farms.tokens_per_doc": 800}
+    assert posterior.closest() == (1.5, closest)
+    assert posterior.effective_size() == pytest.approx(1 / (0.5**2 + 2 * 0.25**2))
+    # the weighted median is the first particle (half the weight), the upper bound the last
+    assert posterior.summary()[0] == ("humans.assistant.human_edit", 0.25, 0.25, pytest.approx(0.65))
+    result = runner.invoke(app, ["posterior", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "distance 1.5" in result.output and "--set farms.tokens_per_doc=800" in result.output
+    assert "--set humans.assistant.human_edit=0.45" in result.output
+
+
+def test_posterior_command_refuses_a_folder_without_a_posterior_in_one_line(tmp_path):
+    result = runner.invoke(app, ["posterior", str(tmp_path)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "posterior.parquet" in result.output
+
+
 def test_seeds_draw_by_weight_and_each_seed_always_draws_the_same(tmp_path):
     posterior = load_posterior(write_posterior(tmp_path / "cal", [0.25, 0.75, 0.0]) / "posterior.parquet")
     draws = [posterior.particle(seed) for seed in range(400)]

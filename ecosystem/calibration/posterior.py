@@ -59,7 +59,30 @@ class Posterior:
 
     def values(self, seed: int) -> dict[str, Any]:
         """Seed ``seed``'s parameter values by scenario path (integers rounded)."""
-        row = self.particles.row(self.particle(seed), named=True)
+        return self._values(self.particle(seed))
+
+    def closest(self) -> tuple[float, dict[str, Any]] | None:
+        """The last generation's particle closest to the data: its distance and values by scenario path. A
+        calibrated scenario takes these, a coherent set (marginal medians need not be one); None for a posterior
+        written before distances were kept."""
+        if "distance" not in self.particles.columns:
+            return None
+        row = int(self.particles["distance"].arg_min())
+        return float(self.particles["distance"][row]), self._values(row)
+
+    def summary(self) -> list[tuple[str, float, float, float]]:
+        """Each parameter's weighted median and 95% interval over the last generation: (path, median, low, high)."""
+        weights = self.particles["weight"].to_numpy()
+        return [(p.path, *_weighted_quantiles(self.particles[p.label].to_numpy(), weights, (0.5, 0.025, 0.975)))
+                for p in self.parameters]
+
+    def effective_size(self) -> float:
+        """Kish's effective sample size of the last generation's weights."""
+        weights = self.particles["weight"].to_numpy()
+        return float(weights.sum() ** 2 / (weights ** 2).sum())
+
+    def _values(self, row_index: int) -> dict[str, Any]:
+        row = self.particles.row(row_index, named=True)
         return {p.path: round(row[p.label]) if p.integer else float(row[p.label]) for p in self.parameters}
 
     def apply(self, raw: dict[str, Any], seed: int, *, source: str) -> dict[str, Any]:
@@ -123,8 +146,8 @@ def load_posterior(path: str | Path) -> Posterior:
     if table.is_empty():
         raise PosteriorError(f"--posterior {file}: no particles")
     generation = int(table["generation"].max())
-    last = table.filter(pl.col("generation") == generation).select(
-        "particle", pl.col("weight", *[p.label for p in parameters]).cast(pl.Float64))
+    kept = ["weight", *(["distance"] if "distance" in table.columns else []), *[p.label for p in parameters]]
+    last = table.filter(pl.col("generation") == generation).select("particle", pl.col(kept).cast(pl.Float64))
     weights = last["weight"].to_numpy()
     if not np.isfinite(last.drop("particle").to_numpy()).all() or (weights < 0).any() or not weights.sum() > 0:
         raise PosteriorError(f"--posterior {file}: generation {generation} has no usable particle (weights must be "
@@ -148,3 +171,10 @@ def _has_path(raw: Any, dotted: str) -> bool:
         else:
             return False
     return not isinstance(node, dict | list)
+
+
+def _weighted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles: tuple[float, ...]) -> tuple[float, ...]:
+    """Quantiles of a weighted sample: the smallest value whose cumulative weight reaches each quantile."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return tuple(float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)]) for q in quantiles)

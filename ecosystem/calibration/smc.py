@@ -9,6 +9,7 @@ its last finished generation with the same command.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import math
@@ -216,14 +217,31 @@ def read_posterior(folder: Path, calibration: Calibration) -> pl.DataFrame:
     history = pyabc.History(f"sqlite:///{folder / HISTORY}", _id=1)
     frames = []
     for t in range(int(history.max_t) + 1):
-        particles, weights = history.get_distribution(t=t)
+        particles, weights = history.get_distribution(t=t)  # rows in particle id order
+        distance = _distances(folder / HISTORY, t)
         frame = pl.from_pandas(particles.reset_index(drop=True))
         frame = frame.with_columns(pl.lit(10.0).pow(pl.col(name)).alias(name)
                                    for name in _log_scaled(calibration) if name in frame.columns)
         frames.append(frame.select(pl.lit(t, pl.Int32).alias("generation"),
                                    pl.int_range(frame.height, dtype=pl.Int32).alias("particle"),
-                                   pl.Series("weight", np.asarray(weights, dtype=float)), pl.all()))
+                                   pl.Series("weight", np.asarray(weights, dtype=float)),
+                                   pl.Series("distance", [distance[i] for i in particles.index], dtype=pl.Float64),
+                                   pl.all()))
     return pl.concat(frames)
+
+
+def _distances(history: Path, t: int) -> dict[int, float]:
+    """Each particle's distance to the data in generation ``t``, by particle id (pyabc keeps it per sample; the
+    baseline takes the closest particle, ``Posterior.closest``)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(history)) as db:
+        rows = db.execute("SELECT particles.id, samples.distance FROM samples "
+                          "JOIN particles ON samples.particle_id = particles.id "
+                          "JOIN models ON particles.model_id = models.id "
+                          "JOIN populations ON models.population_id = populations.id "
+                          "WHERE populations.t = ? AND populations.abc_smc_id = 1", (t,)).fetchall()
+    return {int(particle): float(distance) for particle, distance in rows}
 
 
 def read_diagnostics(folder: Path) -> pl.DataFrame:
