@@ -44,6 +44,11 @@ QUALITY_FILTER = Condition("a crawler with a quality filter (vendors.*.crawler.f
 DRIFT = Condition("reality drift (reality.drift.new_topics_per_year > 0)",
                   lambda s: s.reality.drift.new_topics_per_year > 0)
 PER_TOPIC = Condition("per-topic scores (metrics.per_topic: true)", lambda s: s.metrics.per_topic)
+ADOPTION = Condition("a watermark_adoption policy (once in force)",
+                     lambda s: any(p.kind == "watermark_adoption" for p in s.policies))
+SIGNING_DECISION = Condition("a provenance_signing policy with a decision (once in force)",
+                             lambda s: any(p.kind == "provenance_signing" and p.decision is not None
+                                           for p in s.policies))
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,26 @@ METRICS: tuple[Metric, ...] = (
     Metric("detector", "retrained", "retrained this month", "0/1"),
     Metric("watermark", "coverage", "new machine-made pages with a surviving watermark", SHARE, "lower"),
     Metric("watermark", "mean_survival", "watermark strength left after edits", SHARE, "lower"),
+    # Adoption as a decision (ecosystem/policies/watermark_adoption.py): each vendor's choice and its payoff terms.
+    Metric("watermark", "adoption_share", "share of deciding vendors that mark their API output", SHARE, "lower",
+           ADOPTION),
+    Metric("vendor", "marks", "marks its API output this month", "0/1", needs=ADOPTION),
+    Metric("vendor", "mark_private_benefit", "payoff of marking: its own pages it could drop from its crawl",
+           "payoff", needs=ADOPTION),
+    Metric("vendor", "mark_network_benefit", "payoff of marking: marking registry partners' pages it could drop",
+           "payoff", needs=ADOPTION),
+    Metric("vendor", "mark_cost", "payoff of marking: its quality and serving cost", "payoff", needs=ADOPTION),
+    Metric("vendor", "mark_user_cost", "payoff of marking: users lost to unmarked competitors", "payoff",
+           needs=ADOPTION),
+    Metric("vendor", "mark_expected_fine", "payoff of marking: the expected fine it avoids", "payoff",
+           needs=ADOPTION),
+    Metric("vendor", "mark_gain", "payoff of marking over not marking at its last decision", "payoff",
+           needs=ADOPTION),
+    Metric("crawler", "own_marks_dropped", "its vendor's own marked pages its crawler dropped this month", "pages",
+           needs=ADOPTION),
+    Metric("humans", "signing_share", "writers who sign their pages", SHARE, needs=SIGNING_DECISION),
+    Metric("humans", "signing_gain", "payoff of signing over not signing, for a writer not yet signing", "payoff",
+           needs=SIGNING_DECISION),
     # Observation models (ecosystem/observations.py): each published series measured as its study measured it.
     Metric("web", "wildai_ai_token_share", "AI share of tokens in a Common-Crawl-like crawl, FineWeb-filtered before "
            "2025-07, as WildAI's detector labels it", SHARE, "higher"),

@@ -121,4 +121,5 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "watermark", "watermark", "coverage", float(keyed.mean()) if len(keyed) else 0.0)
     mean_survival = float(survival[keyed].mean()) if keyed.any() else 0.0
     record(step, "watermark", "watermark", "mean_survival", mean_survival)
+    model.policies.record(step, record)  # levers whose agents decide write their own metrics
     record_observations(model, record)

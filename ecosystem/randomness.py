@@ -15,8 +15,9 @@ _NAMED = {
     "evasion": 7,  # farms' candidates and paraphrases once they evade
     "archive": 8,  # the pre-AI archive crawl
     "public_crawl": 10,  # the shared public crawl's page choice
+    "signing": 11,  # writers' decisions to sign their pages (provenance_signing with a decision)
 }
-_VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER, _QUALITY = 100, 101, 102, 103, 104, 105
+_VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER, _QUALITY, _ADOPTION = 100, 101, 102, 103, 104, 105, 106
 
 
 class RandomStreams:
@@ -28,6 +29,7 @@ class RandomStreams:
         self._crawlers: dict[int, np.random.Generator] = {}
         self._detectors: dict[int, np.random.Generator] = {}
         self._filters: dict[int, np.random.Generator] = {}
+        self._adoptions: dict[int, np.random.Generator] = {}
 
     def _child(self, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
@@ -56,6 +58,10 @@ class RandomStreams:
     def quality(self, index: int) -> np.random.Generator:
         """A crawler's quality filter (its reference samples), apart from its page choice and checks."""
         return self._child(_QUALITY, index)
+
+    def adoption(self, index: int) -> np.random.Generator:
+        """A vendor's decisions whether to watermark (watermark_adoption), apart from everything else it draws."""
+        return self._adoptions.setdefault(index, self._child(_ADOPTION, index))
 
     def mesa_seed(self) -> int:
         """Seed for Mesa's own ``random``/``rng`` (agent shuffling), derived from the run seed."""

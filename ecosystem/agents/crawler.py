@@ -48,10 +48,12 @@ class Crawler(mesa.Agent):
         self._first_latest_batch = 0
         self._last_crawled = -1
         self.pages_this_month = 0
+        self.own_marks_dropped = 0  # its vendor's own marked pages its watermark test dropped this month
+        self.fetched_sources: np.ndarray | None = None  # share of its last crawl each vendor's model wrote
 
     def crawl(self) -> None:
         model = self.model
-        self.pages_this_month = 0
+        self.pages_this_month = self.own_marks_dropped = 0
         if model.month < self.start_step:
             return
         budget = self.fetched(self.budget())
@@ -61,6 +63,8 @@ class Crawler(mesa.Agent):
         picked_fresh = self._pick(first_fresh, model.month + 1, n_fresh)
         picked_old = self._pick(0, first_fresh, budget - len(picked_fresh))
         batch = np.concatenate([picked_fresh, picked_old])
+        source = model.store.column("vendor")[batch]
+        self.fetched_sources = np.bincount(source[source >= 0], minlength=len(model.vendors)) / max(len(batch), 1)
         kept = self._filter(batch)
         self.batches.append(batch[kept])
         self.batch_months.append(model.month)
@@ -95,6 +99,7 @@ class Crawler(mesa.Agent):
                 store.column("wm_key")[rows], store.column("wm_survival")[rows], store.column("tokens")[rows],
                 held=held, config=model.scenario.watermark, rng=self.checks,
             )
+            self.own_marks_dropped = int((discard & (store.column("wm_key")[batch] == self.vendor.index)).sum())
         detector = model.policies.detector_filter(self)
         if detector is not None:
             provider, threshold = detector

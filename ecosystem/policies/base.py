@@ -11,6 +11,8 @@ import numpy as np
 from ecosystem.web.graph import NEVER
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecosystem.agents.writer import HumanWriter
     from ecosystem.config import PolicyBase
     from ecosystem.policies.book import PolicyBook
@@ -33,6 +35,12 @@ class Rules:
 
     def update_search(self) -> None:
         """Step 9, after links and rank: a lever that acts on search sees this month's pages."""
+
+    def month_begins(self, month: int) -> None:
+        """Step 1, after the month's policies take effect: a lever whose agents decide decides here."""
+
+    def record(self, step: int, record: Callable[[int, str, str, str, float], None]) -> None:
+        """Step 12: a lever writes its own metrics (``record(step, kind, entity, metric, value)``)."""
 
     def in_force(self) -> list[Any]:
         """This month's active policies of this kind, in scenario order."""

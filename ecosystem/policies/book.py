@@ -13,6 +13,8 @@ from ecosystem.policies.registry import LEVERS
 from ecosystem.web.graph import NEVER
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ecosystem.agents.crawler import Crawler
     from ecosystem.agents.detector import DetectorProvider
     from ecosystem.agents.vendor import ModelVendor
@@ -46,6 +48,8 @@ class PolicyBook:
                 self.started.add(i)
                 self.rules[policy.kind].begin(policy, start)
             self.active.append(policy)
+        for rules in self.rules.values():
+            rules.month_begins(month)
 
     def new_writer(self, writer: HumanWriter) -> None:
         """A writer who arrives after a policy began takes part in it like the others."""
@@ -56,6 +60,11 @@ class PolicyBook:
         """Step 9: levers that act on search see this month's pages."""
         for rules in self.rules.values():
             rules.update_search()
+
+    def record(self, step: int, record: Callable[[int, str, str, str, float], None]) -> None:
+        """Step 12: levers write their own metrics."""
+        for rules in self.rules.values():
+            rules.record(step, record)
 
     # What agents ask
 

@@ -10,6 +10,7 @@ from ecosystem.policies import (
     farm_ranking_penalty,
     human_data_license,
     provenance_signing,
+    watermark_adoption,
     watermark_mandate,
     watermark_registry,
 )
@@ -26,6 +27,7 @@ LEVERS: dict[str, Lever] = {
         human_data_license.LEVER,
         data_retention.LEVER,
         farm_ranking_penalty.LEVER,
+        watermark_adoption.LEVER,
     )
 }
 POLICY_CONFIGS = tuple(lever.config for lever in LEVERS.values())

@@ -51,6 +51,9 @@ class WatermarkRules(Rules):
             survival[marked] = 1.0
             if marked.any():
                 self.marking_vendors.add(vendor.index)
+        if not open_weights and n and self.book.rules["watermark_adoption"].marks(vendor):  # its own choice
+            keys[:], survival[:] = vendor.index, 1.0
+            self.marking_vendors.add(vendor.index)
         return keys, survival
 
 

@@ -19,20 +19,40 @@ class WatermarkRegistry(PolicyBase):
     references: ClassVar[dict[str, str]] = {"members": "vendor"}
     kind: Literal["watermark_registry"]
     members: list[str] | None = None  # vendor names; None: every vendor
+    # A key exchange: a member reads the others' marks only while it marks its own output (decided by a
+    # watermark_adoption policy, else by having marked), so marking earns the others' keys.
+    reciprocal: bool = False
 
 
 class RegistryRules(Rules):
     def keys_held(self, vendor: ModelVendor) -> np.ndarray:
-        """Keys a vendor's crawler can test: its own (if it ever marked), and a registry's if a member."""
+        """Keys a vendor's crawler can test: its own (if it ever marked), and a registry's if a member (of a
+        reciprocal one, while it marks)."""
         marking = self.book.rules["watermark_mandate"].marking_vendors
         held = {vendor.index} & marking
         for registry in self.in_force():
-            members = {
-                v.index for v in self.book.model.vendors if registry.members is None or v.name in registry.members
-            }
-            if vendor.index in members:
+            members = self._members(registry)
+            if vendor.index in members and (not registry.reciprocal or self._marks_now(vendor)):
                 held |= members & marking
         return np.array(sorted(held), dtype=np.int64)
+
+    def reciprocal_partners(self, vendor: ModelVendor) -> set[int]:
+        """The other members of the reciprocal registries a vendor belongs to: whose keys marking would earn it."""
+        partners: set[int] = set()
+        for registry in self.in_force():
+            members = self._members(registry)
+            if registry.reciprocal and vendor.index in members:
+                partners |= members - {vendor.index}
+        return partners
+
+    def _members(self, registry: WatermarkRegistry) -> set[int]:
+        return {v.index for v in self.book.model.vendors if registry.members is None or v.name in registry.members}
+
+    def _marks_now(self, vendor: ModelVendor) -> bool:
+        adoption = self.book.rules["watermark_adoption"]
+        if adoption.in_force():
+            return adoption.marks(vendor)
+        return vendor.index in self.book.rules["watermark_mandate"].marking_vendors
 
 
 LEVER = Lever(
