@@ -145,6 +145,9 @@ class EcosystemModel(mesa.Model):
             stay = np.eye(len(vendors)) * market.switching_cost  # utility of staying with one's vendor
             reach = np.array([self._reach(v) for v in vendors])
             utility = market.quality_sensitivity * (quality - quality.max())[None, :] + reach[None, :] + stay
+            avoided = self.policies.marked_output_penalty(vendors)  # users who avoid marked output, if any do
+            if avoided is not None:
+                utility = utility - avoided[None, :]
             choice = np.exp(utility - utility.max(axis=1, keepdims=True))
             choice /= choice.sum(axis=1, keepdims=True)  # row: current vendor, column: chosen vendor
             r = market.reconsider_per_month

@@ -130,3 +130,17 @@ def test_bad_decision_config_is_refused_in_one_line(fields: dict, words: str) ->
         validate_scenario(tiny(policies=[_adoption(**fields)]))
     message = str(refused.value)
     assert "\n" not in message and words in message, message
+
+
+def test_users_who_avoid_marked_output_cost_a_marking_vendor_its_users() -> None:
+    """In a user market, a penalty on marked output moves users from the vendor a fine makes mark (Big) to
+    its unmarked rival (Small), against the same runs with users indifferent to marks (paired over seeds)."""
+    fined = dict(vendors=["Big"], rationality=50.0, revise_per_month=1.0, fine=2.0, enforcement=1.0)
+    market = {"users": 1000, "reconsider_per_month": 0.2}
+    indifferent, avoiding = [], []
+    for seed in SEEDS:
+        for penalty, out in ((0.0, indifferent), (1.0, avoiding)):
+            raw = tiny(vendors=_vendors(20, 20), market=market, policies=[_adoption(market_penalty=penalty, **fined)])
+            out.append(float(_series(_frame(raw, seed), "vendor", "Big", "market_share")[-12:].mean()))
+    assert less(avoiding, indifferent) < 0.01, (avoiding, indifferent)
+    assert np.mean(indifferent) - np.mean(avoiding) > 0.1

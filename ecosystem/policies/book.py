@@ -71,6 +71,9 @@ class PolicyBook:
     def mark(self, vendor: ModelVendor, n: int, *, open_weights: bool = False) -> tuple[np.ndarray, np.ndarray]:
         return self.rules["watermark_mandate"].mark(vendor, n, open_weights=open_weights)
 
+    def marked_output_penalty(self, vendors: list[ModelVendor]) -> np.ndarray | None:
+        return self.rules["watermark_adoption"].marked_output_penalty(vendors)
+
     def keys_held(self, vendor: ModelVendor) -> np.ndarray:
         return self.rules["watermark_registry"].keys_held(vendor)
 

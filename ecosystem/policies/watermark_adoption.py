@@ -38,6 +38,9 @@ class WatermarkAdoption(PolicyBase):
     benefit_per_share: PayoffUnits = 1.0  # payoff of a whole crawl's worth of one's own pages dropped
     marking_cost: PayoffUnits = 0.05  # quality and serving cost of marking, a month
     user_avoidance: PayoffUnits = 0.0  # users' cost to a marking vendor while no competitor marks
+    # With a user market: users' utility lost on a marked vendor's model (in the market's utility units), so
+    # users who avoid marked output move to unmarked rivals; when every rival marks it cancels out.
+    market_penalty: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
     fine: PayoffUnits = 0.0  # a regulator's fine for unmarked output, a month
     enforcement: Share = 0.0  # the chance a month's unmarked output is fined
 
@@ -103,6 +106,13 @@ class AdoptionRules(Rules):
     def marks(self, vendor: ModelVendor) -> bool:
         """Whether the vendor's API output is marked this month by its own choice."""
         return vendor.index in self.marking and self._policy() is not None
+
+    def marked_output_penalty(self, vendors: list[ModelVendor]) -> np.ndarray | None:
+        """Users' utility lost on each vendor's model for its marks (None: no user avoids marked output)."""
+        policy = self._policy()
+        if policy is None or policy.market_penalty == 0:
+            return None
+        return np.array([policy.market_penalty * (v.index in self.marking) for v in vendors])
 
     def record(self, step: int, record: Callable[[int, str, str, str, float], None]) -> None:
         policy = self._policy()
