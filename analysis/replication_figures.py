@@ -32,6 +32,12 @@ PANELS: dict[str, list[tuple[str, str, bool]]] = {
                     ("alive_tail", "tail symbols alive", False)],
     "regression": [("test_error", "excess test error ||w - w*||^2", False)],
     "mixing": [("mean_error_sq", "(mean - true mean)^2", False), ("variance", "fitted variance", False)],
+    "text_lm": [("perplexity_change", "held-out perplexity, change", False),
+                ("rare_prob_ratio", "p(rare words) / generation 0", True),
+                ("common_prob_ratio", "p(other words) / generation 0", True),
+                ("vocabulary_change", "output vocabulary, change", False),
+                ("rare_share", "rare words' share of output", False),
+                ("repeated_4gram_share", "repeated 4-grams in output", False)],
 }
 
 

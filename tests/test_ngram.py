@@ -96,11 +96,17 @@ def first_words(model: KneserNeyLM, context: list[int], *, n: int, temperature: 
     return first
 
 
+@pytest.mark.parametrize("write_unseen", [False, True])
 @pytest.mark.parametrize("temperature", [1.0, 0.6, 1.8])
-def test_sampling_follows_the_tempered_distribution(trigram, sample_ids, temperature):
-    vocab, _ = sample_ids
+def test_sampling_follows_the_tempered_distribution(sample_ids, temperature, write_unseen):
+    vocab, docs = sample_ids
+    # trained on half the documents, so that some words of the vocabulary are unseen
+    trigram = KneserNeyLM(vocab_size=len(vocab), order=3, write_unseen=write_unseen).fit(docs.take(np.arange(150)))
+    assert not trigram.seen_.all()
     context = [vocab.words.index("return"), vocab.words.index("the")]
     p = trigram.next_distribution(np.array(context)) ** (1 / temperature)
+    if not write_unseen:  # p restricted to the words of the training data
+        p *= trigram.seen_
     p /= p.sum()
     n = 60_000
     drawn = np.bincount(first_words(trigram, context, n=n, temperature=temperature, seed=3), minlength=len(p)) / n

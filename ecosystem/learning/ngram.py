@@ -14,7 +14,8 @@ and P_k = P_{k-1} for a context never seen. Each document is padded with order -
 looking up is ``np.searchsorted``: a refit on the whole standard-library corpus (290,000 tokens) takes well
 under a second. Sampling advances all documents one token at a time: at temperature 1 by walking the
 interpolation as a mixture (pick an order, then a word from its discounted counts); at another temperature
-exactly, from p^(1/T) computed only on the words the context has been seen with plus one shared vector.
+exactly, from p^(1/T) computed only on the words the context has been seen with plus one shared vector. By
+default a model writes only words of its training data (see ``write_unseen``).
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def discounts(counts: np.ndarray, kind: Discount) -> np.ndarray:
 class KneserNeyLM:
     """Word n-gram model of ``order`` (3: trigrams) over ids 0 .. vocab_size - 1; follows ``TextModel``."""
 
-    def __init__(self, *, vocab_size: int, order: int = 3, discount: Discount = "modified") -> None:
+    def __init__(self, *, vocab_size: int, order: int = 3, discount: Discount = "modified",
+                 write_unseen: bool = False) -> None:
         if not 1 <= order <= MAX_ORDER:
             raise ValueError(f"order must be in [1, {MAX_ORDER}], got {order}")
         if vocab_size < 4 or vocab_size ** order >= 2**62:
@@ -86,6 +88,11 @@ class KneserNeyLM:
         self.vocab_size = vocab_size
         self.order = order
         self.discount = discount
+        # The uniform floor gives every word some probability so that any text can be scored. Writing from it
+        # would sprinkle random vocabulary into the output, which no trained model does (as top-k or top-p cut
+        # a neural model's tail): by default the model writes only words of its training data, from p
+        # restricted to them and renormalised.
+        self.write_unseen = write_unseen
 
     # ------------------------------------------------------------------------------------------
     # Fitting
@@ -107,6 +114,8 @@ class KneserNeyLM:
             tables.append(self._table(keys, counts))
         self.tables_ = tables[::-1]
         self.unigram_ = self._unigram()
+        self.seen_ = np.zeros(self.vocab_size, dtype=bool)
+        self.seen_[self.tables_[0].keys] = True
         self._tempered: dict[float, tuple[np.ndarray, np.ndarray, float]] = {}
         return self
 
@@ -238,6 +247,9 @@ class KneserNeyLM:
             undecided = undecided[~stay]
         uniform = rng.integers(0, self.vocab_size - 1, size=len(undecided))
         words[undecided] = uniform + (uniform >= BOS)
+        unseen = np.flatnonzero(~self.seen_[words]) if not self.write_unseen else []
+        if len(unseen):  # rejection: exact draws from p restricted to the training data's words
+            words[unseen] = self._next_words(contexts[unseen], rng)
         return words
 
     def _next_words_tempered(self, contexts: np.ndarray, rng: np.random.Generator, temperature: float) -> np.ndarray:
@@ -307,8 +319,9 @@ class KneserNeyLM:
     def _tempered_unigram(self, beta: float) -> tuple[np.ndarray, np.ndarray, float]:
         """(beta log P_1, its normalised cumulative sum, its log-sum-exp), cached per temperature."""
         if beta not in self._tempered:
+            unigram = self.unigram_ if self.write_unseen else np.where(self.seen_, self.unigram_, 0.0)
             with np.errstate(divide="ignore"):
-                log_q = beta * np.log(self.unigram_)
+                log_q = beta * np.log(unigram)
             top = log_q.max()
             q = np.exp(log_q - top)
             cum = np.cumsum(q)

@@ -63,6 +63,12 @@ class TokenDocs:
         """The document each token belongs to."""
         return np.repeat(np.arange(len(self), dtype=np.int64), self.lengths)
 
+    def with_ends(self) -> np.ndarray:
+        """Every document's ids followed by </s>: the tokens a model predicts, in ``log_prob``'s order."""
+        out = np.full(self.n_tokens + len(self), EOS, dtype=np.int32)
+        out[np.arange(self.n_tokens) + self.doc_index()] = self.ids
+        return out
+
     def take(self, indices: np.ndarray) -> TokenDocs:
         """The documents at ``indices``, in that order (repeats allowed), without a Python loop."""
         indices = np.asarray(indices, dtype=np.int64)

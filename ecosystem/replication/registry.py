@@ -21,6 +21,7 @@ from ecosystem.replication.gaussian import gaussian
 from ecosystem.replication.gmm import gmm
 from ecosystem.replication.mixing import mixing
 from ecosystem.replication.regression import regression
+from ecosystem.replication.text_lm import text_lm
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                "Gerstgrasser et al. 2024"),
     Experiment("mixing", mixing, "Fresh real data mixed with biased synthetic data; replace vs accumulate",
                "Bertrand et al. ICLR 2024; Alemohammad et al. ICLR 2024; Kazdan et al. 2024"),
+    Experiment("text_lm", text_lm, "Word trigram model (Kneser-Ney) retrained on its own text: perplexity rises, "
+               "rare words vanish", "Shumailov et al., Nature 2024; Gerstgrasser et al. 2024"),
 ]}
 
 
