@@ -57,14 +57,21 @@ def test_the_measured_web_block_is_generated_from_the_ledger(tmp_path):
     assert "![wildai](figures/fit_wildai.png)" in text
 
 
-def test_the_posterior_block_gives_each_parameters_weighted_median_and_interval():
-    posterior = pl.DataFrame({"generation": [0, 0, 1, 1, 1, 1], "particle": [0, 1, 0, 1, 2, 3],
-                              "weight": [0.5, 0.5, 0.1, 0.1, 0.7, 0.1],
-                              "web.crawl.fresh_share": [0.9, 0.9, 0.1, 0.2, 0.3, 0.4]})
-    diagnostics = pl.DataFrame({"generation": [0, 1], "epsilon": [9.0, 3.25], "simulations": [80, 120],
-                                "particles": [2, 4], "acceptance_rate": [0.5, 0.03], "ess": [2.0, 1.9],
-                                "wall_seconds": [600.0, 1200.0]})
-    block = posterior_block(posterior, diagnostics, source="data/calibration/x", seeds=2)
+def test_the_posterior_block_gives_each_parameters_weighted_median_and_interval(tmp_path):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "calibration.yaml").write_text("seeds: 2\nparameters:\n  - path: web.crawl.fresh_share\n    prior: "
+                                             "{distribution: uniform, low: 0.0, high: 1.0}\n    reason: a test\n",
+                                             encoding="utf-8")
+    pl.DataFrame({"generation": [0, 0, 1, 1, 1, 1], "particle": [0, 1, 0, 1, 2, 3],
+                  "weight": [0.5, 0.5, 0.1, 0.1, 0.7, 0.1], "distance": [5.0, 5.0, 2.0, 1.0, 3.0, 4.0],
+                  "web.crawl.fresh_share": [0.9, 0.9, 0.1, 0.2, 0.3, 0.4]},
+                 schema_overrides={"generation": pl.Int32, "particle": pl.Int32}).write_parquet(
+        folder / "posterior.parquet")
+    pl.DataFrame({"generation": [0, 1], "epsilon": [9.0, 3.25], "simulations": [80, 120],
+                  "particles": [2, 4], "acceptance_rate": [0.5, 0.03], "ess": [2.0, 1.9],
+                  "wall_seconds": [600.0, 1200.0]}).write_parquet(folder / "diagnostics.parquet")
+    block = posterior_block([folder])
     assert "| `web.crawl.fresh_share` | 0.300 [0.100, 0.400] |" in block  # generation 1 only, by weight
     assert "2 generations of 4 particles, 200 simulations (2 runs each) in 30 minutes" in block
     assert "final epsilon 3.25" in block

@@ -13,6 +13,7 @@ from ecosystem.calibration.targets import Target, load_targets
 WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
 TARGETS = REPO / "data" / "targets.csv"
 CALIBRATION = "scenarios/calibration/web_2024.yaml"
+MARKET_CALIBRATION = "scenarios/calibration/market_2025.yaml"
 
 # The reduced baseline web that arms built on baseline.yaml share in the test version.
 BASELINE_QUICK = {"humans.writers": 60, "end": "2025-05", "reality.test_per_topic": 40, "metrics.model_samples": 1000}
@@ -34,10 +35,14 @@ _SAYS = {
     "graphite": "Graphite's measure (new articles its detector calls more than half AI-written) reads {effect} "
                 "in {month}.",
     "ahrefs": "Ahrefs' measure (new pages with any AI text) reads {effect} in {month}.",
+    "similarweb": "Similarweb's measure (the first-entering vendor's share of chatbot users) reads {effect} in "
+                  "{month}.",
 }
 _LEDGER_DATES = {"wildai": ("2022-06", "2023-06", "2024-06", "2025-01", "2025-06", "2026-01", "2026-06", "2026-08")}
-_HOLDS = (f"scenarios/baseline.yaml, calibrated ({CALIBRATION}) to WildAI's token shares and AI document lengths "
-          "and Graphite's page shares at once; each series observed as it was measured (ecosystem/observations.py)")
+_HOLDS = (f"scenarios/baseline.yaml, calibrated ({CALIBRATION}) to WildAI's token shares and AI document lengths, "
+          "Graphite's and Ahrefs' page shares and Stack Overflow's questions at once, and its user market "
+          f"({MARKET_CALIBRATION}) to Similarweb's first-mover share; each series observed as it was measured "
+          "(ecosystem/observations.py)")
 
 
 def observed_id(target: Target) -> str:

@@ -80,6 +80,6 @@ CLAIMS: tuple[Claim, ...] = tuple(
           f"Farms publishing {docs} rather than {_SHIPPED} pages a month change the vendors' excess NLL in June 2025 "
           "by {effect}.",
           (_web(docs), _web(_SHIPPED)), excess_gap_last_month(_web(docs), _web(_SHIPPED), VENDORS),
-          "nats (mean over the five vendors)", _web_holds(docs), "")
+          "nats (mean over the baseline's vendors)", _web_holds(docs), "")
     for docs in _DOCS if docs != _SHIPPED
 )

@@ -126,6 +126,7 @@ README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_ta
                  "first_mover_pollution_age0_farms_63", "user_share_gap_24", "user_share_quality_24",
                  "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_wildai_2024_06",
                  "calibration_wildai_2026_08", "calibration_graphite_2025_05", "calibration_ahrefs_2025_04",
+                 "calibration_similarweb_2026_02",
                  "quality_half_survival_ratio",
                  "quality_half_excess_effect", "verifier_support_right_against_coin",
                  "verifier_quality_right_against_coin", "verifier_quality_075_against_none",

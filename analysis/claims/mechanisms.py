@@ -153,7 +153,7 @@ WHO_LOSES: tuple[Claim, ...] = (
     Claim("who_worst_topic_web_2025",
           "On the baseline web in June 2025, among the topics that existed when their training data was crawled, "
           "the vendors' worst-off topic has an excess NLL higher than their average by {effect} (mean over the "
-          "five vendors).",
+          "baseline's vendors).",
           ("baseline",), vendors_mean_last("baseline", "worst_known_topic_excess_nll", minus="excess_nll"),
           "nats", "baseline.yaml to 2025-06; average: weighted by P over every topic that exists",
           "topics that appeared after the crawl are drift, reported apart (who_drift_web_2025): a model cannot "
@@ -165,8 +165,8 @@ WHO_LOSES: tuple[Claim, ...] = (
           "nats", "baseline.yaml to 2025-06: one new topic a year, written only by humans at first; average: "
           "weighted by P", "", direction=+1),
     Claim("who_tail_web_2025",
-          "On the same web the rare topics' excess NLL exceeds the average by {effect} (mean over the five "
-          "vendors): the tail pays more than its share.",
+          "On the same web the rare topics' excess NLL exceeds the average by {effect} (mean over the "
+          "baseline's vendors): the tail pays more than its share.",
           ("baseline",), vendors_mean_last("baseline", "tail_excess_nll", minus="excess_nll"),
           "nats", "baseline.yaml to 2025-06; the rarest 30% of the original topics (drift topics are not tail)",
           "", direction=+1),
@@ -198,7 +198,7 @@ QUALITY_FILTER: tuple[Claim, ...] = tuple(
           f"With that filter ({share:.0%} model-written reference), the vendors' excess NLL over 2030 changes "
           "by {effect} against the same web without a quality filter.",
           (arm, "quality_none"), excess_gap_last_year(arm, "quality_none"),
-          "nats (mean over the five vendors and 2030)", _QUALITY_HOLDS,
+          "nats (mean over the baseline's vendors and 2030)", _QUALITY_HOLDS,
           "with a reference of model output alone the filter keeps almost only synthetic pages and vendors' models "
           "degenerate (excess NLL in the millions of nats), so that mean is dominated by a few vendor-years"
           if share == 1.0 else "", direction=+1 if share > 0 else 0)
