@@ -1014,6 +1014,41 @@ def read(
         errors.print(reading.warning, highlight=False, soft_wrap=True)
 
 
+@app.command("read-text")
+def read_text(
+    generations: Annotated[int, typer.Option(min=1, max=100, help="The generation read beside generation 0.")] = 12,
+    policy: Annotated[str, typer.Option(help="Data policy: replace, keep-10, fresh-50, accumulate, "
+                                             "accumulate-subsample.")] = "replace",
+    n: Annotated[int, typer.Option("-n", min=1, max=50, help="Prompts, one per topic.")] = 4,
+    words: Annotated[int, typer.Option(min=1, max=1000, help="Words written after each prompt.")] = 40,
+    seed: Annotated[int, typer.Option(min=0, help="The experiment's seed.")] = 0,
+    topic_column: Annotated[str | None, typer.Option(help="A table corpus's column of topic labels.")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", "-o", help="Another text_lm option: KEY=VALUE "
+                                                     "(corpus, samples, order, temperature, sampling...).")] = None,
+) -> None:
+    """What the text_lm closed loop's language model writes at generation 0 and at generation N, continuing the
+    first words of held-out human documents, beside how the human goes on.
+
+    Example: ecosim read-text --generations 12 --policy replace -n 4
+    """
+    from ecosystem.replication import ReplicationError
+    from ecosystem.replication.cli import options_from_cli
+    from ecosystem.replication.text_reading import markdown, what_it_writes
+
+    try:
+        options = options_from_cli("text_lm", given={}, extra=option or [])
+        for fixed in ("seed", "generations", "policies", "seeds"):
+            if fixed in options:
+                raise ReplicationError(f"--option {fixed}=...: give --{fixed.rstrip('s')} instead")
+        with console.status(f"training {generations} generations..."):
+            writings = what_it_writes(generations=generations, policy=policy, n=n, words=words, seed=seed,
+                                      topic_column=topic_column, **options)
+    except ReplicationError as err:
+        fail(str(err))
+    console.print(markdown(writings, generations=generations, policy=policy), highlight=False, soft_wrap=True,
+                  markup=False)
+
+
 @app.command()
 def dashboard(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")] = Path("scenarios/baseline.yaml"),

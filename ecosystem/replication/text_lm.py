@@ -24,6 +24,7 @@ fixed by the training split; its rare words are the tenth of it seen least often
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,6 +150,7 @@ class Split:
     test: TokenDocs
     rare: np.ndarray  # ids of the rare words
     common: np.ndarray  # ids of the other words
+    test_index: np.ndarray  # the corpus's index of each test document
 
 
 def split_corpus(texts: tuple[str, ...], *, n_test: int, rng: np.random.Generator) -> Split:
@@ -158,7 +160,18 @@ def split_corpus(texts: tuple[str, ...], *, n_test: int, rng: np.random.Generato
     words = np.arange(len(SPECIALS), len(vocab))
     n_rare = max(1, int(round(RARE_SHARE * len(words))))
     return Split(vocab, vocab.encode(train_texts), vocab.encode([texts[i] for i in order[:n_test]]),
-                 words[-n_rare:], words[:-n_rare])
+                 words[-n_rare:], words[:-n_rare], order[:n_test])
+
+
+@dataclass(frozen=True)
+class Start:
+    """Generation 0 of a chain: its data, training documents, model and output (every arm's first data)."""
+
+    split: Split
+    first: np.ndarray  # generation 0's training documents (indices into the training split)
+    model: TextModel
+    written: TokenDocs
+    train_tokens: int
 
 
 @dataclass(frozen=True)
@@ -177,28 +190,40 @@ class ClosedLoop:
     def write(self, model: TextModel, n: int, rng: np.random.Generator) -> TokenDocs:
         return model.sample(n, rng=rng, temperature=self.temperature, max_tokens=self.max_tokens)
 
-    def run_chain(self, texts: tuple[str, ...], *, seed: int, chain: int, samples: int, n_test: int,
-                  generations: int, policies: tuple[str, ...]) -> dict[str, dict[str, np.ndarray]]:
-        """Per arm (and the human text), each quantity per generation (generation 0 first)."""
+    def start(self, texts: tuple[str, ...], *, seed: int, chain: int, samples: int, n_test: int) -> Start:
+        """The chain's split and generation 0, fitted on ``samples`` human training documents."""
         rng = _generator(seed, chain, 0)
         split = split_corpus(texts, n_test=n_test, rng=rng)
         n = samples or len(split.train)
         first = rng.choice(len(split.train), size=n, replace=False) if n < len(split.train) else \
             np.arange(len(split.train))
         model = self.new_model(split).fit(split.train.take(first))
-        written = self.write(model, n, rng)  # generation 0's output: every arm's first synthetic data
-        start = self.measure(model, written, split, train_tokens=split.train.take(first).n_tokens)
+        return Start(split, first, model, self.write(model, n, rng), split.train.take(first).n_tokens)
+
+    def generations(self, start: Start, *, seed: int, chain: int, policy: str,
+                    generations: int) -> Iterator[tuple[TextModel, TokenDocs, TokenDocs]]:
+        """(model, its output, its training documents) for generations 1 .. ``generations`` of one arm."""
+        rng = _generator(seed, chain, 1 + TEXT_POLICIES.index(policy))
+        store = _Store(start.split.train, start.first, start.written)
+        for _ in range(generations):
+            training = store.training_set(policy, size=len(start.first), rng=rng)
+            model = self.new_model(start.split).fit(training)
+            output = self.write(model, len(start.first), rng)
+            store.add(output)
+            yield model, output, training
+
+    def run_chain(self, texts: tuple[str, ...], *, seed: int, chain: int, samples: int, n_test: int,
+                  generations: int, policies: tuple[str, ...]) -> dict[str, dict[str, np.ndarray]]:
+        """Per arm (and the human text), each quantity per generation (generation 0 first)."""
+        start = self.start(texts, seed=seed, chain=chain, samples=samples, n_test=n_test)
+        split = start.split
+        first_row = self.measure(start.model, start.written, split, train_tokens=start.train_tokens)
         human = self.describe_output(split.test, split)
         result = {HUMAN_ARM: {q: np.array([human[q]]) for q in OUTPUT_QUANTITIES}}
         for policy in policies:
-            rows = [start]
-            chain_rng = _generator(seed, chain, 1 + TEXT_POLICIES.index(policy))
-            store = _Store(split.train, first, written)
-            for _ in range(generations):
-                training = store.training_set(policy, size=n, rng=chain_rng)
-                model = self.new_model(split).fit(training)
-                output = self.write(model, n, chain_rng)
-                store.add(output)
+            rows = [first_row]
+            for model, output, training in self.generations(start, seed=seed, chain=chain, policy=policy,
+                                                            generations=generations):
                 rows.append(self.measure(model, output, split, train_tokens=training.n_tokens))
             result[policy] = _relative(rows)
         return result
