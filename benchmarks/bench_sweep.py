@@ -164,14 +164,14 @@ def section(results: dict[str, dict], *, runs: int, machine: str, date: str, loa
     ])
 
 
-def write_section(text: str, path: Path) -> None:
-    """Replace this benchmark's section in RESULTS.md (or add it), leaving other sections alone."""
+def write_section(text: str, path: Path, *, heading: str = HEADING) -> None:
+    """Replace a benchmark's section in RESULTS.md (or add it), leaving other sections alone."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING)
+    start = old.find(heading)
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        following = old.find("\n## ", start + len(HEADING))
+        following = old.find("\n## ", start + len(heading))
         new = old[:start] + text + ("\n" + old[following + 1:] if following >= 0 else "")
     path.write_text(new, encoding="utf-8")
 
