@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from analysis.claims import calibration, collapse, crawl_share, detectors, farm_share, first_movers, mechanisms, text
+from analysis.claims import (
+    adoption,
+    calibration,
+    collapse,
+    crawl_share,
+    detectors,
+    farm_share,
+    first_movers,
+    mechanisms,
+    text,
+)
 from analysis.claims.model import Arm, Claim, Replication
 from analysis.claims.replications import REPLICATIONS
 
@@ -33,7 +43,8 @@ def check_claims(claims: Sequence[Claim], arms: Mapping[str, Arm],
 
 
 ARMS: dict[str, Arm] = merge_arms(collapse.ARMS, first_movers.ARMS, detectors.ARMS, calibration.ARMS,
-                                  mechanisms.ARMS, text.ARMS, farm_share.ARMS, crawl_share.ARMS)
+                                  mechanisms.ARMS, text.ARMS, farm_share.ARMS, crawl_share.ARMS,
+                                  adoption.ARMS)
 
 # In the order claims.md lists them: the order the entries joined the ledger.
 CLAIMS: tuple[Claim, ...] = check_claims((
@@ -51,4 +62,5 @@ CLAIMS: tuple[Claim, ...] = check_claims((
     *text.CLAIMS,
     *farm_share.CLAIMS,
     *crawl_share.CLAIMS,
+    *adoption.CLAIMS,
 ), ARMS, REPLICATIONS)
