@@ -845,6 +845,7 @@ def claims(
         check_readme,
         measure,
         measure_replications,
+        measure_text_models,
         plan,
         write_ledger,
     )
@@ -874,6 +875,8 @@ def claims(
     _exit_if_failed(report)
     with console.status("replications..."):
         replications = measure_replications(quick=quick)
+    with console.status("language models on text..."):
+        replications += measure_text_models(quick=quick)
     run_seconds = sum(json.loads(spec.manifest_path.read_text(encoding="utf-8"))["wall_seconds"] for spec in specs)
     frame = write_ledger([*measure(specs), *replications], docs=docs, readme=None if quick else readme,
                          wall_seconds=None if quick else time.perf_counter() - started, run_seconds=run_seconds)

@@ -31,8 +31,10 @@ from analysis.claims.ledger import (
 from analysis.claims.model import REPO, Entry
 from analysis.claims.planning import LEDGER_SEEDS, plan
 from analysis.claims.replications import REPLICATIONS
+from analysis.claims.text_models import measure_text_models
 
 __all__ = [
     "ARMS", "CLAIMS", "LEDGER_SEEDS", "README_END", "README_START", "REPLICATIONS", "REPO", "Entry",
-    "check_ledger_files", "check_readme", "measure", "measure_replications", "plan", "readme_block", "write_ledger",
+    "check_ledger_files", "check_readme", "measure", "measure_replications", "measure_text_models", "plan",
+    "readme_block", "write_ledger",
 ]

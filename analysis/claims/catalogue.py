@@ -16,6 +16,7 @@ from analysis.claims import (
     first_movers,
     mechanisms,
     text,
+    text_models,
 )
 from analysis.claims.model import Arm, Claim, Replication
 from analysis.claims.replications import REPLICATIONS
@@ -30,8 +31,9 @@ def merge_arms(*themes: Mapping[str, Arm]) -> dict[str, Arm]:
 
 
 def check_claims(claims: Sequence[Claim], arms: Mapping[str, Arm],
-                 replications: Sequence[Replication]) -> tuple[Claim, ...]:
-    """The claims, once no id in the ledger (claims and replications) repeats and every arm they use exists."""
+                 replications: Sequence[Replication | Claim]) -> tuple[Claim, ...]:
+    """The claims, once no id in the ledger (claims, and replications and other entries measured in process)
+    repeats and every arm they use exists."""
     ids = Counter([c.id for c in claims] + [r.id for r in replications])
     repeated = sorted(claim_id for claim_id, count in ids.items() if count > 1)
     if repeated:
@@ -63,4 +65,4 @@ CLAIMS: tuple[Claim, ...] = check_claims((
     *farm_share.CLAIMS,
     *crawl_share.CLAIMS,
     *adoption.CLAIMS,
-), ARMS, REPLICATIONS)
+), ARMS, (*REPLICATIONS, *text_models.CLAIMS))

@@ -131,7 +131,8 @@ README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_ta
                  "quality_half_excess_effect", "verifier_support_right_against_coin",
                  "verifier_quality_right_against_coin", "verifier_quality_075_against_none",
                  "who_worst_topic_web_2025", "who_drift_web_2025", "text_tail_replace", "text_topics_lost_replace",
-                 "text_rarity_order")
+                 "text_rarity_order", "text_lm_perplexity_replace", "text_lm_rare_first",
+                 "text_lm_accumulate_vs_replace")
 
 
 def readme_block(frame: pl.DataFrame) -> str:
