@@ -770,7 +770,8 @@ def replicate(
         help="replace, accumulate or accumulate-subsample (repeatable: arms side by side).")] = None,
     estimator: Annotated[list[str] | None, typer.Option(help="Variance estimator: mle or unbiased.")] = None,
     real_share: Annotated[float | None, typer.Option(help="mixing: share of fresh real data.")] = None,
-    temperature: Annotated[float | None, typer.Option(help="mixing: synthetic variance factor.")] = None,
+    temperature: Annotated[float | None, typer.Option(
+        help="mixing: synthetic variance factor; text_lm: sampling temperature.")] = None,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="Other option: KEY=VALUE.")]
     = None,
     figures: Annotated[bool, typer.Option(help="Draw the figure (PNG and SVG).")] = True,

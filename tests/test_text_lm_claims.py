@@ -15,9 +15,11 @@ from analysis.claims.text_models import CLAIMS, at_end, at_round, cell, measure_
 
 @pytest.fixture(scope="module")
 def entries():
+    """Every entry on the quick seeds: the sample corpus, 2 and 3 generations (about 15 s on an idle machine)."""
     return measure_text_models(quick=True)
 
 
+@pytest.mark.slow
 def test_every_entry_is_measured_on_every_quick_seed(entries):
     assert [e.claim.id for e in entries] == [c.id for c in CLAIMS]
     for entry in entries:
@@ -26,6 +28,7 @@ def test_every_entry_is_measured_on_every_quick_seed(entries):
     assert not {c.id for c in CLAIMS} & {c.id for c in RUN_CLAIMS}
 
 
+@pytest.mark.slow
 def test_entries_are_written_to_the_ledger(entries, tmp_path):
     frame = write_ledger(entries, docs=tmp_path, readme=None)
     assert frame.height == len(CLAIMS) and set(frame["seed"].list.len()) == {len(QUICK_SEEDS)}
