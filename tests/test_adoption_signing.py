@@ -3,6 +3,8 @@ pays, by the same logit rule as vendors' watermarks. Tiny web, 10 common seeds, 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
@@ -58,3 +60,20 @@ def test_bad_signing_decision_is_refused_in_one_line(decision: dict, words: str)
     with pytest.raises(ScenarioError) as refused:
         validate_scenario(tiny(policies=[_signing(**decision)]))
     assert "\n" not in str(refused.value) and words in str(refused.value), str(refused.value)
+
+
+def test_the_shipped_signing_decision_settles_at_the_published_c2pa_share() -> None:
+    """scenarios/policies/provenance_decision.yaml: the logit's long-run signing share, at the scenario's payoff
+    terms, lies within the published interval for July 2026 (IPTC Metawatch, data/targets.csv series c2pa)."""
+    from ecosystem.calibration.targets import load_targets
+    from ecosystem.learning.adoption import adopt_probability
+    from ecosystem.scenario_files import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    signing = next(p for p in load_scenario(root / "scenarios/policies/provenance_decision.yaml").policies
+                   if p.kind == "provenance_signing")
+    decision = signing.decision
+    gain = decision.visibility * (signing.signed_weight - 1.0) - decision.cost
+    settled = float(adopt_probability(gain, rationality=decision.rationality))
+    july = next(t for t in load_targets(root / "data/targets.csv") if t.series == "c2pa" and t.date == "2026-07")
+    assert july.low <= settled <= july.high, (settled, july)
