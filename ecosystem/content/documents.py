@@ -1,7 +1,10 @@
-"""The columnar document store: every page on the simulated web, as numpy arrays grown in chunks.
+"""The columnar document store: every page on the simulated web, as numpy arrays that grow in place.
 
 Documents are rows, never Python objects. Rows are appended in time order, so the pages created in a
-month form one contiguous slice; that is what keeps a month's cost proportional to its new pages.
+month form one contiguous slice; that is what keeps a month's cost proportional to its new pages, and it
+makes a page's month a fact of its row (read from where months begin, not stored). Columns live in reserved
+address space (``reserved.reserve``), so growing never copies the web, and each is as narrow as its values
+allow: a large run's memory is its pages' bytes, about 59 per page with 8 dimensions.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+
+from ecosystem.content.reserved import reserve
 
 
 class Origin(IntEnum):
@@ -35,46 +40,74 @@ NO_TOPIC = -1
 NO_KEY = -1  # watermark key of an unmarked page
 
 
+MAX_ROWS = 2**31 - 1  # row indices fit in int32 (the crawl index by site stores them so)
+RESERVED_ROWS = 2**30  # address space reserved per column up front: a billion pages grow without a copy
+
+
 class DocumentStore:
     """Append-only columns: vector, origin, vendor, topic, month, site, lineage depth, tokens, the
     watermark key (the marking vendor's index, or NO_KEY) with the share of the mark that survived
     edits, whether the page carries a provenance signature, the share of its text a model wrote
-    (0 for human pages, 1 for farm and vendor pages, in between for assisted ones) and its ``PageKind``."""
+    (0 for human pages, 1 for farm and vendor pages, in between for assisted ones) and its ``PageKind``.
+
+    ``capacity`` rows are reserved up front; a store that outgrows them moves once to a reservation twice as
+    large (the only copy it ever makes). ``column("month")`` is computed from where each month begins."""
 
     _COLUMNS = {
         "origin": np.int8,
-        "vendor": np.int16,
-        "topic": np.int32,
-        "month": np.int32,
+        "vendor": np.int8,  # at most 50 vendors (ScenarioConfig.vendors), NO_VENDOR = -1
+        "topic": np.int16,  # at most 500 topics at the start, plus those reality adds
         "site": np.int32,
         "lineage": np.float32,
         "tokens": np.int32,
-        "wm_key": np.int16,
+        "wm_key": np.int8,  # a vendor's index, or NO_KEY
         "wm_survival": np.float32,
         "signed": np.bool_,
         "ai_share": np.float32,
         "kind": np.int8,
     }
+    DERIVED = ("month",)  # columns computed from the rows' positions, not stored
 
-    def __init__(self, dim: int, *, chunk: int = 65_536) -> None:
+    def __init__(self, dim: int, *, capacity: int = RESERVED_ROWS) -> None:
         self.dim = dim
-        self.chunk = chunk
         self.size = 0
         self.n_synthetic = 0  # kept as rows arrive, so the web's synthetic share costs nothing to read
-        self._capacity = chunk
-        self._vectors = np.empty((chunk, dim), dtype=np.float32)
-        self._columns = {name: np.empty(chunk, dtype=dtype) for name, dtype in self._COLUMNS.items()}
+        self._allocate(capacity)
         self._month_starts: list[int] = []  # row where each month begins
+
+    def _allocate(self, capacity: int) -> None:
+        """Reserve room for ``capacity`` rows (or as many as the system grants, at least the rows held)."""
+        least = max(self.size, 1)
+        vectors = reserve(capacity, np.float32, width=self.dim, least=least)
+        columns = {name: reserve(len(vectors), dtype, least=least) for name, dtype in self._COLUMNS.items()}
+        if self.size:  # outgrown: the one copy
+            vectors[: self.size] = self._vectors[: self.size]
+            for name, column in columns.items():
+                column[: self.size] = self._columns[name][: self.size]
+        self._vectors, self._columns = vectors, columns
+        self._capacity = min(len(vectors), *(len(c) for c in columns.values()))
 
     def __len__(self) -> int:
         return self.size
+
+    @property
+    def capacity(self) -> int:
+        """Rows the store holds before it must move to a larger reservation."""
+        return self._capacity
 
     @property
     def vectors(self) -> np.ndarray:
         return self._vectors[: self.size]
 
     def column(self, name: str) -> np.ndarray:
+        if name == "month":
+            return self._months()
         return self._columns[name][: self.size]
+
+    def _months(self) -> np.ndarray:
+        """Each row's month, from where months begin (every row's month has begun: ``append`` sees to it)."""
+        lengths = np.diff(np.array([*self._month_starts, self.size], dtype=np.int64))
+        return np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
 
     def begin_month(self, step: int) -> None:
         while len(self._month_starts) <= step:
@@ -104,15 +137,22 @@ class DocumentStore:
         ai_share: float | np.ndarray | None = None,
         kind: int | np.ndarray = PageKind.ARTICLE,
     ) -> slice:
-        """Append pages; ``ai_share`` defaults to 0 for human pages and 1 for the others."""
+        """Append pages of ``month`` (the month begun last, or a later one, which then begins);
+        ``ai_share`` defaults to 0 for human pages and 1 for the others."""
+        if month < len(self._month_starts) - 1:
+            raise ValueError(f"pages of month {month} appended after month {len(self._month_starts) - 1} began; "
+                             "a month's pages are one slice of rows")
+        self.begin_month(month)
         n = len(vectors)
         self._reserve(self.size + n)
         rows = slice(self.size, self.size + n)
         self._vectors[rows] = vectors
-        values = {"origin": origin, "vendor": vendor, "topic": topic, "month": month, "site": site,
+        values = {"origin": origin, "vendor": vendor, "topic": topic, "site": site,
                   "lineage": lineage, "tokens": tokens, "wm_key": wm_key, "wm_survival": wm_survival,
                   "signed": signed, "kind": kind,
                   "ai_share": np.asarray(origin) != Origin.HUMAN if ai_share is None else ai_share}
+        for name in ("vendor", "topic", "wm_key"):
+            _check_fits(name, values[name], self._COLUMNS[name])
         for name, value in values.items():
             self._columns[name][rows] = value
         self.size += n
@@ -122,18 +162,31 @@ class DocumentStore:
     def _reserve(self, needed: int) -> None:
         if needed <= self._capacity:
             return
-        capacity = self._capacity
-        while capacity < needed:
-            capacity += max(self.chunk, capacity // 2)
-        self._vectors = _grow(self._vectors, capacity)
-        self._columns = {name: _grow(col, capacity) for name, col in self._columns.items()}
-        self._capacity = capacity
+        if needed > MAX_ROWS:
+            raise MemoryError(f"the store holds at most {MAX_ROWS:,} pages (row indices are int32); {needed:,} asked")
+        self._allocate(min(MAX_ROWS, max(needed, 2 * self._capacity)))
 
     def synthetic_mask(self, rows: slice | np.ndarray) -> np.ndarray:
         return self._columns["origin"][: self.size][rows] != Origin.HUMAN
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the rows held, not the reservation."""
+        state = dict(vars(self))
+        state["_vectors"] = self.vectors.copy()
+        state["_columns"] = {name: self.column(name).copy() for name in self._columns}
+        return state
 
-def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
-    grown = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._allocate(max(self.size, RESERVED_ROWS))
+
+
+def _check_fits(name: str, value: int | np.ndarray, dtype: type) -> None:
+    """Values of a narrow integer column must fit it (numpy would wrap them silently)."""
+    value = np.asarray(value)
+    if value.size == 0:
+        return
+    info = np.iinfo(dtype)
+    low, high = value.min(), value.max()
+    if low < info.min or high > info.max:
+        raise OverflowError(f"{name}: values {low}..{high} do not fit the store's {np.dtype(dtype).name} column")

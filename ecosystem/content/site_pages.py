@@ -13,19 +13,22 @@ from __future__ import annotations
 import numpy as np
 
 from ecosystem.content.documents import DocumentStore
+from ecosystem.content.reserved import reserve
 
 
 class SitePages:
     """For months ``[0, sealed)``: the rows of each month sorted by site, and per site and month the
     number of its pages before that month (``cum``) and where its rows of the month begin in that order
-    (``first``). A site's months are contiguous in memory, so finding a page's month reads a few cache lines."""
+    (``first``). A site's months are contiguous in memory, so finding a page's month reads a few cache lines.
+    Rows and counts are int32 (the store holds at most ``MAX_ROWS`` pages), and the rows grow in place in as
+    much reserved address space as the store's, so indexing never copies them."""
 
     def __init__(self, store: DocumentStore) -> None:
         self.store = store
         self.sealed = 0  # months indexed
-        self._rows = np.empty(0, dtype=np.int64)  # month by month, each month's rows sorted by site
-        self._cum = np.zeros((0, 1), dtype=np.int64)  # (sites, months + 1): pages of a site in months < m
-        self._first = np.zeros((0, 0), dtype=np.int64)  # (sites, months): position in _rows of its first row
+        self._rows = reserve(store.capacity, np.int32)  # month by month, each month's rows sorted by site
+        self._cum = np.zeros((0, 1), dtype=np.int32)  # (sites, months + 1): pages of a site in months < m
+        self._first = np.zeros((0, 0), dtype=np.int32)  # (sites, months): position in _rows of its first row
         self._sites = 0
         self._sealed_stop = 0  # the store's size when the last month was indexed
 
@@ -43,8 +46,8 @@ class SitePages:
             counts = np.bincount(site, minlength=self._sites)
             self._cum[: self._sites, month + 1] = self._cum[: self._sites, month] + counts
             self._first[: self._sites, month] = rows.start + np.cumsum(counts) - counts
-            if len(self._rows) < rows.stop:
-                self._rows = _grown(self._rows, rows.stop)
+            if len(self._rows) < rows.stop:  # the store outgrew its reservation, and so must the index
+                self._rows = _moved(self._rows, max(rows.stop, store.capacity), self._sealed_stop)
             self._rows[rows] = rows.start + order
             self.sealed, self._sealed_stop = month + 1, rows.stop
 
@@ -76,14 +79,15 @@ class SitePages:
             return
         month_cap = max(months + 1, 2 * month_cap) if months + 1 > month_cap else month_cap
         site_cap = max(self._sites, 2 * site_cap) if self._sites > site_cap else site_cap
-        cum = np.zeros((site_cap, month_cap), dtype=np.int64)
-        first = np.zeros((site_cap, month_cap), dtype=np.int64)
+        cum = np.zeros((site_cap, month_cap), dtype=np.int32)
+        first = np.zeros((site_cap, month_cap), dtype=np.int32)
         cum[: self._cum.shape[0], : self._cum.shape[1]] = self._cum
         first[: self._first.shape[0], : self._first.shape[1]] = self._first
         self._cum, self._first = cum, first
 
 
-def _grown(array: np.ndarray, needed: int) -> np.ndarray:
-    grown = np.empty(max(needed, len(array) + len(array) // 2, 65_536), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
+def _moved(rows: np.ndarray, capacity: int, held: int) -> np.ndarray:
+    """A larger reservation holding the first ``held`` rows."""
+    moved = reserve(capacity, rows.dtype, least=capacity)
+    moved[:held] = rows[:held]
+    return moved

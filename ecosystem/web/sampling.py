@@ -4,7 +4,8 @@ Crawlers fetch pages the way search exposes them: a page is picked with probabil
 weight, without replacement. Drawing pages with replacement in proportion to their weight and keeping each
 page's first draw is exactly successive sampling in proportion to the weight (each new distinct page is
 chosen among the rest in proportion to its weight). Where the range is small, the exact Efraimidis-Spirakis
-keys over every page give the same law.
+keys over every page give the same law. Rows come back as int32 (the store's row indices fit it): crawlers keep
+every page they fetched, so a crawl's rows are a few bytes per page of the web.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def weighted_pages(
     mass = np.where(site_weight > 0, site_weight, 0.0) * counts
     available = int(counts[mass > 0].sum())
     if n <= 0 or available == 0:
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int32)
     if available <= EXACT_BELOW * n:  # a small range: exact keys over each of its pages
         span = pages.store.month_rows(first_month, stop_month - 1)
         site = pages.store.column("site")
@@ -58,7 +59,7 @@ def weighted_pages(
             w = site_weight[site[rows]]
             return w if page_factor is None else w * page_factor(rows)
 
-        return _exact(np.arange(span.start, span.stop), n, weight=weight, rng=rng)
+        return _exact(np.arange(span.start, span.stop, dtype=np.int32), n, weight=weight, rng=rng)
     cdf = np.cumsum(mass)
     picked: list[np.ndarray] = []  # each round's new pages, in draw order
     seen = np.empty(0, dtype=np.int64)  # every page picked so far, sorted
