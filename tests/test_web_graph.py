@@ -160,3 +160,44 @@ def test_the_two_stage_link_choice_keeps_the_one_stage_laws_hubs():
     exact = np.mean([one_stage(2000, s).max() for s in seeds])
     ours = np.mean([two_stage(2000, s).max() for s in seeds])
     assert 0.75 < ours / exact < 1.33, (ours, exact)
+
+
+def test_links_are_kept_once_each_in_the_order_first_made_across_many_batches():
+    """De-duplication by sorted link keys keeps exactly the links a set of pairs would, in first-made order,
+    whatever the batches: repeated pairs within and across batches and self-links are dropped."""
+    web = WebGraph(WebConfig(), rng=np.random.default_rng(0))
+    web.add_sites(SiteKind.HUMAN, np.random.default_rng(1).normal(size=(60, 4)))
+    expected = [tuple(pair) for pair in web.links().T.tolist()]
+    seen = set(expected)
+    rng = np.random.default_rng(2)
+    for _ in range(30):
+        sources, targets = rng.integers(0, 60, size=(2, int(rng.integers(0, 40))))
+        web.add_links(sources, targets)
+        for pair in zip(sources.tolist(), targets.tolist(), strict=True):
+            if pair[0] != pair[1] and pair not in seen:
+                seen.add(pair)
+                expected.append(pair)
+    assert [tuple(pair) for pair in web.links().T.tolist()] == expected
+    assert web.n_links == len(expected)
+    np.testing.assert_array_equal(web.in_degree, np.bincount([t for _, t in expected], minlength=60))
+
+
+def test_site_ids_beyond_16_bits_make_distinct_links():
+    web = WebGraph(WebConfig(links_per_site=1), rng=np.random.default_rng(0))
+    web.add_sites(SiteKind.HUMAN, np.random.default_rng(1).normal(size=(70_000, 2)))
+    before = web.n_links
+    web.add_links(np.array([69_999, 3, 69_999]), np.array([3, 69_999, 3]))
+    assert web.n_links - before == 2
+    assert {(69_999, 3), (3, 69_999)} <= set(map(tuple, web.links().T.tolist()))
+
+
+def test_a_networkx_graph_is_built_only_when_asked_and_follows_the_web():
+    """Growing a web builds no networkx graph; one is built for a reader who asks, with the sites in id
+    order, and a web that grows afterwards shows in the next one."""
+    web = grow(20)
+    assert not any(type(value).__module__.startswith("networkx") for value in vars(web).values())
+    first = web.graph
+    assert list(first.nodes) == list(range(20)) and first.number_of_edges() == web.n_links
+    assert web.graph is first  # asked again, the web unchanged: the same graph
+    web.add_site(SiteKind.FARM, np.ones(4))
+    assert web.graph.number_of_nodes() == 21 and first.number_of_nodes() == 20

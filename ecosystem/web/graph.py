@@ -1,8 +1,9 @@
 """The site graph: who links to whom, how sites rank, and which sites opt out of crawling.
 
-Sites are nodes of a networkx DiGraph; per-site facts the hot paths need (kind, rank, opt-out month)
-are mirrored in numpy arrays indexed by site id, and the links in two arrays, so crawling and ranking
-never walk the graph.
+Per-site facts (kind, rank, opt-out month) are numpy arrays indexed by site id, and the links are arrays
+of sources over targets, de-duplicated by a sorted array of link keys: 24 bytes a link where a networkx
+DiGraph kept beside them took ~400. A networkx graph is built only when a reader asks for ``graph`` (the
+dashboard draws one), so crawling and ranking never walk one.
 """
 
 from __future__ import annotations
@@ -30,11 +31,8 @@ class SiteKind(IntEnum):
 
 class WebGraph:
     def __init__(self, config: WebConfig, *, rng: np.random.Generator) -> None:
-        import networkx as nx
-
         self.config = config
         self.rng = rng
-        self.graph = nx.DiGraph()
         self.kind = np.empty(0, dtype=np.int8)
         self.centroid = np.empty((0, 0))
         self.opt_out_month = np.empty(0, dtype=np.int64)
@@ -43,10 +41,39 @@ class WebGraph:
         self.penalty = np.empty(0)  # search demotion factor (1: none), set by demote_flagged
         self.flag_share = np.empty(0)  # smoothed share of a site's new pages a search detector flagged
         self._links: list[np.ndarray] = []  # (2, m) blocks of new links, sources over targets
+        self._link_keys = np.empty(0, dtype=np.int64)  # source << 32 | target of every link, sorted
+        self._graph = None  # (sites and links it has, the networkx graph), once a reader asked for one
 
     @property
     def n_sites(self) -> int:
         return len(self.kind)
+
+    @property
+    def n_links(self) -> int:
+        return len(self._link_keys)
+
+    def links(self) -> np.ndarray:
+        """Every link, (2, links): sources over targets, in the order they were made."""
+        if len(self._links) > 1:
+            self._links = [np.concatenate(self._links, axis=1)]
+        return self._links[0] if self._links else np.empty((2, 0), dtype=np.int64)
+
+    @property
+    def graph(self):  # -> networkx.DiGraph; networkx is imported only here
+        """The sites and links as a networkx DiGraph (nodes carry their ``kind``), built when a reader asks
+        (the engine never does) and kept until the web grows."""
+        if self._graph is None or self._graph[0] != (self.n_sites, self.n_links):
+            self._graph = ((self.n_sites, self.n_links), self._networkx())
+        return self._graph[1]
+
+    def _networkx(self):
+        import networkx as nx
+
+        names = [kind.name.lower() for kind in SiteKind]
+        graph = nx.DiGraph()
+        graph.add_nodes_from((site, {"kind": names[kind]}) for site, kind in enumerate(self.kind.tolist()))
+        graph.add_edges_from(self.links().T.tolist())  # in the order they were made, as the ranks read them
+        return graph
 
     def add_site(self, kind: SiteKind, centroid: np.ndarray, *, opt_out_month: int = NEVER) -> int:
         """A new site that links out to existing ones by preferential attachment and topic affinity."""
@@ -74,7 +101,6 @@ class WebGraph:
     def _append(self, kind: SiteKind, centroids: np.ndarray, opt_out: np.ndarray) -> None:
         old, n = self.n_sites, len(centroids)
         sites = np.arange(old, old + n)
-        self.graph.add_nodes_from(sites.tolist(), kind=kind.name.lower())
         self.centroid = centroids.copy() if old == 0 else np.concatenate([self.centroid, centroids])
         self.kind = np.concatenate([self.kind, np.full(n, kind, dtype=np.int8)])
         self.opt_out_month = np.concatenate([self.opt_out_month, opt_out.astype(np.int64)])
@@ -127,18 +153,23 @@ class WebGraph:
 
     def add_links(self, sources: np.ndarray, targets: np.ndarray) -> None:
         """Extra links, e.g. a farm's link spam pointing its network at its own sites."""
-        pairs = dict.fromkeys((int(s), int(t)) for s, t in zip(sources, targets, strict=True))  # once each
-        new = [(s, t) for s, t in pairs if s != t and not self.graph.has_edge(s, t)]
-        self.graph.add_edges_from(new)
-        links = np.array(new, dtype=np.int64).reshape(-1, 2).T
+        keys = _link_keys(np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64))
+        _, first = np.unique(keys, return_index=True)
+        keys = keys[np.sort(first)]  # once each, in the order first given
+        known = self._link_keys
+        at = known.searchsorted(keys)
+        old = known[np.minimum(at, len(known) - 1)] == keys if len(known) else np.zeros(len(keys), dtype=bool)
+        new = ~old & (keys >> 32 != keys & _LOW)  # neither known nor a self-link
+        keys = keys[new]
+        links = np.stack([keys >> 32, keys & _LOW])
         self._links.append(links)
+        order = np.argsort(keys)  # keys bound for one gap of ``known`` go in sorted
+        self._link_keys = np.insert(known, at[new][order], keys[order])
         np.add.at(self.in_degree, links[1], 1.0)
 
     def refresh_rank(self) -> None:
         """PageRank (damping 0.85) of every site, as networkx's ``pagerank`` gives it."""
-        if len(self._links) > 1:
-            self._links = [np.concatenate(self._links, axis=1)]
-        links = self._links[0] if self._links else np.empty((2, 0), dtype=np.int64)
+        links = self.links()
         from ecosystem.web.rank import pagerank
 
         self.rank = pagerank(links[0], links[1], self.n_sites, alpha=0.85)
@@ -172,6 +203,14 @@ class WebGraph:
             return NEVER
         delay = opt.months_to_half + opt.months_to_half / 3.0 * self.rng.logistic()
         return start_step + max(0, int(round(delay)))
+
+
+_LOW = np.int64(2**32 - 1)
+
+
+def _link_keys(sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """One int64 per link, ordered by source then target (site ids are below 2**31)."""
+    return sources << 32 | targets
 
 
 def _cosine_rows(others: np.ndarray, centroids: np.ndarray) -> np.ndarray:
