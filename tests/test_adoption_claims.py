@@ -1,5 +1,5 @@
 """The ledger's adoption measures (analysis/claims/adoption.py) on hand-made runs: the sweep's threshold and who
-marks first read what a reader of the ledger would read off the metrics."""
+marks more read what a reader of the ledger would read off the metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from analysis.claims.adoption import last_year_mean, months_to_mark, takeoff_cost
+from analysis.claims.adoption import last_year_mean, marking_gap_last_year, takeoff_cost
 
 
 def _run(**columns: list[float | None]) -> pl.DataFrame:
@@ -34,8 +34,7 @@ def test_last_year_mean_reads_the_runs_last_twelve_months() -> None:
     assert last_year_mean("a", "watermark.adoption_share")({"a": _run(x=[1.0])}) == 0.0  # not written: none marks
 
 
-def test_months_to_mark_counts_from_the_first_decision_and_censors_who_never_marks() -> None:
-    frame = _run(**{"vendor.A.marks": [None, None, 0.0, 0.0, 1.0, 1.0],
-                    "vendor.B.marks": [None, 0.0, 0.0, 0.0, 0.0, 0.0]})
-    assert months_to_mark(frame, "A") == 2.0
-    assert months_to_mark(frame, "B") == 5.0
+def test_the_marking_gap_compares_the_same_months() -> None:
+    """Months before a vendor enters (not written) count as not marking, over the same last twelve months."""
+    frame = _run(**{"vendor.First.marks": [1.0] * 24, "vendor.Late.marks": [None] * 18 + [1.0] * 6})
+    assert marking_gap_last_year("a", "First", "Late")({"a": frame}) == pytest.approx(0.5)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import polars as pl
 
 from analysis.claims.calibration import BASELINE_QUICK
 from analysis.claims.first_movers import FM_POLLUTED, FM_QUICK
@@ -21,6 +20,7 @@ from analysis.claims.model import Arm, Claim, Runs
 
 COSTS = (0.0, 0.05, 0.1, 0.2)  # marking_cost levels of the one-way sweep (payoff units a month)
 SHIPPED_COST = 0.1  # scenarios/policies/watermark_adoption.yaml's
+FM_COST = 0.0  # on the first-mover web: where voluntary marking takes off, so who marks first can show
 TAKEOFF = 0.5  # "takes off": at least half the deciding vendors mark, on average over the last year
 _END = {"end": "2030-12"}
 
@@ -51,10 +51,10 @@ ARMS: dict[str, Arm] = {
                           BASELINE_QUICK),
     "adopt_fines": Arm("baseline.yaml", {**_END, "policies+": [_adoption(SHIPPED_COST, **_FINES)]}, BASELINE_QUICK),
     # The first-mover web: FirstMover alone for eight years, then LateEntrant (first_movers.py's fm_polluted); the
-    # policy from FirstMover's entry, so each vendor decides from its own entry.
-    "fm_adopt": Arm("first_mover.yaml", {**FM_POLLUTED, "policies+": [_adoption(SHIPPED_COST, "2020-01")]}, FM_QUICK),
+    # policy from FirstMover's entry, so each vendor decides from its own entry; marking free but for the users.
+    "fm_adopt": Arm("first_mover.yaml", {**FM_POLLUTED, "policies+": [_adoption(FM_COST, "2020-01")]}, FM_QUICK),
     "fm_adopt_shared_keys": Arm("first_mover.yaml", {**FM_POLLUTED, "policies+": [
-        _adoption(SHIPPED_COST, "2020-01"), {"kind": "watermark_registry", "start": "2020-01"}]}, FM_QUICK),
+        _adoption(FM_COST, "2020-01"), {"kind": "watermark_registry", "start": "2020-01"}]}, FM_QUICK),
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -87,18 +87,11 @@ def takeoff_cost(arms: Sequence[tuple[float, str]], share: float = TAKEOFF) -> C
     return measure
 
 
-def months_to_mark(frame: pl.DataFrame, vendor: str) -> float:
-    """Months from a vendor's first decision (its entry, once the policy is in force) to the first month it marks;
-    a vendor that never marks counts the months it decided (censored at the run's end)."""
-    column = f"vendor.{vendor}.marks"
-    decided = frame.sort("step")[column].drop_nulls().to_numpy() if column in frame.columns else np.empty(0)
-    marked = np.flatnonzero(decided == 1.0)
-    return float(marked[0] if len(marked) else len(decided))
-
-
-def adoption_lag(arm: str, later: str, earlier: str) -> Callable[[Runs], float]:
-    """``later``'s months to its first mark minus ``earlier``'s (positive: ``earlier`` adopts sooner)."""
-    return lambda runs: months_to_mark(runs[arm], later) - months_to_mark(runs[arm], earlier)
+def marking_gap_last_year(arm: str, first: str, other: str) -> Callable[[Runs], float]:
+    """Share of the run's last twelve months in which ``first`` marks, minus ``other``'s (months a vendor has not
+    entered count as not marking). On the first-mover web these are the late entrant's first twelve months, so
+    the two are compared over the same months, not over windows of different lengths."""
+    return difference(last_year_mean(arm, f"vendor.{first}.marks"), last_year_mean(arm, f"vendor.{other}.marks"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -109,7 +102,8 @@ _HOLDS = ("baseline.yaml to 2030-12 with watermark_adoption from 2023-01 (ration
           "user market); measured over 2030")
 _SHIPPED = f"marking_cost {SHIPPED_COST:g}, as scenarios/policies/watermark_adoption.yaml"
 _FM_HOLDS = ("first_mover.yaml as first_mover_pollution_age0 (no user market), with watermark_adoption from 2020-01 "
-             f"({_SHIPPED}); FirstMover enters 2020-01, LateEntrant 2028-01")
+             f"(marking_cost {FM_COST:g}, otherwise as scenarios/policies/watermark_adoption.yaml); FirstMover enters "
+             "2020-01, LateEntrant 2028-01")
 _ASSUMED = "payoff scales are assumptions (no published figure); other costs, benefits or noise may differ"
 
 CLAIMS: tuple[Claim, ...] = (
@@ -149,9 +143,11 @@ CLAIMS: tuple[Claim, ...] = (
           ("adopt_none", "adopt_fines"), excess_gap_last_year("adopt_fines", "adopt_none"), "nats",
           f"{_HOLDS}; {_SHIPPED}; fine 1, enforcement 0.25; mean over the five original vendors", "", direction=-1),
     Claim("watermark_early_adopter_first_mover",
-          "The first mover starts marking sooner after its entry than the late entrant after its own, by {effect}.",
-          ("fm_adopt",), adoption_lag("fm_adopt", "LateEntrant", "FirstMover"), "months", _FM_HOLDS,
-          "a vendor that never marks counts the months it decided (censored)", direction=+1),
+          "In the late entrant's first year the first mover marks its output in {effect} more of the months than "
+          "the late entrant (its own pages fill more of its crawl, so marking is worth more to it).",
+          ("fm_adopt",), marking_gap_last_year("fm_adopt", "FirstMover", "LateEntrant"), "(share of months)",
+          f"{_FM_HOLDS}; over the run's last year (2028-02 to 2029-01)",
+          "at marking cost 0.1 neither marks much (watermark_voluntary_adoption_cost_010)", direction=+1),
     Claim("watermark_adoption_entrant_first_synthetic",
           "Voluntary adoption changes the synthetic share of the late entrant's first training set by {effect} "
           "(the marks the others choose are not its to read).",
