@@ -56,14 +56,17 @@ def store_bytes(store) -> dict[str, float]:
 
 
 def index_bytes(model) -> dict[str, float]:
-    """Bytes per page of the crawl index by site (``SitePages``) and the site graph's link arrays."""
+    """Bytes per page of the crawl index by site (``SitePages``), the vendors' crawlers' kept batches of fetched
+    rows, and the site graph's link arrays."""
     pages = max(len(model.store), 1)
     index = model.site_pages
     links = sum(block.nbytes for block in model.web._links)
+    batches = sum(batch.nbytes for vendor in model.vendors for batch in vendor.crawler.batches)
     rows = index._rows.itemsize * index._sealed_stop  # the rows indexed, not the room reserved for more
     return {"site_pages_rows": rows / pages,
             "site_pages_tables": (index._cum.nbytes + index._first.nbytes) / pages,
-            "link_arrays": links / pages, "links": sum(block.shape[1] for block in model.web._links),
+            "crawl_batches": batches / pages, "link_arrays": links / pages,
+            "links": sum(block.shape[1] for block in model.web._links),
             "sites": model.web.n_sites, "networkx_graph": "graph" in vars(model.web)}
 
 
