@@ -22,6 +22,7 @@ from ecosystem.scenario_files import load_scenario
 # Pages a farm publishes a month: baseline.yaml's (calibrated) and three quarters and one and a half times it.
 _SHIPPED = int(load_scenario(SCENARIOS / "baseline.yaml").farms.docs_per_month)
 _DOCS = (round(0.75 * _SHIPPED), _SHIPPED, round(1.5 * _SHIPPED))
+FARM_LEVELS = (_DOCS[0], _DOCS[2])  # the levels beside the calibrated one, each with its own entries
 _WINDOW = ("2024-06", "2025-06")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from analysis.claims.catalogue import ARMS, CLAIMS
+from analysis.claims.farm_share import FARM_LEVELS
 from analysis.claims.model import Claim, Entry, Replication, Runs
 from analysis.claims.planning import LEDGER_SEEDS, QUICK_SEEDS
 from analysis.claims.replications import REPLICATIONS
@@ -122,8 +123,8 @@ README_CLAIMS = ("collapse_excess_replace", "collapse_excess_tau1", "collapse_ta
                  "collapse_tempering_exact", "accumulate_excess", "first_mover_pollution_age0",
                  "entrant_first_crawl_synthetic", "first_mover_pollution_age0_fresh_005",
                  "first_mover_pollution_age0_fresh_020", "first_mover_pollution_age0_fresh_080",
-                 "first_mover_clean_age0", "first_mover_pollution_age0_farms_32",
-                 "first_mover_pollution_age0_farms_63", "user_share_gap_24", "user_share_quality_24",
+                 "first_mover_clean_age0", *(f"first_mover_pollution_age0_farms_{docs}" for docs in FARM_LEVELS),
+                 "user_share_gap_24", "user_share_quality_24",
                  "detector_fpr_common_tau05", "detector_fpr_common_tau09", "calibration_wildai_2024_06",
                  "calibration_wildai_2026_08", "calibration_graphite_2025_05", "calibration_ahrefs_2025_04",
                  "calibration_similarweb_2026_02",
