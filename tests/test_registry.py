@@ -160,3 +160,15 @@ def test_a_sweep_file_outcome_is_refused_naming_the_file(tmp_path):
     sweep["outcomes"][0]["end"] = "2022-06"
     path.write_text(yaml.safe_dump(sweep))
     assert load_sweep(path).file.outcomes[0].across == "worst"
+
+
+def test_a_shares_interval_stays_inside_zero_and_one():
+    """Three seeds near 1 give a t-interval past 1; a share cannot be there, so the summary stops it at 1."""
+    outcome = parse_outcome("web.synthetic_share_new@2030-01")
+    table = pl.DataFrame({"scenario": ["ref"] * 3 + ["policy"] * 3, "seed": [0, 1, 2] * 2,
+                          outcome.name: [0.02, 0.0, 0.01, 0.99, 0.80, 1.0]})
+    summary = summarize(table, [outcome], order=["ref", "policy"])
+    ref, policy = (summary.filter(pl.col("scenario") == s).row(0, named=True) for s in ("ref", "policy"))
+    assert policy["ci_high"] == 1.0 and policy["ci_low"] < policy["mean"] < 1.0
+    assert ref["ci_low"] == 0.0 and ref["ci_high"] > ref["mean"] > 0.0
+    assert policy["diff_high"] > policy["diff"]  # differences keep their t-interval

@@ -21,6 +21,7 @@ from ecosystem.experiments.registry import info_of
 from ecosystem.experiments.schema import Outcome, SweepError
 from ecosystem.experiments.stats import mean_ci, paired_difference
 from ecosystem.io import first_repeated, safe_file_name, write_text, write_with
+from ecosystem.metric_table import SHARE
 from ecosystem.output_folder import EVERYTHING, OutputFolder
 
 SUMMARY_COLUMNS = ["outcome", "label", "unit", "worse", "scenario", "n", "mean", "ci_low", "ci_high", "diff",
@@ -99,8 +100,8 @@ def default_outcome(scenario: Scenario) -> Outcome:
 
 def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequence[str],
               level: float = 0.95) -> pl.DataFrame:
-    """Per outcome and scenario: mean and t-interval, the seed-paired difference from ``order[0]`` with
-    its interval, and that difference relative to the reference mean in percent (``rel``)."""
+    """Per outcome and scenario: mean and t-interval (kept inside [0, 1] for a share), the seed-paired difference
+    from ``order[0]`` with its interval, and that difference relative to the reference mean in percent (``rel``)."""
     rows = []
     for outcome in outcomes:
         info = info_of(outcome)
@@ -110,6 +111,9 @@ def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequen
         for name in order:
             values = wide[name].to_numpy() if name in wide.columns else []
             level_estimate = mean_ci(values, level=level)
+            low, high = level_estimate.low, level_estimate.high
+            if info.unit == SHARE:  # a share's interval cannot leave [0, 1]; a t-interval on few seeds can
+                low, high = max(low, 0.0), min(high, 1.0)
             if reference is not None and name in wide.columns:
                 diff = paired_difference(values, reference, level=level)
                 diff_row = (diff.mean, diff.low, diff.high)
@@ -117,7 +121,7 @@ def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequen
             else:
                 diff_row = rel_row = (None, None, None)
             rows.append((outcome.name, info.label, info.unit, info.worse or "", name, level_estimate.n,
-                         level_estimate.mean, level_estimate.low, level_estimate.high, *diff_row, *rel_row))
+                         level_estimate.mean, low, high, *diff_row, *rel_row))
     schema = {"outcome": pl.Utf8, "label": pl.Utf8, "unit": pl.Utf8, "worse": pl.Utf8, "scenario": pl.Utf8,
               "n": pl.Int64, **{c: pl.Float64 for c in SUMMARY_COLUMNS[6:]}}
     return pl.DataFrame(rows, schema=schema, orient="row")
