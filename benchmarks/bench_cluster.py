@@ -14,6 +14,7 @@ beside it, so a reader can tell.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -50,33 +51,27 @@ def run_sweep(mode: str, runs: int, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-class _cluster:
+@contextlib.contextmanager
+def _cluster(mode: str, folder: Path):
     """The executor options of ``mode``; for the command-line cluster, its scheduler and workers as processes."""
-
-    def __init__(self, mode: str, folder: Path) -> None:
-        self.mode, self.folder, self.processes = mode, folder, []
-
-    def __enter__(self) -> dict:
-        if self.mode == "in-process":
-            return {"workers": 1}
-        if self.mode == "local processes":
-            return {"workers": WORKERS}
-        if self.mode == "Dask LocalCluster":
-            return {"dask_local": WORKERS}
-        file = self.folder / "scheduler.json"
-        dask = str(Path(sys.executable).parent / "dask")  # the commands a user types on each machine
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        self.processes.append(subprocess.Popen([dask, "scheduler", "--no-dashboard", "--scheduler-file", str(file),
-                                                "--host", "127.0.0.1"], **quiet))
+    if mode != "dask scheduler + dask worker":
+        yield {"in-process": {"workers": 1}, "local processes": {"workers": WORKERS},
+               "Dask LocalCluster": {"dask_local": WORKERS}}[mode]
+        return
+    file = folder / "scheduler.json"
+    dask = str(Path(sys.executable).parent / "dask")  # the commands a user types on each machine
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [subprocess.Popen([dask, "scheduler", "--no-dashboard", "--scheduler-file", str(file),
+                                   "--host", "127.0.0.1"], **quiet)]
+    try:
         _wait_for(file)
-        self.processes.append(subprocess.Popen([dask, "worker", "--scheduler-file", str(file), "--nworkers",
-                                                str(WORKERS), "--nthreads", "1", "--no-dashboard"], cwd=REPO, **quiet))
+        processes.append(subprocess.Popen([dask, "worker", "--scheduler-file", str(file), "--nworkers",
+                                           str(WORKERS), "--nthreads", "1", "--no-dashboard"], cwd=REPO, **quiet))
         address = json.loads(file.read_text(encoding="utf-8"))["address"]
         _wait_for_workers(address, WORKERS)
-        return {"scheduler": address}
-
-    def __exit__(self, *exc) -> None:
-        for process in reversed(self.processes):
+        yield {"scheduler": address}
+    finally:
+        for process in reversed(processes):
             process.terminate()
             process.wait(timeout=60)
 

@@ -95,11 +95,11 @@ class Crawler(mesa.Agent):
         held = model.policies.keys_held(self.vendor)
         if filters.watermark and len(held):
             rows = batch[checked]
-            discard[checked] = detect_marks(
-                store.column("wm_key")[rows], store.column("wm_survival")[rows], store.column("tokens")[rows],
-                held=held, config=model.scenario.watermark, rng=self.checks,
-            )
-            self.own_marks_dropped = int((discard & (store.column("wm_key")[batch] == self.vendor.index)).sum())
+            keys = store.column("wm_key")[rows]
+            dropped = detect_marks(keys, store.column("wm_survival")[rows], store.column("tokens")[rows],
+                                   held=held, config=model.scenario.watermark, rng=self.checks)
+            discard[checked] = dropped
+            self.own_marks_dropped = int((dropped & (keys == self.vendor.index)).sum())
         detector = model.policies.detector_filter(self)
         if detector is not None:
             provider, threshold = detector

@@ -110,10 +110,7 @@ def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequen
         reference_mean = mean_ci(reference, level=level).mean if reference is not None else math.nan
         for name in order:
             values = wide[name].to_numpy() if name in wide.columns else []
-            level_estimate = mean_ci(values, level=level)
-            low, high = level_estimate.low, level_estimate.high
-            if info.unit == SHARE:  # a share's interval cannot leave [0, 1]; a t-interval on few seeds can
-                low, high = max(low, 0.0), min(high, 1.0)
+            level_estimate = mean_ci(values, level=level, within=(0.0, 1.0) if info.unit == SHARE else None)
             if reference is not None and name in wide.columns:
                 diff = paired_difference(values, reference, level=level)
                 diff_row = (diff.mean, diff.low, diff.high)
@@ -121,7 +118,7 @@ def summarize(table: pl.DataFrame, outcomes: Sequence[Outcome], *, order: Sequen
             else:
                 diff_row = rel_row = (None, None, None)
             rows.append((outcome.name, info.label, info.unit, info.worse or "", name, level_estimate.n,
-                         level_estimate.mean, low, high, *diff_row, *rel_row))
+                         level_estimate.mean, level_estimate.low, level_estimate.high, *diff_row, *rel_row))
     schema = {"outcome": pl.Utf8, "label": pl.Utf8, "unit": pl.Utf8, "worse": pl.Utf8, "scenario": pl.Utf8,
               "n": pl.Int64, **{c: pl.Float64 for c in SUMMARY_COLUMNS[6:]}}
     return pl.DataFrame(rows, schema=schema, orient="row")

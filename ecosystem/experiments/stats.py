@@ -25,8 +25,9 @@ class Estimate:
     n: int
 
 
-def mean_ci(values: ArrayLike, *, level: float = 0.95) -> Estimate:
-    """Mean with the Student-t interval ``mean +- t_{n-1} * s / sqrt(n)``."""
+def mean_ci(values: ArrayLike, *, level: float = 0.95, within: tuple[float, float] | None = None) -> Estimate:
+    """Mean with the Student-t interval ``mean +- t_{n-1} * s / sqrt(n)``, cut to ``within`` (a share's [0, 1]:
+    on a few seeds near a bound the t-interval passes it)."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1), got {level}")
     x = np.asarray(values, dtype=float).ravel()
@@ -38,7 +39,10 @@ def mean_ci(values: ArrayLike, *, level: float = 0.95) -> Estimate:
     if n == 1:
         return Estimate(mean, math.nan, math.nan, 1)
     half = float(stats.t.ppf(0.5 + level / 2, df=n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return Estimate(mean, mean - half, mean + half, n)
+    low, high = mean - half, mean + half
+    if within is not None:
+        low, high = max(low, within[0]), min(high, within[1])
+    return Estimate(mean, low, high, n)
 
 
 def median_ci(values: ArrayLike, *, level: float = 0.95, resamples: int = 10_000, seed: int = 0) -> Estimate:
