@@ -66,7 +66,6 @@ class DocumentStore:
         "ai_share": np.float32,
         "kind": np.int8,
     }
-    DERIVED = ("month",)  # columns computed from the rows' positions, not stored
 
     def __init__(self, dim: int, *, capacity: int = RESERVED_ROWS) -> None:
         self.dim = dim
