@@ -184,6 +184,12 @@ class QAConfig(Section):
     share: Annotated[Share, Field(gt=0.0, title="share of writers in Q&A communities")] = 0.1
     tokens_mean: Annotated[int, Field(gt=0, le=1_000_000, title="mean length of a Q&A page")] = 300
     displacement: DisplacementConfig = DisplacementConfig()
+    # A community lives on its answers: with fewer questions there are fewer answerers and slower answers, so
+    # more askers go to an assistant. An asker still asks with probability (1 - displaced) x activity **
+    # elasticity, where activity is the community's recent questions against a world without assistants (an
+    # average over about ``community_memory`` months). 0 leaves each question to the assistant alone.
+    community_elasticity: Annotated[float, Field(ge=0.0, le=0.95, title="network effect of a Q&A community")] = 0.0
+    community_memory: Annotated[int, Field(ge=1, le=MAX_MONTHS, title="months a community's activity averages")] = 6
 
 
 class HumansConfig(Section):

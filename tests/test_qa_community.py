@@ -61,3 +61,23 @@ def test_graphite_counts_articles_only():
                  kind=PageKind.QA)
     articles = store.column("kind") == PageKind.ARTICLE
     assert graphite_written_share(store.column("ai_share")[articles]) == pytest.approx(GRAPHITE_DETECTOR.fpr)
+
+
+def test_a_communitys_network_effect_deepens_its_decline_month_after_month(tiny_path):
+    """Fewer questions drive more askers away: with the network effect the share still asked falls below the
+    assistants' own displacement, by more as the months go on, and articles are still not displaced."""
+    qa = {"share": 0.25, "displacement": {"immediate": 0.3, "with_adoption": 0.0}}
+    _, alone = _run(tiny_path, **{"humans.qa": qa})
+    model, network = _run(tiny_path, **{"humans.qa": {**qa, "community_elasticity": 0.8, "community_memory": 2}})
+    assert model.qa_displaced == model.displaced_docs
+
+    def yearly(wide: pl.DataFrame) -> list[float]:
+        started = wide.filter(pl.col("humans.displaced") > 0)
+        by_year = started.group_by(pl.col("date").dt.year()).agg(pl.col("humans.stackoverflow_question_share").mean())
+        return by_year.sort("date")["humans.stackoverflow_question_share"].to_list()
+
+    alone_share, network_share = yearly(alone), yearly(network)
+    assert len(network_share) >= 2
+    gaps = [a - n for a, n in zip(alone_share, network_share, strict=True)]
+    assert gaps[0] > 0.05 and gaps[-1] > gaps[0]  # below, and further below later
+    assert network_share[-1] < 0.5 * alone_share[-1]

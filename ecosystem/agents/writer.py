@@ -39,6 +39,7 @@ class WriterTable:
         self.assistant = np.empty(0, dtype=np.int64)
         self.signs_from = np.empty(0, dtype=np.int64)
         self.qa = np.empty(0, dtype=bool)
+        self.qa_activity = 1.0  # a Q&A community's recent questions against a world without assistants
 
     def __len__(self) -> int:
         return len(self.rate)
@@ -76,7 +77,7 @@ class WriterTable:
         writer_of = np.repeat(np.arange(len(self)), rng.poisson(self.rate))  # one entry per document
         topics = choose_per_row(rng, self.preferences, writer_of)
         if config.displacement is not None or config.qa is not None:
-            written = _not_displaced(model, topics, self.qa[writer_of], rng)
+            written = self._not_displaced(model, topics, self.qa[writer_of], rng)
             writer_of, topics = writer_of[written], topics[written]
         vendor = self.assistant[writer_of]
         assisted = (vendor != NO_ASSISTANT) & (rng.random(len(topics)) < config.assistant.assisted_share)
@@ -96,24 +97,34 @@ class WriterTable:
         chosen = choose(rng, p, int(adopts.sum()))
         self.assistant[adopts] = np.array([v.index for v in vendors])[chosen]
 
+    def _not_displaced(self, model: EcosystemModel, topics: np.ndarray, qa: np.ndarray,
+                       rng: np.random.Generator) -> np.ndarray:
+        """Which documents are still written once assistants answer what some of them would have said: articles
+        by ``humans.displacement``, a Q&A community's questions by ``humans.qa.displacement`` and, with a
+        community effect, by how active the community still is."""
+        humans = model.scenario.humans
+        if model.month < model.scenario.month_index(humans.assistant.start):
+            return np.ones(len(topics), dtype=bool)
 
-def _not_displaced(model: EcosystemModel, topics: np.ndarray, qa: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Which documents are still written once assistants answer what some of them would have said: articles
-    by ``humans.displacement``, a Q&A community's questions by ``humans.qa.displacement``."""
-    humans = model.scenario.humans
-    if model.month < model.scenario.month_index(humans.assistant.start):
-        return np.ones(len(topics), dtype=bool)
+        def use(config) -> float:
+            if config is None:
+                return 0.0
+            return min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
 
-    def use(config) -> float:
-        return 0.0 if config is None else min(1.0, config.immediate + config.with_adoption * model.assistant_adoption)
-
-    use_by_doc = use(humans.displacement) if humans.qa is None else np.where(qa, use(humans.qa.displacement),
-                                                                             use(humans.displacement))
-    answered = use_by_doc * model.assistant_answers()[topics]
-    written = rng.random(len(topics)) >= answered
-    model.displaced_docs += int((~written).sum())
-    model.qa_displaced += int((~written & qa).sum())
-    return written
+        use_by_doc = use(humans.displacement) if humans.qa is None else np.where(qa, use(humans.qa.displacement),
+                                                                                 use(humans.displacement))
+        answered = use_by_doc * model.assistant_answers()[topics]
+        community = humans.qa is not None and humans.qa.community_elasticity > 0
+        if community:
+            asked = self.qa_activity ** humans.qa.community_elasticity
+            answered = np.where(qa, 1.0 - (1.0 - answered) * asked, answered)
+        written = rng.random(len(topics)) >= answered
+        model.displaced_docs += int((~written).sum())
+        model.qa_displaced += int((~written & qa).sum())
+        if community and qa.any():
+            weight = 1.0 / humans.qa.community_memory
+            self.qa_activity += weight * (float(written[qa].mean()) - self.qa_activity)
+        return written
 
 
 class HumanWriter(mesa.Agent):
