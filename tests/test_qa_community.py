@@ -81,3 +81,35 @@ def test_a_communitys_network_effect_deepens_its_decline_month_after_month(tiny_
     gaps = [a - n for a, n in zip(alone_share, network_share, strict=True)]
     assert gaps[0] > 0.05 and gaps[-1] > gaps[0]  # below, and further below later
     assert network_share[-1] < 0.5 * alone_share[-1]
+
+
+class _OneTopicMonth:
+    """What ``WriterTable._not_displaced`` reads of a model, for a month in which the assistant answers every
+    question's topic fully: the closed form below needs the displacement held constant."""
+
+    def __init__(self, scenario) -> None:
+        self.scenario = scenario
+        self.month = scenario.months - 1
+        self.assistant_adoption = 0.0
+        self.displaced_docs = self.qa_displaced = 0
+
+    def assistant_answers(self) -> np.ndarray:
+        return np.ones(1)
+
+
+@pytest.mark.parametrize("elasticity", [0.3, 0.5, 0.7])
+def test_a_community_settles_where_the_closed_form_says(tiny_path, elasticity):
+    """With a constant displacement d the share still asked settles at (1 - d) ** (1 / (1 - e)); 200,000
+    questions a month measure it to about 0.001, so a fixed point off by a tenth of e is rejected."""
+    d = 0.6
+    qa = {"share": 0.5, "displacement": {"immediate": d, "with_adoption": 0.0},
+          "community_elasticity": elasticity, "community_memory": 3}
+    model = _OneTopicMonth(load_scenario(tiny_path, overrides={"humans.qa": qa}))
+    table, rng = WriterTable(n_topics=1), np.random.default_rng(0)
+    questions = np.ones(200_000, dtype=bool)
+    for _ in range(60):
+        written = table._not_displaced(model, np.zeros(len(questions), dtype=np.int64), questions, rng)
+    expected = (1 - d) ** (1 / (1 - elasticity))
+    assert written.mean() == pytest.approx(expected, abs=0.004)
+    near_miss = (1 - d) ** (1 / (1 - 0.9 * elasticity))
+    assert abs(written.mean() - near_miss) > 0.008
