@@ -53,7 +53,10 @@ class Mixture:
         precision_means = np.einsum("kij,kj->ki", precision, self.means)
         object.__setattr__(self, "_precision_flat", precision.reshape(len(precision), -1).T)  # (d*d, K)
         object.__setattr__(self, "_precision_means", precision_means)
+        # -2 P mu: scaling by a power of two is exact, so (-2 P mu)' x is bit for bit -2 (P mu)' x.
+        object.__setattr__(self, "_minus_two_precision_means", -2.0 * precision_means)
         object.__setattr__(self, "_mean_quad", np.einsum("ki,ki->k", self.means, precision_means))
+        object.__setattr__(self, "_log_norm", self.dim * LOG_2PI + self._log_det)  # d log 2 pi + log|Sigma_k|
 
     @property
     def n_components(self) -> int:
@@ -82,12 +85,15 @@ class Mixture:
         short rows of an (n, K) array does not).
 
         (x - mu)' P (x - mu) = vec(x x') . vec(P) - 2 x' P mu + mu' P mu, for all components at once: two
-        matrix products (BLAS) and a (K, n) result, never a (K, n, d) array."""
+        matrix products (BLAS) and a (K, n) result, never a (K, n, d) array. The sums run in place on that
+        result, in the order of -0.5 (d log 2 pi + log|Sigma_k| + max(quad, 0)) + log w_k."""
         XT = np.ascontiguousarray(X.T)  # points as columns
-        d = XT.shape[0]
-        quad = (self._precision_flat.T @ pair_products(XT) - 2.0 * (self._precision_means @ XT)
-                + self._mean_quad[:, None])
-        out = -0.5 * (d * LOG_2PI + self._log_det[:, None] + np.maximum(quad, 0.0))
+        out = self._precision_flat.T @ pair_products(XT)
+        out += self._minus_two_precision_means @ XT
+        out += self._mean_quad[:, None]
+        np.maximum(out, 0.0, out=out)
+        out += self._log_norm[:, None]
+        out *= -0.5
         if with_weights:
             with np.errstate(divide="ignore"):
                 out += np.log(self.weights)[:, None]
@@ -113,6 +119,17 @@ class Mixture:
             log_density[rows], exps, total = _logsumexp_parts(self._block_log_densities(X[rows], with_weights=True))
             np.divide(exps, total, out=resp[:, rows])
         return log_density, resp.T
+
+    def score_and_likeliest(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``score_samples`` and each row's likeliest component (``responsibilities(X).argmax(axis=1)``, the same
+        numbers), without laying the responsibilities out by row: an argmax across rows of a (K, n) array
+        costs more than the densities."""
+        X = _as_rows(X)
+        log_density, likeliest = np.empty(len(X)), np.empty(len(X), dtype=np.intp)
+        for rows in row_blocks(len(X)):
+            log_density[rows], exps, total = _logsumexp_parts(self._block_log_densities(X[rows], with_weights=True))
+            likeliest[rows] = first_max_row(np.divide(exps, total, out=exps))
+        return log_density, likeliest
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Draw n points and their component labels, vectorized over points."""
@@ -168,6 +185,21 @@ def pair_products(XT: np.ndarray) -> np.ndarray:
     form x' A x of every point is then one matrix product, vec(A)' @ pairs."""
     d = XT.shape[0]
     return (XT[:, None, :] * XT[None, :, :]).reshape(d * d, -1)
+
+
+def first_max_row(values: np.ndarray) -> np.ndarray:
+    """``values.argmax(axis=0)`` for a (K, n) array (the first maximum of each column; a column holding a NaN
+    gives its first NaN), at a third of its cost: numpy's argmax across rows walks each column apart, while
+    the column maxima, the test for equality and the smallest index are passes along contiguous rows."""
+    k = len(values)
+    small = np.uint8 if k < 255 else np.intp
+    none = np.iinfo(small).max  # a column whose maximum no entry equals holds a NaN
+    found = np.where(values == values.max(axis=0), np.arange(k, dtype=small)[:, None], none).min(axis=0)
+    out = found.astype(np.intp)
+    odd = np.flatnonzero(found == none)
+    if len(odd):
+        out[odd] = values[:, odd].argmax(axis=0)
+    return out
 
 
 def _logsumexp_parts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -83,7 +83,7 @@ class RealityScorer:
         self.tail = self.reality.tail[active]
         self.test = self.reality.test_points[active]  # (K_active, n, d)
         flat = self.test.reshape(-1, self.test.shape[-1])
-        log_p_test, p_resp = self.p.score_and_responsibilities(flat)
+        log_p_test, p_likeliest = self.p.score_and_likeliest(flat)
         self.log_p_test = log_p_test.reshape(self.test.shape[:2])
         self.support_threshold = _weighted_quantile(
             self.log_p_test, self.weights, self.settings.support_quantile
@@ -91,7 +91,7 @@ class RealityScorer:
         self.p_trace = float(np.trace(self.p.total_covariance()))
         # P's own mass inside its support, per topic, counted as topics_of counts:
         # sum_j w_j mean_{x in test_j} 1{x inside, about k}
-        topic = np.where(log_p_test >= self.support_threshold, p_resp.argmax(axis=1), -1)
+        topic = np.where(log_p_test >= self.support_threshold, p_likeliest, -1)
         about = (topic[:, None] == np.arange(len(self.weights))).reshape(*self.test.shape[:2], -1)
         self.p_inside_mass = self.weights @ about.mean(axis=1)  # (K_active,)
 
@@ -107,8 +107,8 @@ class RealityScorer:
         return self._topics(points)
 
     def _topics(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        log_p, resp = self.p.score_and_responsibilities(points)
-        return log_p, np.where(log_p >= self.support_threshold, resp.argmax(axis=1), -1)
+        log_p, likeliest = self.p.score_and_likeliest(points)
+        return log_p, np.where(log_p >= self.support_threshold, likeliest, -1)
 
     def topic_share(self, step: int) -> np.ndarray:
         """P's own mass inside its support on each topic that exists, counted as ``topics_of`` counts."""
