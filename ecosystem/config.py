@@ -360,6 +360,19 @@ class VendorConfig(Section):
     distribution_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0  # months from entry to full reach (0: at once)
     verifier: VerifierConfig | None = None  # prune the training pool with a verifier (None: no verifier)
     crawler: CrawlerConfig = CrawlerConfig()
+    # issue 25: ngram also fits a word n-gram language model on its pages' text (a text reality only); left out of
+    # dumps when gaussian, so existing run ids do not change
+    model: Literal["gaussian", "ngram"] = Field(default="gaussian", exclude_if=lambda value: value == "gaussian")
+
+
+class TextPagesConfig(Section):
+    """issue 25: the text pages carry on a web with language-model vendors (``content.text_pages``)."""
+
+    page_tokens: Annotated[int, Field(ge=8, le=1024, title="tokens of text a page carries (its first ones)")] = 48
+    prompt_tokens: Annotated[int, Field(ge=1, le=64, title="first words of a topic's document as a prompt")] = 4
+    order: Annotated[int, Field(ge=1, le=6, title="n-gram order of the language-model vendors")] = 3
+    test_share: Annotated[float, Field(gt=0.0, lt=0.9, title="share of each topic's documents never published")] = 0.2
+    probe_docs: Annotated[int, Field(ge=10, le=100_000, title="documents a model writes to be measured")] = 200
 
 
 class MarketConfig(Section):
@@ -446,6 +459,8 @@ class Scenario(Section):
     detectors: list[DetectorConfig] = Field(default_factory=list, max_length=50)
     policies: list[Policy] = Field(default_factory=list, max_length=500)
     metrics: MetricsConfig = MetricsConfig()
+    # issue 25: text pages (defaults when some vendor is a language model); left out of dumps when unset
+    text: TextPagesConfig | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Scenario:
@@ -471,7 +486,23 @@ class Scenario(Section):
         if len(set(detectors)) != len(detectors):
             raise ValueError(f"detector names must be unique, got {detectors}")
         self._check_references(set(names), set(detectors))
+        self._check_language_models()  # issue 25
         return self
+
+    @property
+    def language_models(self) -> bool:
+        """issue 25: some vendor is a language model, so pages carry text."""
+        return any(v.model == "ngram" for v in self.vendors)
+
+    def _check_language_models(self) -> None:
+        """issue 25: a language model learns from page text, which only a text reality has."""
+        for v in self.vendors:
+            if v.model == "ngram" and self.reality.kind != "text":
+                raise ValueError(f"vendors.{v.name}.model: ngram needs page text, which only a text reality has "
+                                 f"(reality.kind: text); got reality.kind {self.reality.kind}")
+        if self.text is not None and not self.language_models:
+            raise ValueError("text: pages carry text only with a language-model vendor (vendors.*.model: ngram); "
+                             "remove text: or set a vendor's model")
 
     def _check_scoring_set(self) -> None:
         """The held-out human set every model is scored on is held in memory: topics (with those drift

@@ -46,6 +46,8 @@ DRIFT = Condition("reality drift (reality.drift.new_topics_per_year > 0)",
 PER_TOPIC = Condition("per-topic scores (metrics.per_topic: true)", lambda s: s.metrics.per_topic)
 ADOPTION = Condition("a watermark_adoption policy (once in force)",
                      lambda s: any(p.kind == "watermark_adoption" for p in s.policies))
+LANGUAGE_MODEL = Condition("a language-model vendor (vendors.*.model: ngram)",  # issue 25
+                           lambda s: any(v.model == "ngram" for v in s.vendors))
 SIGNING_DECISION = Condition("a provenance_signing policy with a decision (once in force)",
                              lambda s: any(p.kind == "provenance_signing" and p.decision is not None
                                            for p in s.policies))
@@ -159,6 +161,19 @@ METRICS: tuple[Metric, ...] = (
     Metric("vendor", "train_licensed", "licensed human documents in training", "documents", "lower", LICENCE),
     Metric("vendor", "verifier_kept_share", "share of the training pool its verifier accepted", SHARE,
            needs=VERIFIER),
+    # issue 25: a language model's worth on real text, measured when it retrains (ecosystem.learning.lm_measures)
+    Metric("vendor", "text_perplexity", "language model's perplexity on held-out human documents", "perplexity",
+           "higher", LANGUAGE_MODEL),
+    Metric("vendor", "text_rare_prob", "probability the language model gives rare words where people wrote them "
+           "(geometric mean)", "probability", "lower", LANGUAGE_MODEL),
+    Metric("vendor", "text_repeated_4gram_share", "share of its output's 4-grams repeating one earlier in the page",
+           SHARE, "higher", LANGUAGE_MODEL),
+    Metric("vendor", "text_distinct_2", "distinct bigrams over bigrams in its output (distinct-2)", "ratio", "lower",
+           LANGUAGE_MODEL),
+    Metric("vendor", "text_vocabulary", "distinct words in its output (probe of text.probe_docs pages)", "words",
+           "lower", LANGUAGE_MODEL),
+    Metric("vendor", "text_rare_share", "share of its output's tokens that are rare words", SHARE, "lower",
+           LANGUAGE_MODEL),
     Metric("vendor", "retrained", "retrained this month", "0/1"),
     Metric("vendor", "age_months", "months since first release", "months"),
     Metric("vendor", "generation", "model generation", "generations"),

@@ -14,6 +14,7 @@ from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
 from ecosystem.content.site_pages import SitePages
+from ecosystem.content.text_pages import TextPages
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
 from ecosystem.metrics import MetricsRecorder, collect_metrics
 from ecosystem.observations import CrawlTokens
@@ -38,6 +39,8 @@ class EcosystemModel(mesa.Model):
             streams=self.rngs.reality_block,
             start=scenario.start,
         )
+        # issue 25: pages carry text only when some vendor is a language model
+        self.text_pages = TextPages.build(scenario, self.rngs) if scenario.language_models else None
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
         self.store = DocumentStore(scenario.reality.dim)
         self.site_pages = SitePages(self.store)  # the store's pages by site, for crawls
@@ -114,6 +117,7 @@ class EcosystemModel(mesa.Model):
             rng=self.rngs.humans,
             retopic=self.drift_topics,
             mark=self.policies.mark,
+            text=self.text_pages,  # issue 25
         )
 
     def _run_farms(self) -> None:
