@@ -436,6 +436,23 @@ class MetricsConfig(Section):
     per_topic: bool = False
 
 
+class StoreConfig(Section):  # issue 26 store
+    """issue 26 store: where the pages live. ``on_disk`` puts the document store's columns (and the crawl index's
+    rows) in files of a new folder under ``folder`` (default: the system's temporary folder), unlinked as soon as
+    mapped, so a web larger than memory runs and the page cache keeps what is read; results are identical."""
+
+    on_disk: bool = False
+    folder: str | None = None
+
+    @model_validator(mode="after")
+    def _folder_exists(self) -> StoreConfig:
+        from pathlib import Path
+
+        if self.folder is not None and not Path(self.folder).is_dir():
+            raise ValueError(f"folder: no such folder: {self.folder}")
+        return self
+
+
 class Scenario(Section):
     name: str = "scenario"
     # A reader's name for the scenario (briefs show it); left out of dumps when unset, so run ids do not change.
@@ -444,6 +461,8 @@ class Scenario(Section):
     start: Month = dt.date(2018, 1, 1)
     end: Month = dt.date(2035, 12, 1)
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
+    # issue 26 store: pages on disk (store.on_disk); left out of dumps when unset, so run ids do not change
+    store: StoreConfig | None = Field(default=None, exclude_if=lambda value: value is None)
     # The pre-AI archive is crawled at the start of the AI era, or when the first vendor enters if earlier.
     ai_start: Annotated[Month, Field(title="start of the AI era")] = (
         dt.date(2022, 11, 1)

@@ -13,6 +13,7 @@ from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
+from ecosystem.content.scratch import ScratchFolder  # issue 26 store
 from ecosystem.content.site_pages import SitePages
 from ecosystem.content.text_pages import TextPages
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
@@ -42,7 +43,9 @@ class EcosystemModel(mesa.Model):
         # issue 25: pages carry text only when some vendor is a language model
         self.text_pages = TextPages.build(scenario, self.rngs) if scenario.language_models else None
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
-        self.store = DocumentStore(scenario.reality.dim)
+        on_disk = scenario.store is not None and scenario.store.on_disk  # issue 26 store: the pages in files
+        self.store = DocumentStore(scenario.reality.dim,  # issue 26 store
+                                   scratch=ScratchFolder(scenario.store.folder) if on_disk else None)
         self.site_pages = SitePages(self.store)  # the store's pages by site, for crawls
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
         self.drafts = DraftBuffer()

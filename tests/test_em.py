@@ -1,7 +1,13 @@
 """The vendors' EM is scikit-learn's, step for step: the batched steps must not change what a refit finds."""
 
+import inspect
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
+import sklearn
+from packaging.requirements import Requirement
 from sklearn.mixture import GaussianMixture
 
 from ecosystem.learning.em import BatchedGaussianMixture
@@ -57,3 +63,54 @@ def test_collapsed_component_fails_as_scikit_learn_does():
     means = np.vstack([np.zeros(3), np.ones(3)])
     with pytest.raises(ValueError, match="ill-defined empirical covariance"):
         BatchedGaussianMixture(2, reg_covar=0.0, means_init=means, random_state=0).fit(X)
+
+
+# The private scikit-learn methods BatchedGaussianMixture overrides, with the parameters it accepts. pyproject pins
+# scikit-learn to the minor release these were read from; a release that renames one would leave the override
+# unused (the fit still right, silently slow) or call it with other arguments.
+OVERRIDDEN = {
+    "_initialize": ["self", "X", "resp", "xp"],
+    "_m_step": ["self", "X", "log_resp", "xp"],
+    "_estimate_log_prob": ["self", "X", "xp"],
+    "_estimate_log_prob_resp": ["self", "X", "xp"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERRIDDEN))
+def test_overridden_private_methods_keep_their_scikit_learn_signature(name):
+    stock = getattr(GaussianMixture, name, None)
+    assert stock is not None, f"scikit-learn {sklearn_version()} has no GaussianMixture.{name}: em.py overrides it"
+    assert list(inspect.signature(stock).parameters) == OVERRIDDEN[name], (
+        f"GaussianMixture.{name} changed its parameters in scikit-learn {sklearn_version()}: check em.py's override")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # tol=0: ten iterations, never "converged"
+def test_every_override_is_called_by_scikit_learns_em_loop(monkeypatch):
+    """If scikit-learn's loop stopped calling an override (renamed it, or computes the step elsewhere), the fit
+    would stay right but fall back to the per-component loop: count the calls of each during one fit."""
+    calls = dict.fromkeys(OVERRIDDEN, 0)
+    for name in OVERRIDDEN:
+        original = getattr(BatchedGaussianMixture, name)
+
+        def counted(self, *args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(BatchedGaussianMixture, name, counted)
+    fitted = BatchedGaussianMixture(n_components=5, max_iter=10, tol=0.0, random_state=0).fit(_documents(n=400))
+    assert calls["_initialize"] == 1
+    assert calls["_m_step"] == fitted.n_iter_ == 10
+    assert calls["_estimate_log_prob_resp"] == fitted.n_iter_ + 1  # one E step an iteration, and the final one
+    assert calls["_estimate_log_prob"] == 0  # the E step goes through _estimate_log_prob_resp, batched
+
+
+def test_installed_scikit_learn_is_in_the_range_pyproject_pins():
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    pins = [Requirement(dep) for dep in pyproject["project"]["dependencies"]]
+    (pin,) = [req for req in pins if req.name == "scikit-learn"]
+    assert pin.specifier.contains(sklearn_version()), f"scikit-learn {sklearn_version()} is outside {pin}"
+    assert "<" in str(pin.specifier), f"{pin}: em.py overrides private methods, so the range needs an upper bound"
+
+
+def sklearn_version() -> str:
+    return sklearn.__version__

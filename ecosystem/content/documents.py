@@ -4,7 +4,9 @@ Documents are rows, never Python objects. Rows are appended in time order, so th
 month form one contiguous slice; that is what keeps a month's cost proportional to its new pages, and it
 makes a page's month a fact of its row (read from where months begin, not stored). Columns live in reserved
 address space (``reserved.reserve``), so growing never copies the web, and each is as narrow as its values
-allow: a large run's memory is its pages' bytes, about 59 per page with 8 dimensions.
+allow: a large run's memory is its pages' bytes, at most 59 per page with 8 dimensions. A column's rows are
+written only if they are not all zero (its reservation starts as zeros), so a column a scenario never sets
+(watermarks, signatures) costs no memory. Given a ``ScratchFolder``, the columns are files on disk instead.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from enum import IntEnum
 import numpy as np
 
 from ecosystem.content.reserved import reserve
+from ecosystem.content.scratch import ScratchFolder
 
 
 class Origin(IntEnum):
@@ -51,7 +54,8 @@ class DocumentStore:
     (0 for human pages, 1 for farm and vendor pages, in between for assisted ones) and its ``PageKind``.
 
     ``capacity`` rows are reserved up front; a store that outgrows them moves once to a reservation twice as
-    large (the only copy it ever makes). ``column("month")`` is computed from where each month begins."""
+    large (the only copy it ever makes). ``column("month")`` is computed from where each month begins. With a
+    ``scratch`` folder, every column is a file-backed mapping in it (a web larger than memory)."""
 
     _COLUMNS = {
         "origin": np.int8,
@@ -67,8 +71,9 @@ class DocumentStore:
         "kind": np.int8,
     }
 
-    def __init__(self, dim: int, *, capacity: int = RESERVED_ROWS) -> None:
+    def __init__(self, dim: int, *, capacity: int = RESERVED_ROWS, scratch: ScratchFolder | None = None) -> None:
         self.dim = dim
+        self.scratch = scratch
         self.size = 0
         self.n_synthetic = 0  # kept as rows arrive, so the web's synthetic share costs nothing to read
         self._allocate(capacity)
@@ -77,8 +82,9 @@ class DocumentStore:
     def _allocate(self, capacity: int) -> None:
         """Reserve room for ``capacity`` rows (or as many as the system grants, at least the rows held)."""
         least = max(self.size, 1)
-        vectors = reserve(capacity, np.float32, width=self.dim, least=least)
-        columns = {name: reserve(len(vectors), dtype, least=least) for name, dtype in self._COLUMNS.items()}
+        vectors = reserve(capacity, np.float32, width=self.dim, least=least, scratch=self.scratch)
+        columns = {name: reserve(len(vectors), dtype, least=least, scratch=self.scratch)
+                   for name, dtype in self._COLUMNS.items()}
         if self.size:  # outgrown: the one copy
             vectors[: self.size] = self._vectors[: self.size]
             for name, column in columns.items():
@@ -153,7 +159,9 @@ class DocumentStore:
         for name in ("vendor", "topic", "wm_key"):
             _check_fits(name, values[name], self._COLUMNS[name])
         for name, value in values.items():
-            self._columns[name][rows] = value
+            stored = np.asarray(value, dtype=self._COLUMNS[name])
+            if not _all_zero_bits(stored):  # all-zero rows are left as the reservation's zeros
+                self._columns[name][rows] = stored
         self.size += n
         self.n_synthetic += int(self.synthetic_mask(rows).sum())
         return rows
@@ -173,11 +181,17 @@ class DocumentStore:
         state = dict(vars(self))
         state["_vectors"] = self.vectors.copy()
         state["_columns"] = {name: self.column(name).copy() for name in self._columns}
+        state["scratch"] = None  # a copy lives in memory
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         vars(self).update(state)
         self._allocate(max(self.size, RESERVED_ROWS))
+
+
+def _all_zero_bits(values: np.ndarray) -> bool:
+    """Whether every value is stored as zero bytes (a float -0.0 is not: its sign bit is set)."""
+    return not np.ascontiguousarray(np.atleast_1d(values)).view(np.uint8).any()
 
 
 def _check_fits(name: str, value: int | np.ndarray, dtype: type) -> None:

@@ -21,12 +21,14 @@ class SitePages:
     number of its pages before that month (``cum``) and where its rows of the month begin in that order
     (``first``). A site's months are contiguous in memory, so finding a page's month reads a few cache lines.
     Rows and counts are int32 (the store holds at most ``MAX_ROWS`` pages), and the rows grow in place in as
-    much reserved address space as the store's, so indexing never copies them."""
+    much reserved address space as the store's (on disk beside the store's columns, if they are), so indexing
+    never copies them."""
 
     def __init__(self, store: DocumentStore) -> None:
         self.store = store
         self.sealed = 0  # months indexed
-        self._rows = reserve(store.capacity, np.int32)  # month by month, each month's rows sorted by site
+        # month by month, each month's rows sorted by site
+        self._rows = reserve(store.capacity, np.int32, scratch=store.scratch)
         self._cum = np.zeros((0, 1), dtype=np.int32)  # (sites, months + 1): pages of a site in months < m
         self._first = np.zeros((0, 0), dtype=np.int32)  # (sites, months): position in _rows of its first row
         self._sites = 0
@@ -47,7 +49,7 @@ class SitePages:
             self._cum[: self._sites, month + 1] = self._cum[: self._sites, month] + counts
             self._first[: self._sites, month] = rows.start + np.cumsum(counts) - counts
             if len(self._rows) < rows.stop:  # the store outgrew its reservation, and so must the index
-                self._rows = _moved(self._rows, max(rows.stop, store.capacity), self._sealed_stop)
+                self._rows = _moved(self._rows, max(rows.stop, store.capacity), self._sealed_stop, store)
             self._rows[rows] = rows.start + order
             self.sealed, self._sealed_stop = month + 1, rows.stop
 
@@ -86,8 +88,8 @@ class SitePages:
         self._cum, self._first = cum, first
 
 
-def _moved(rows: np.ndarray, capacity: int, held: int) -> np.ndarray:
+def _moved(rows: np.ndarray, capacity: int, held: int, store: DocumentStore) -> np.ndarray:
     """A larger reservation holding the first ``held`` rows."""
-    moved = reserve(capacity, rows.dtype, least=capacity)
+    moved = reserve(capacity, rows.dtype, least=capacity, scratch=store.scratch)
     moved[:held] = rows[:held]
     return moved
