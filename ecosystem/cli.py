@@ -976,7 +976,9 @@ def read(
     seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
 ) -> None:
     """What a vendor's model "writes" at a date, next to what humans write, read as the nearest real
-    documents; and the named topics it has lost.  Example: ecosim read scenarios/text_closed_loop.yaml
+    documents; and the named topics it has lost; a language-model vendor's (model: ngram) own words too,
+    continuing the first words of a human document beside how the person went on.
+    Example: ecosim read scenarios/text_closed_loop.yaml
     --vendor Solo --at 2024-01 -n 5"""
     from analysis.topics import describe_losses
     from ecosystem.config import _parse_month
@@ -1014,6 +1016,9 @@ def read(
     console.print(f"excess NLL {scores['excess_nll']:.2f} nats, rare topics kept {scores['tail_kept']:.2f}, "
                   f"topic coverage {scores['topic_coverage']:.2f}")
     console.print(describe_losses(reading.history, threshold=reading.threshold), highlight=False, soft_wrap=True)
+    for page in reading.pages:  # issue 25: a language-model vendor's own words, beside a person's on the topic
+        console.print(f"\n[{page.topic}] {page.prompt} ...\n  {reading.vendor} writes: {page.written}\n  "
+                      f"a person wrote: {page.human}", highlight=False, soft_wrap=True, markup=False)
     if reading.warning:
         errors.print(reading.warning, highlight=False, soft_wrap=True)
 

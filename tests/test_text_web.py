@@ -4,15 +4,17 @@ of scenarios/text_web.yaml on the sample corpus (16 standard-library modules).""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from text_corpus import sample_corpus, text_reality
+from text_corpus import TOPICS, sample_corpus, text_reality
 
 from ecosystem.config import ScenarioError
 from ecosystem.content.documents import Origin
+from ecosystem.experiments.reading import read_vendor
 from ecosystem.metric_table import LANGUAGE_MODEL, METRICS
 from ecosystem.model import EcosystemModel
 from ecosystem.scenario_files import load_scenario
@@ -145,3 +147,14 @@ def test_static_embedding_agrees_with_full_minilm_on_held_out_documents(web):
     chance = 1.0 / web.reality.n_topics
     assert agreement.similarity_correlation > 0.5
     assert agreement.topic_accuracy_static > 3 * chance
+
+
+def test_reading_a_language_model_vendor_shows_its_own_words_beside_a_persons(overrides):
+    scenario = load_scenario(TEXT_WEB, overrides={**overrides, "end": "2019-12"})
+    reading = read_vendor(scenario, vendor="Pioneer", at=dt.date(2019, 12, 1), n=6)
+    assert len(reading.pages) == 6
+    assert len({page.topic for page in reading.pages}) == 6  # distinct topics of the corpus
+    assert {page.topic for page in reading.pages} <= set(TOPICS)
+    assert all(page.prompt and page.human for page in reading.pages)
+    written = [page.written for page in reading.pages if page.written]  # a model may end a page at once
+    assert len(written) >= 4 and not {page.written for page in reading.pages} & {page.human for page in reading.pages}

@@ -19,6 +19,7 @@ import numpy as np
 from ecosystem.config import Scenario, ScenarioError
 from ecosystem.content.reality import no_tail_warning
 from ecosystem.content.text_reality import TextWorld, build_text_reality
+from ecosystem.experiments.lm_reading import WrittenPage, what_it_writes
 from ecosystem.model import EcosystemModel
 
 READING_STREAM = 900  # spawn key of the reading's own stream (with the month: derived from the run's seed)
@@ -57,6 +58,7 @@ class Reading:
     threshold: float  # the scenario's coverage threshold
     support_quantile: float  # P's support: log p above this quantile of log p under P
     warning: str | None  # reality's own (``no_tail_warning``)
+    pages: tuple[WrittenPage, ...] = ()  # issue 25: what a language-model vendor writes, beside human text
 
 
 def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: int | None = None) -> Reading:
@@ -89,7 +91,7 @@ def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: i
     written = tuple(str(name) for name in active_names[model.vendor_scores(agent).topic_mass_ratio >= threshold])
     return Reading(vendor, at, _read(world, model, samples, step), _read(world, model, human, step), history, scores,
                    written, int(model.reality.active(step).sum()), threshold, scenario.metrics.support_quantile,
-                   no_tail_warning(model.reality))
+                   no_tail_warning(model.reality), what_it_writes(model, agent, n))  # issue 25
 
 
 def simulate_topics(
