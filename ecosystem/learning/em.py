@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
+from ecosystem.learning.kmeans import kmeans_labels
 from ecosystem.learning.mixture import LOG_2PI, pair_products
 
 _ILL_DEFINED = ("Fitting the mixture model failed because some components have ill-defined empirical covariance "
@@ -106,6 +107,15 @@ class BatchedGaussianMixture(GaussianMixture):
         log_norm = np.log(np.exp(shifted, out=shifted).sum(axis=0)) + peak
         weighted -= log_norm  # the log-responsibilities, in place
         return log_norm, weighted.T
+
+    def _initialize_parameters(self, X, random_state, xp=None):
+        # scikit-learn's k-means start, the same labels without KMeans' per-call checks (ecosystem/learning/kmeans.py)
+        given = (self.weights_init, self.means_init, self.precisions_init)
+        if not self._batched() or self.init_params != "kmeans" or any(value is not None for value in given):
+            return super()._initialize_parameters(X, random_state, xp=xp)
+        resp = np.zeros((len(X), self.n_components), dtype=X.dtype)
+        resp[np.arange(len(X)), kmeans_labels(X, self.n_components, random_state)] = 1
+        self._initialize(X, resp)
 
     def _initialize(self, X, resp, xp=None):
         given = (self.weights_init, self.means_init, self.precisions_init)

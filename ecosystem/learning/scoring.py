@@ -14,7 +14,7 @@ component's weight), so a score moves by well under 0.01 from one scoring stream
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from scipy.stats import norm, qmc
@@ -51,8 +51,10 @@ class ModelScores:
     drift_excess_nll: float = np.nan
 
     def as_dict(self) -> dict[str, float]:
-        """The metric rows; drift's only once a topic has appeared since the training crawl."""
-        return {k: v for k, v in asdict(self).items() if k not in ("topic_mass_ratio", "topic_excess_nll")
+        """The metric rows; drift's only once a topic has appeared since the training crawl. Read field by field:
+        ``dataclasses.asdict`` deep-copies the per-topic arrays only to drop them, and metrics ask every month."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {k: v for k, v in values if k not in ("topic_mass_ratio", "topic_excess_nll")
                 and not (k == "drift_excess_nll" and np.isnan(v))}
 
 
