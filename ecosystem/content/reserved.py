@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from ecosystem.content.scratch import ScratchFolder
+from ecosystem.content.scratch import ScratchError, ScratchFolder
 
 # Linux's MAP_NORESERVE (Python exposes it only from 3.12): a reservation larger than the machine's memory is
 # granted, since only the pages written are ever backed.
@@ -37,6 +37,8 @@ def reserve(rows: int, dtype: np.dtype | type, *, width: int | None = None, leas
             nbytes = max(rows * per_row, 1)
             buffer = _map(nbytes) if scratch is None else scratch.map(nbytes)
             break
+        except ScratchError:  # no folder to put any reservation in: halving would not help
+            raise
         except (OSError, ValueError, OverflowError):
             if rows // 2 < least:
                 raise MemoryError(f"could not reserve {rows:,} rows of {per_row} bytes") from None

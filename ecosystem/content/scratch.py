@@ -18,6 +18,10 @@ from pathlib import Path
 PREFIX = "ecosim-store-"
 
 
+class ScratchError(OSError):
+    """The folder for a store's files cannot be made (a reservation too large for memory is another matter)."""
+
+
 class ScratchFolder:
     """Where a store's file-backed columns are made: each in a folder of its own under ``parent`` (default: the
     system's temporary folder), which is gone again once the file is mapped."""
@@ -33,7 +37,7 @@ class ScratchFolder:
         try:
             folder = tempfile.mkdtemp(prefix=PREFIX, dir=self.parent)
         except OSError as err:
-            raise OSError(f"store folder: cannot make a folder in {self.parent}: {err.strerror}") from None
+            raise ScratchError(f"store folder: cannot make a folder in {self.parent}: {err.strerror}") from None
         try:
             fd, name = tempfile.mkstemp(prefix="column-", dir=folder)  # O_EXCL: a file this run made
             try:
