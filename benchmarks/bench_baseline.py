@@ -1,7 +1,9 @@
 """Time and peak memory of scenarios/baseline.yaml, and the cost of a month early versus late.
 
-Usage: python benchmarks/bench_baseline.py [--seed N]
-Prints a Markdown table (header and one row) to paste into benchmarks/RESULTS.md.
+Usage: python benchmarks/bench_baseline.py [--seed N] [--process]
+Prints a Markdown table (header and one row) to paste into benchmarks/RESULTS.md. With ``--process`` it then
+times the whole command a user runs, ``ecosim run scenarios/baseline.yaml`` (imports, run, results folder, and
+figures unless ``--no-figures``), as CPU seconds of the child process (``getrusage(RUSAGE_CHILDREN)``).
 
 Every time is CPU time of this process (``time.process_time``: user + system, all its threads), not wall
 time: the machines are shared, and another job on the cores stretches the wall clock but not the CPU
@@ -27,6 +29,9 @@ import datetime as dt
 import os
 import platform
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -54,9 +59,21 @@ def reference_seconds() -> float:
         return time.process_time() - started
 
 
+def process_seconds(*options: str, seed: int) -> float:
+    """CPU time (user + system) of one ``ecosim run`` of the baseline in a child process, into a scratch folder."""
+    ecosim = Path(sys.executable).parent / "ecosim"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run([str(ecosim), "run", str(ROOT / "scenarios" / "baseline.yaml"), "--seed", str(seed),
+                        "--out", str(Path(scratch) / "baseline"), *options], check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--process", action="store_true", help="also time the whole `ecosim run` process")
     args = parser.parse_args()
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     reference_before = reference_seconds()
@@ -91,6 +108,10 @@ def main() -> None:
           f"| {late['seconds'].median() * 1000:.0f} ms ({late['new'].median():.0f} pages) "
           f"| {early['per_1000'].median() * 1000:.1f} / {late['per_1000'].median() * 1000:.1f} ms "
           f"| {ratio:.2f} | {reference_before:.2f} / {reference_after:.2f} s | {cpu_seconds / reference:.2f} |")
+    if args.process:
+        with_figures, without = process_seconds(seed=args.seed), process_seconds("--no-figures", seed=args.seed)
+        print(f"\nWhole process, `ecosim run scenarios/baseline.yaml --seed {args.seed}`: {with_figures:.1f} s CPU "
+              f"with its figures, {without:.1f} s with --no-figures")
 
 
 if __name__ == "__main__":
