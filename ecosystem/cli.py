@@ -504,7 +504,10 @@ def calibrate(
     """Fit a scenario's uncertain parameters to published series with ABC-SMC (pyabc). Killed, the same
     command resumes from the last finished generation.
 
-    Example: ecosim calibrate scenarios/calibration/web_2024.yaml --out results/calibration/web_2024 --workers 2
+    With `recheck:` in the file, the last generation's closest particles are then simulated again on fresh
+    seeds, and `ecosim posterior` gives the one closest there.
+
+    Example: ecosim calibrate scenarios/calibration/web_2025.yaml --out results/calibration/web_2025 --workers 2
     """
     import json
 
@@ -579,12 +582,33 @@ def calibrate(
             run_generations(calibration, out, choice, finished, noise)
         if done and generations_done(out) == done:  # nothing left to run: refresh what this version writes
             save()
+        if file.recheck is not None:
+            _recheck(calibration, folder, choice, noise)
     except KeyboardInterrupt:
         errors.print(f"interrupted: {generations_done(out)} generation(s) are saved in {out}/; run the same command "
                      "again to resume", highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
     console.print(f"Posterior in {out / 'posterior.parquet'}, diagnostics in {out / 'diagnostics.parquet'}",
                   highlight=False, soft_wrap=True)
+
+
+def _recheck(calibration, folder, choice, noise) -> None:
+    """Simulate the last generation's closest particles again on fresh seeds, once per posterior (recheck.py)."""
+    from ecosystem.calibration.posterior import RECHECK, load_posterior
+    from ecosystem.calibration.recheck import recheck, recheck_seeds
+    from ecosystem.calibration.smc import read_posterior
+
+    out, settings = folder.path, calibration.file.recheck
+    drawn = load_posterior(out)
+    if drawn.rechecked() is not None:
+        return
+    seeds = recheck_seeds(calibration)
+    console.print(f"recheck: the {settings.candidates} closest particles on seeds {seeds.start}-{seeds.stop - 1}",
+                  highlight=False)
+    frame = recheck(calibration, read_posterior(out, calibration), sha256=drawn.sha256, noise=noise, choice=choice)
+    staging = folder.staging()
+    frame.write_parquet(staging / RECHECK)
+    _commit(folder, staging, replaces=(RECHECK,), last=(RECHECK,))
 
 
 @app.command()
@@ -614,7 +638,11 @@ def posterior(
         console.print("(this posterior keeps no distances: rerun ecosim calibrate on its folder to add them)")
         return
     distance, values = closest
-    console.print(f"# closest particle to the data (distance {distance:.4g}); as --set options:", highlight=False)
+    rechecked = drawn.rechecked()
+    said = ("closest particle to the data" if rechecked is None else
+            f"closest to the data on {rechecked['recheck_seeds'][0]} fresh seeds, of the {rechecked.height} closest "
+            "particles rechecked")
+    console.print(f"# {said} (distance {distance:.4g}); as --set options:", highlight=False)
     for path, value in values.items():
         console.print(f"--set {path}={value if isinstance(value, int) else f'{value:.4g}'}", highlight=False,
                       soft_wrap=True)

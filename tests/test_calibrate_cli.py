@@ -80,3 +80,35 @@ def test_calibrate_on_two_workers_runs_every_generation(tmp_path):
                            "2"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert pl.read_parquet(out / "diagnostics.parquet")["generation"].to_list() == [0, 1]
+
+
+@pytest.mark.slow  # a tiny calibration and its recheck
+def test_a_recheck_picks_the_particle_closest_on_fresh_seeds(tmp_path):
+    """The particle closest on the calibration's own seeds is partly luck: with `recheck`, the closest candidates
+    are simulated again on seeds after the calibration's and its pilot's, and the calibrated scenario's values
+    (`ecosim posterior`) are those of the one closest there. A finished calibration is not rechecked twice."""
+    text = TINY.read_text(encoding="utf-8").replace("base: ../baseline.yaml", f"base: {TINY.parents[1]}/baseline.yaml")
+    text = text.replace("file: ../../data/targets.csv", f"file: {TINY.parents[2]}/data/targets.csv")
+    config = tmp_path / "tiny_recheck.yaml"
+    config.write_text(text + "recheck: {candidates: 3, seeds: 2}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["calibrate", str(config), "--out", str(out), "--workers", "1"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert "recheck: the 3 closest particles on seeds 3-4" in result.output  # after seed 0 and pilot seeds 1-2
+
+    rechecked = pl.read_parquet(out / "recheck.parquet")
+    last = pl.read_parquet(out / "posterior.parquet").filter(pl.col("generation") == 1)
+    assert sorted(rechecked["particle"].to_list()) == sorted(last.sort("distance").head(3)["particle"].to_list())
+    assert rechecked["recheck_distance"].is_sorted() and (rechecked["recheck_distance"] >= 0).all()
+    best = last.filter(pl.col("particle") == rechecked["particle"][0]).row(0, named=True)
+
+    shown = CliRunner().invoke(app, ["posterior", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert "on 2 fresh seeds, of the 3 closest particles rechecked" in shown.output
+    assert f"--set farms.tokens_per_doc={round(best['farms.tokens_per_doc'])}" in shown.output
+
+    again = CliRunner().invoke(app, command)
+    assert again.exit_code == 0, again.output
+    assert "recheck:" not in again.output
+    assert pl.read_parquet(out / "recheck.parquet").equals(rechecked)

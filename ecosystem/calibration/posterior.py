@@ -25,7 +25,7 @@ from ecosystem.io import clip, file_problem
 from ecosystem.scenario_files import read_yaml_mapping, set_by_path
 
 STREAM = "ecosim.posterior"  # the draws' own stream: never one a run draws from
-POSTERIOR, CONFIG = "posterior.parquet", "calibration.yaml"
+POSTERIOR, CONFIG, RECHECK = "posterior.parquet", "calibration.yaml", "recheck.parquet"
 
 
 class PosteriorError(ScenarioError):
@@ -63,12 +63,35 @@ class Posterior:
 
     def closest(self) -> tuple[float, dict[str, Any]] | None:
         """The last generation's particle closest to the data: its distance and values by scenario path. A
-        calibrated scenario takes these, a coherent set (marginal medians need not be one); None for a posterior
-        written before distances were kept."""
+        calibrated scenario takes these, a coherent set (marginal medians need not be one). With a recheck of this
+        posterior beside it, the particle closest on the recheck's fresh seeds, and that distance; None for a
+        posterior written before distances were kept."""
+        rechecked = self.rechecked()
+        if rechecked is not None:
+            best = rechecked.row(int(rechecked["recheck_distance"].arg_min()), named=True)
+            row = self.particles["particle"].to_list().index(best["particle"])
+            return float(best["recheck_distance"]), self._values(row)
         if "distance" not in self.particles.columns:
             return None
         row = int(self.particles["distance"].arg_min())
         return float(self.particles["distance"][row]), self._values(row)
+
+    def rechecked(self) -> pl.DataFrame | None:
+        """recheck.parquet beside the posterior when it rechecked this very posterior (same file, same last
+        generation), else None: a recheck of an earlier state of the calibration says nothing of this one."""
+        file = self.path.parent / RECHECK
+        if not file.is_file():
+            return None
+        try:
+            frame = pl.read_parquet(file)
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+        needed = {"generation", "particle", "recheck_distance", "posterior_sha256"}
+        if not needed <= set(frame.columns) or frame.is_empty():
+            return None
+        current = (frame["posterior_sha256"] == self.sha256).all() and (frame["generation"] == self.generation).all()
+        known = frame["particle"].is_in(self.particles["particle"].implode()).all()
+        return frame if current and known else None
 
     def summary(self) -> list[tuple[str, float, float, float]]:
         """Each parameter's weighted median and 95% interval over the last generation: (path, median, low, high)."""

@@ -56,6 +56,14 @@ class TargetChoice(Section):
                                                           "row of one (NAME@DATE)")]
 
 
+class Recheck(Section):
+    """The closest particles of the last generation simulated again on fresh seeds (ecosystem/calibration/recheck.py):
+    the calibrated scenario takes the one closest there, not the luckiest on the calibration's own seeds."""
+
+    candidates: Annotated[int, Field(ge=1, le=1000, title="closest particles rechecked")] = 8
+    seeds: Annotated[int, Field(ge=1, le=100, title="fresh seeds per rechecked particle")] = 6
+
+
 class CalibrationFile(Section):
     name: Annotated[str, Field(min_length=1)]
     base: Annotated[str, Field(min_length=1, title="base scenario, relative to the calibration file")]
@@ -77,6 +85,7 @@ class CalibrationFile(Section):
     generations: Annotated[int, Field(ge=1, le=100, title="most generations")]
     min_epsilon: Annotated[float, Field(ge=0.0, title="stop once epsilon is at most this")] = 0.0
     sampler_seed: Annotated[int, Field(ge=0, le=2**32 - 1, title="seed of the sampler's draws (one worker)")] = 0
+    recheck: Recheck | None = None  # None: the calibrated scenario takes the particle closest on its own seeds
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,8 @@ class Calibration:
         import json
         from dataclasses import asdict
 
-        stopping = {"generations", "min_epsilon"}  # raising them continues the same calibration
+        # raising the stopping rules continues the same calibration; a recheck reads it, it does not change it
+        stopping = {"generations", "min_epsilon", "recheck"}
         what = {"file": self.file.model_dump(mode="json", exclude=stopping), "base": self.base_raw,
                 "space": "log10 for log-uniform priors",  # how pyabc samples: a history in another space differs
                 "targets": [asdict(t) for t in self.targets]}
