@@ -38,13 +38,15 @@ from bench_memory import MIB, cpu_seconds, index_bytes, status_bytes, store_byte
 from scale_ladder import BASELINE, FINDINGS_END, MONTH_COLUMNS, baseline_claims, month_work, scaled  # noqa: E402
 
 
-def overrides(k: float, writers_k: float, scenario, *, folder: str | None, end: str) -> dict[str, object]:
+def overrides(k: float, writers_k: float, scenario, *, folder: str | None, end: str,
+              ladder: bool = False) -> dict[str, object]:
     """The baseline at volume ``k``: farms and vendors' publishing times k, writers times ``writers_k`` writing
-    k / writers_k times as much each, crawl budgets and training sets as in the baseline, pages on disk."""
+    k / writers_k times as much each, crawl budgets and training sets as in the baseline (times k too with
+    ``ladder``, as the scale ladder scales them), pages on disk."""
     from analysis.claims import ARMS
 
     kept = {name: value for name, value in scaled(k, scenario).items()
-            if not name.endswith((".budget_per_month", ".train_size"))}
+            if ladder or not name.endswith((".budget_per_month", ".train_size"))}
     kept["humans.writers"] = round(scenario.humans.writers * writers_k)
     kept["humans.docs_per_month"] = scenario.humans.docs_per_month * k / writers_k
     disk = {"store.on_disk": True} | ({"store.folder": folder} if folder else {})
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
     base = load_scenario(BASELINE)
     scenario = load_scenario(BASELINE, overrides=overrides(args.scale, args.writers_scale, base,
-                                                            folder=args.folder, end=args.end))
+                                                            folder=args.folder, end=args.end, ladder=args.ladder))
     month: dict[str, list] = {name: [] for name in MONTH_COLUMNS}
     watch = AnonymousPeak()
     watch.start()
@@ -134,7 +136,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "months": scenario.months, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             **month, **findings(metrics), "stopped": stopped,
             "volume": f"writers x{args.writers_scale:g} writing x{args.scale / args.writers_scale:g}; farms and "
-                      "vendors' publishing x k; crawl budgets and training sets as in the baseline; pages on disk",
+                      "vendors' publishing x k; crawl budgets and training sets "
+                      + ("x k (as the ladder)" if args.ladder else "as in the baseline") + "; pages on disk",
             "cpu_s": round(cpu_seconds(), 1), "anon_peak_mib": round(anon_peak / MIB),
             "anon_built_mib": round(built / MIB), "anon_peak_bytes_per_page": round(anon_peak / pages, 1),
             "hwm_bytes_per_page": round(status_bytes("VmHWM") / pages, 1),
@@ -153,6 +156,7 @@ def main() -> None:
     parser.add_argument("--end", default="2035-12", help="last month (YYYY-MM)")
     parser.add_argument("--folder", help="where the run makes its folder for the pages (default: the system's)")
     parser.add_argument("--metrics", type=Path, help="write the run's metrics here (a new file)")
+    parser.add_argument("--ladder", action="store_true", help="crawl budgets and training sets x k too")
     parser.add_argument("--min-free-gib", type=float, default=8.0, help="stop when the pages' disk has less free")
     args = parser.parse_args()
     if args.metrics and (args.metrics.exists() or not args.metrics.parent.is_dir()):

@@ -2,6 +2,7 @@
 (``weighted_pages``) and the random gathers a training set makes (vectors and columns of random rows).
 
     nice -n 10 python benchmarks/bench_memory_reads.py --pages 20000000
+    nice -n 10 python benchmarks/bench_memory_reads.py --pages 20000000 --folder /tmp   # the pages on disk
 
 Run it in two checkouts (e.g. a ``git worktree`` of the commit before a change, and the change) to compare
 layouts: each part is timed in CPU seconds (the machine may be shared), best of ``--repeat``, and the peak
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=100)
     parser.add_argument("--sites", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--folder", help="put the store's columns in files under this folder (store.on_disk)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     per_month = args.pages // args.months
@@ -51,8 +53,14 @@ def main() -> None:
     month_sites = rng.integers(0, args.sites, per_month).astype(np.int32)
     origin = rng.integers(0, 4, per_month).astype(np.int8)
     tokens = rng.poisson(1262, per_month).astype(np.int32)
-    store = DocumentStore(8)
-    row: dict[str, object] = {"checkout": str(Path.cwd()), "pages": per_month * args.months}
+    if args.folder:
+        from ecosystem.content.scratch import ScratchFolder
+
+        store = DocumentStore(8, scratch=ScratchFolder(args.folder))
+    else:
+        store = DocumentStore(8)
+    row: dict[str, object] = {"checkout": str(Path.cwd()), "pages": per_month * args.months,
+                              "on_disk": bool(args.folder)}
     with threadpool_limits(limits=1):
         start = time.process_time()
         for month in range(args.months):
