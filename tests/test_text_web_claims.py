@@ -27,7 +27,7 @@ def test_the_arms_are_one_text_web_with_language_model_vendors(quick):
         assert first.entry < late.entry <= scenario.end
     assert scenarios["tw_clean"].farms.candidates_per_month == 0
     assert all(v.publish_per_month == 0 for v in scenarios["tw_clean"].vendors)
-    assert [p.kind for p in scenarios["tw_mandate"].policies] == ["watermark_mandate"]
+    assert [p.kind for p in scenarios["tw_registry"].policies] == ["watermark_mandate", "watermark_registry"]
     assert not scenarios["tw_polluted"].policies
 
 
@@ -53,7 +53,7 @@ def test_measures_compare_first_models_in_log_ratios_seed_by_seed():
     polluted = _run({"Pioneer": {"text_perplexity": [100.0, 50.0]}, "Third": {"text_perplexity": [150.0, 1.0]}})
     clean = _run({"Pioneer": {"text_perplexity": [100.0, 50.0]}, "Third": {"text_perplexity": [110.0, 1.0]}})
     mandate = _run({"Pioneer": {"text_perplexity": [100.0, 50.0]}, "Third": {"text_perplexity": [120.0, 1.0]}})
-    runs = {"tw_polluted": polluted, "tw_clean": clean, "tw_mandate": mandate}
+    runs = {"tw_polluted": polluted, "tw_clean": clean, "tw_registry": mandate}
     assert theme.log_gap("tw_polluted", "text_perplexity")(runs) == pytest.approx(math.log(1.5))
     assert theme.pollution("text_perplexity")(runs) == pytest.approx(math.log(1.5) - math.log(1.1))
-    assert theme.mandate("text_perplexity", log=True)(runs) == pytest.approx(math.log(120 / 150))
+    assert theme.watermarked("text_perplexity", log=True)(runs) == pytest.approx(math.log(120 / 150))

@@ -1,11 +1,12 @@
-"""Language-model vendors on a text web (issue 25): the first-mover comparison and a watermark mandate on real text.
+"""Language-model vendors on a text web (issue 25): the first-mover comparison and a watermark lever on real text.
 
 scenarios/text_web.yaml cut to 2019-2023: Pioneer (a word trigram model) enters in 2020-01, Second in 2021-06 and
 the late entrant, Third, in 2023-01, with equal training sizes (1,500 pages), equal crawl budgets and the same
 reality; each pair of arms shares its seeds (common random numbers). The clean web publishes nothing synthetic
-(no farms, no assistants, no vendor pages); the mandate marks every vendor's API output from 2021-01, so each
-crawler drops its own vendor's marked pages. Perplexities are compared as log ratios (nats per token). Each
-entry says which Gaussian-world entry it puts to the test on real text.
+(no farms, no assistants, no vendor pages); the watermark lever marks every vendor's API output from 2021-01 and
+shares the keys in a registry, so every crawler drops every vendor's marked pages (a mandate alone lets a crawler
+test only its own vendor's marks, and a late entrant has none before it enters). Perplexities are compared as log
+ratios (nats per token). Each entry says which Gaussian-world entry it puts to the test on real text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _TW = {"start": "2019-01", "end": "2023-01", "vendors.Pioneer.entry": "2020-01",
        "vendors.Third.entry": "2023-01"}
 _CLEAN = {"farms.candidates_per_month": 0, "humans.assistant.innovation": 0.0, "humans.assistant.imitation": 0.0,
           **{f"vendors.{v}.publish_per_month": 0 for v in ("Pioneer", "Second", "Third")}}
-_MANDATE = {"policies": [{"kind": "watermark_mandate", "start": "2021-01", "compliance": 1.0, "basis": "vendors"}]}
+_WATERMARK = {"policies": [{"kind": "watermark_mandate", "start": "2021-01", "compliance": 1.0, "basis": "vendors"},
+                         {"kind": "watermark_registry", "start": "2021-01"}]}
 # The reduced version: the sample corpus the text tests use (16 modules), two years, small models.
 _QUICK = {"start": "2019-01", "end": "2020-12", "vendors.Pioneer.entry": "2019-06", "vendors.Second.entry": "2020-01",
           "vendors.Third.entry": "2020-12", "farms.start": "2019-06", "humans.assistant.start": "2019-06",
@@ -31,13 +33,13 @@ _QUICK = {"start": "2019-01", "end": "2020-12", "vendors.Pioneer.entry": "2019-0
           **{f"vendors.{v}.{k}": n for v in ("Pioneer", "Second", "Third")
              for k, n in (("train_size", 300), ("retrain_every", 6), ("crawler.budget_per_month", 150),
                           ("components", 6))}}
-_QUICK_MANDATE = {"policies": [{"kind": "watermark_mandate", "start": "2019-09", "compliance": 1.0,
-                                "basis": "vendors"}]}
+_QUICK_WATERMARK = {"policies": [{"kind": "watermark_mandate", "start": "2019-09", "compliance": 1.0,
+                                "basis": "vendors"}, {"kind": "watermark_registry", "start": "2019-09"}]}
 
 ARMS: dict[str, Arm] = {
     "tw_polluted": Arm("text_web.yaml", _TW, _QUICK),
     "tw_clean": Arm("text_web.yaml", {**_TW, **_CLEAN}, _QUICK),
-    "tw_mandate": Arm("text_web.yaml", {**_TW, **_MANDATE}, {**_QUICK, **_QUICK_MANDATE}),
+    "tw_registry": Arm("text_web.yaml", {**_TW, **_WATERMARK}, {**_QUICK, **_QUICK_WATERMARK}),
 }
 
 
@@ -57,10 +59,10 @@ def pollution(metric: str) -> Callable[[Runs], float]:
     return lambda runs: polluted(runs) - clean(runs)
 
 
-def mandate(metric: str, *, log: bool) -> Callable[[Runs], float]:
-    """The late entrant's first model with the mandate against without it (log ratio, or difference)."""
+def watermarked(metric: str, *, log: bool) -> Callable[[Runs], float]:
+    """The late entrant's first model with the watermark lever against without it (log ratio, or difference)."""
     def measure(runs: Runs) -> float:
-        on, off = (at_age(runs[arm], LATE, metric, 0) for arm in ("tw_mandate", "tw_polluted"))
+        on, off = (at_age(runs[arm], LATE, metric, 0) for arm in ("tw_registry", "tw_polluted"))
         return math.log(on / off) if log else on - off
     return measure
 
@@ -106,16 +108,17 @@ CLAIMS: tuple[Claim, ...] = (
           "The late entrant's first training set on the text web is {effect} synthetic.",
           ("tw_polluted",), lambda runs: at_age(runs["tw_polluted"], LATE, "train_synthetic_share", 0),
           "(share)", _HOLDS, "entrant_first_crawl_synthetic on the calibrated Gaussian web"),
-    Claim("text_web_mandate_synthetic",
-          "A watermark mandate on every vendor from 2021-01 changes the synthetic share of the late entrant's first "
-          "training set by {effect}.",
-          ("tw_mandate", "tw_polluted"), mandate("train_synthetic_share", log=False), "(share)",
-          _HOLDS + "; mandate compliance 1, each crawler holding its own vendor's key only",
-          "a crawler drops only its own vendor's marked pages: others' farms and assistants still reach it",
+    Claim("text_web_watermark_synthetic",
+          "A watermark mandate on every vendor from 2021-01 with a shared key registry changes the synthetic share "
+          "of the late entrant's first training set by {effect}.",
+          ("tw_registry", "tw_polluted"), watermarked("train_synthetic_share", log=False), "(share)",
+          _HOLDS + "; mandate compliance 1 (API output marked), every vendor in the registry",
+          "marks survive only on the share of an assisted page the model wrote; unmarked human-edited text stays",
           direction=-1),
-    Claim("text_web_mandate_perplexity",
-          "The same mandate changes the late entrant's first model's held-out log-perplexity by {effect}.",
-          ("tw_mandate", "tw_polluted"), mandate("text_perplexity", log=True), _NATS,
-          _HOLDS + "; mandate compliance 1, each crawler holding its own vendor's key only", "", direction=-1,
-          digits=3),
+    Claim("text_web_watermark_perplexity",
+          "The same lever changes the late entrant's first model's held-out log-perplexity by {effect}.",
+          ("tw_registry", "tw_polluted"), watermarked("text_perplexity", log=True), _NATS,
+          _HOLDS + "; mandate compliance 1 (API output marked), every vendor in the registry",
+          "the Gaussian ledger measures the registry's adoption (watermark_registry_tips_adoption), not its effect on "
+          "a model", direction=-1, digits=3),
 )
