@@ -46,7 +46,8 @@ def _run(overrides: dict, seed: int = 3, **more) -> EcosystemModel:
 
 @pytest.fixture(scope="module")
 def web(overrides) -> EcosystemModel:
-    return _run(overrides)
+    """Pioneer and Third language models, Second a Gaussian mixture on the same text web."""
+    return _run(overrides, **{"vendors.Second.model": "gaussian"})
 
 
 def test_every_page_carries_text_and_human_pages_are_training_documents_of_their_topic(web):
@@ -81,7 +82,7 @@ def test_text_measures_are_written_for_each_language_model_vendor(web):
     rows = {m.name for m in METRICS if m.needs is LANGUAGE_MODEL}
     assert rows and rows <= set(metrics["metric"].unique())  # the metric table's rows, under their names
     perplexity = metrics.filter(pl.col("metric") == "text_perplexity")
-    assert set(perplexity["entity"].unique()) == {"Pioneer", "Second", "Third"}
+    assert set(perplexity["entity"].unique()) == {"Pioneer", "Third"}  # Second is a Gaussian vendor
     assert (perplexity["value"] > 1).all()
     rare = metrics.filter(pl.col("metric") == "text_rare_prob")["value"]
     assert ((rare > 0) & (rare < 1)).all()
@@ -158,3 +159,29 @@ def test_reading_a_language_model_vendor_shows_its_own_words_beside_a_persons(ov
     assert all(page.prompt and page.human for page in reading.pages)
     written = [page.written for page in reading.pages if page.written]  # a model may end a page at once
     assert len(written) >= 4 and not {page.written for page in reading.pages} & {page.human for page in reading.pages}
+
+
+def test_an_assisted_page_is_the_writers_draft_up_to_its_keep_share_then_the_models_words(web):
+    store, pages, text = web.store, web.text_pages.texts, web.text_pages.text
+    origin, topic, ai_share = store.column("origin"), store.column("topic"), store.column("ai_share")
+    vendor = store.column("vendor")
+    assisted = np.flatnonzero((origin == Origin.ASSISTED) & (vendor != 1))[:60]  # by the language models
+    assert len(assisted) >= 10
+    matched = 0
+    for row in assisted:
+        page = pages.take(np.array([row])).ids
+        for d in np.flatnonzero(text.topic == topic[row]):
+            draft = text.docs.doc(d)
+            keep = int(round((1.0 - ai_share[row]) * len(draft)))
+            if len(page) <= len(draft) and np.array_equal(page[:keep], draft[:keep]):
+                matched += 1
+                break
+    assert matched == len(assisted)
+
+
+def test_a_gaussian_vendor_on_a_text_web_publishes_the_training_documents_nearest_its_samples(web):
+    store, pages, text = web.store, web.text_pages.texts, web.text_pages.text
+    rows = np.flatnonzero((store.column("origin") == Origin.VENDOR) & (store.column("vendor") == 1))[:40]
+    assert len(rows)
+    train = {tuple(text.docs.doc(i)) for i in text.train}
+    assert all(tuple(pages.take(np.array([r])).ids) in train for r in rows)
