@@ -35,8 +35,9 @@ def test_kmeans_start_is_scikit_learns_to_the_bit(seed, k):
     assert ours.uniform() == theirs.uniform()  # the same numbers were drawn from the fit's random state
 
 
-def test_refit_with_the_kmeans_start_equals_the_one_with_scikit_learns(monkeypatch):
-    X = _documents(4, n=3000)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])  # float32 keeps scikit-learn's own start
+def test_refit_with_the_kmeans_start_equals_the_one_with_scikit_learns(monkeypatch, dtype):
+    X = _documents(4, n=3000).astype(dtype)
     settings = dict(n_components=15, max_iter=100, tol=1e-3, reg_covar=1e-6, random_state=4)
     ours = BatchedGaussianMixture(**settings).fit(X)
     monkeypatch.setattr(BatchedGaussianMixture, "_initialize_parameters", GaussianMixture._initialize_parameters)

@@ -111,7 +111,8 @@ class BatchedGaussianMixture(GaussianMixture):
     def _initialize_parameters(self, X, random_state, xp=None):
         # scikit-learn's k-means start, the same labels without KMeans' per-call checks (ecosystem/learning/kmeans.py)
         given = (self.weights_init, self.means_init, self.precisions_init)
-        if not self._batched() or self.init_params != "kmeans" or any(value is not None for value in given):
+        dense = isinstance(X, np.ndarray) and X.dtype == np.float64  # kmeans.py reproduces KMeans on these only
+        if not self._batched() or not dense or self.init_params != "kmeans" or any(v is not None for v in given):
             return super()._initialize_parameters(X, random_state, xp=xp)
         resp = np.zeros((len(X), self.n_components), dtype=X.dtype)
         resp[np.arange(len(X)), kmeans_labels(X, self.n_components, random_state)] = 1
