@@ -7,7 +7,8 @@ drawn from reality's weights, placed in the topic space by the static embedding 
 page the writer's draft up to its keep share, then the model's continuation of it, its vector the draft's
 and the continuation's mixed at that share. A Gaussian vendor writes no words: its pages carry the training
 document nearest their vector (what ``ecosim read`` shows). Human text draws from its own stream and each
-vendor's writing from the vendor's, so text changes no vector, topic or crawl of any other component.
+vendor's writing from the vendor's, so text changes no vector, topic or crawl of any other component. A farm's
+evasive edits still strip its marks, but its pages' vectors are their (unedited) text's.
 """
 
 from __future__ import annotations
