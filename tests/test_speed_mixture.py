@@ -58,3 +58,24 @@ def test_first_max_row_is_numpys_argmax_with_ties_and_nans(k):
     values[:, 7] = np.nan
     values[:, 8] = -np.inf
     np.testing.assert_array_equal(first_max_row(values), values.argmax(axis=0))
+
+
+def test_sampled_labels_are_numpys_choice_from_the_same_draws():
+    """Mixture.sample draws its labels as ``Generator.choice(K, size=n, p=weights)`` does (numpy's cumulative
+    distribution and uniform draws): the same labels, and the stream left where choice leaves it."""
+    for trial in range(300):
+        rng = np.random.default_rng(trial)
+        k = int(rng.integers(1, 50))
+        weights = rng.dirichlet(np.full(k, rng.choice([0.05, 0.5, 3.0])))
+        if k > 1 and trial % 5 == 0:
+            weights[rng.integers(k)] = 0.0  # a component with no weight is never drawn
+            weights /= weights.sum()
+        mixture = Mixture(weights=weights, means=np.zeros((k, 2)), covariances=np.broadcast_to(np.eye(2), (k, 2, 2)))
+        n = int(rng.integers(0, 300))
+        ours, numpys = np.random.default_rng(trial + 1), np.random.default_rng(trial + 1)
+        _, labels = mixture.sample(n, ours)
+        expected = numpys.choice(k, size=n, p=weights)
+        numpys.standard_normal((n, 2))  # sample's noise
+        np.testing.assert_array_equal(labels, expected)
+        assert labels.dtype == expected.dtype
+        assert ours.random() == numpys.random()

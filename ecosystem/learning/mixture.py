@@ -57,6 +57,10 @@ class Mixture:
         object.__setattr__(self, "_minus_two_precision_means", -2.0 * precision_means)
         object.__setattr__(self, "_mean_quad", np.einsum("ki,ki->k", self.means, precision_means))
         object.__setattr__(self, "_log_norm", self.dim * LOG_2PI + self._log_det)  # d log 2 pi + log|Sigma_k|
+        # The weights' cumulative distribution exactly as numpy's Generator.choice builds it on every call.
+        cdf = np.cumsum(np.asarray(self.weights, dtype=np.float64))
+        cdf /= cdf[-1]
+        object.__setattr__(self, "_label_cdf", cdf)
 
     @property
     def n_components(self) -> int:
@@ -132,8 +136,10 @@ class Mixture:
         return log_density, likeliest
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Draw n points and their component labels, vectorized over points."""
-        labels = rng.choice(self.n_components, size=n, p=self.weights)
+        """Draw n points and their component labels, vectorized over points. The labels are
+        ``rng.choice(K, size=n, p=weights)``'s, from the same uniform draws, without its checks of p on every
+        call (more than half the cost of a farm's monthly sample of a few dozen pages)."""
+        labels = np.searchsorted(self._label_cdf, rng.random(n), side="right")
         return self.sample_components(labels, rng), labels
 
     def sample_components(self, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
