@@ -14,7 +14,9 @@ from text_corpus import TOPICS, sample_corpus, text_reality
 
 from ecosystem.config import ScenarioError
 from ecosystem.content.documents import Origin
+from ecosystem.content.web_text import clip_to_sentences
 from ecosystem.experiments.reading import read_vendor
+from ecosystem.learning.tokens import TokenDocs
 from ecosystem.metric_table import LANGUAGE_MODEL, METRICS
 from ecosystem.model import EcosystemModel
 from ecosystem.scenario_files import load_scenario
@@ -185,3 +187,10 @@ def test_a_gaussian_vendor_on_a_text_web_publishes_the_training_documents_neares
     assert len(rows)
     train = {tuple(text.docs.doc(i)) for i in text.train}
     assert all(tuple(pages.take(np.array([r])).ids) in train for r in rows)
+
+
+def test_a_page_ends_at_its_last_full_sentence_when_that_keeps_half_of_it():
+    docs = TokenDocs.from_lists([[5, 6, 9, 7, 8, 9, 10, 11], [5, 6, 7], [5, 6, 7, 8, 9, 10], [9, 5, 6, 7, 8, 9], []])
+    cut = clip_to_sentences(docs, 5, np.array([9]))
+    assert [cut.doc(i).tolist() for i in range(len(cut))] == [[5, 6, 9], [5, 6, 7], [5, 6, 7, 8, 9],
+                                                              [9, 5, 6, 7, 8], []]

@@ -3,7 +3,8 @@ rare words, and the static embedding that places any text in the reality's space
 
 Human pages carry training documents of their topic (the held-out split is never published: it is what
 language models are scored on); a model is prompted with the first words of a training document of the
-page's topic. Every document is cut to the page's first ``page_tokens`` tokens, the text a page carries.
+page's topic. Every document is cut to the text a page carries: its first ``page_tokens`` tokens, ending at
+the last full sentence among them when there is one.
 The corpus's ids and the words' MiniLM vectors depend only on the corpus, so they are made once per process
 (and the word vectors cached on disk); the split and the embedding's fit are the run's.
 """
@@ -25,6 +26,7 @@ from ecosystem.learning.tokens import SPECIALS, TokenDocs, Vocabulary
 
 RARE_SHARE = 0.1  # the rare words: this share of the words in the training split, seen least often there
 WORD_TOKENS = 16  # word pieces MiniLM reads of one word
+SENTENCE_ENDS = (".", "!", "?")
 
 
 def clip_docs(docs: TokenDocs, limits: np.ndarray | int) -> TokenDocs:
@@ -33,6 +35,20 @@ def clip_docs(docs: TokenDocs, limits: np.ndarray | int) -> TokenDocs:
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     starts = np.repeat(docs.offsets[:-1] - offsets[:-1], lengths)
     return TokenDocs(docs.ids[np.arange(offsets[-1], dtype=np.int64) + starts], offsets)
+
+
+def clip_to_sentences(docs: TokenDocs, limit: int, stops: np.ndarray) -> TokenDocs:
+    """Each document's first ``limit`` tokens, cut after the last sentence end (an id in ``stops``) among them
+    when that keeps at least half of them: a page that ends mid-sentence would teach a model to end documents
+    after any word."""
+    index = np.arange(docs.n_tokens, dtype=np.int64)
+    position = index - np.repeat(docs.offsets[:-1], docs.lengths)
+    ends = np.flatnonzero(np.isin(docs.ids, stops) & (position < limit))  # sorted: the documents' in order
+    doc_of_end = np.repeat(np.arange(len(docs)), docs.lengths)[ends]
+    last = np.full(len(docs), -1, dtype=np.int64)
+    last[doc_of_end] = position[ends]  # later ends overwrite earlier ones: each document's last
+    keep = np.where((docs.lengths > limit) & (last + 1 >= limit // 2), last + 1, np.minimum(docs.lengths, limit))
+    return clip_docs(docs, keep)
 
 
 def join_docs(first: TokenDocs, second: TokenDocs) -> TokenDocs:
@@ -118,7 +134,8 @@ def _corpus_text(corpus, rows: tuple[int, ...], page_tokens: int, model: str | N
     """The vocabulary of the kept documents, the documents cut to pages, and each word's MiniLM vector."""
     texts = [corpus.texts[i] for i in rows]
     vocab = Vocabulary.build(texts)
-    docs = clip_docs(vocab.encode(texts), page_tokens)
+    stops = np.array([i for i, word in enumerate(vocab.words) if word in SENTENCE_ENDS], dtype=np.int32)
+    docs = clip_to_sentences(vocab.encode(texts), page_tokens, stops)
     words = list(vocab.words)
     digest = hashlib.sha256("\n".join(["static-word-vectors", *words]).encode("utf-8")).hexdigest()
     vectors = embed_texts(words, corpus_hash=digest, model=model, max_tokens=WORD_TOKENS, cache=cache)
