@@ -79,3 +79,11 @@ def test_sampled_labels_are_numpys_choice_from_the_same_draws():
         np.testing.assert_array_equal(labels, expected)
         assert labels.dtype == expected.dtype
         assert ours.random() == numpys.random()
+
+
+def test_weights_choice_refuses_still_fail_when_sampled():
+    """Weights numpy's choice refuses (not summing to 1) are still refused by sample, with choice's own error."""
+    mixture = Mixture(weights=np.array([0.5, 0.4]), means=np.zeros((2, 2)),
+                      covariances=np.broadcast_to(np.eye(2), (2, 2, 2)))
+    with pytest.raises(ValueError, match="sum to 1"):
+        mixture.sample(3, np.random.default_rng(0))

@@ -57,9 +57,13 @@ class Mixture:
         object.__setattr__(self, "_minus_two_precision_means", -2.0 * precision_means)
         object.__setattr__(self, "_mean_quad", np.einsum("ki,ki->k", self.means, precision_means))
         object.__setattr__(self, "_log_norm", self.dim * LOG_2PI + self._log_det)  # d log 2 pi + log|Sigma_k|
-        # The weights' cumulative distribution exactly as numpy's Generator.choice builds it on every call.
-        cdf = np.cumsum(np.asarray(self.weights, dtype=np.float64))
-        cdf /= cdf[-1]
+        # The weights' cumulative distribution exactly as numpy's Generator.choice builds it on every call, when
+        # the weights are ones choice accepts (well inside its tolerance); otherwise sample() leaves them to choice.
+        weights = np.asarray(self.weights, dtype=np.float64)
+        valid = len(weights) > 0 and bool(np.all(weights >= 0)) and abs(weights.sum() - 1.0) <= 1e-9
+        cdf = np.cumsum(weights) if valid else None
+        if cdf is not None:
+            cdf /= cdf[-1]  # by the running total, as choice divides (not by the pairwise sum)
         object.__setattr__(self, "_label_cdf", cdf)
 
     @property
@@ -139,7 +143,10 @@ class Mixture:
         """Draw n points and their component labels, vectorized over points. The labels are
         ``rng.choice(K, size=n, p=weights)``'s, from the same uniform draws, without its checks of p on every
         call (more than half the cost of a farm's monthly sample of a few dozen pages)."""
-        labels = np.searchsorted(self._label_cdf, rng.random(n), side="right")
+        if self._label_cdf is None:
+            labels = rng.choice(self.n_components, size=n, p=self.weights)  # which fails as it always did
+        else:
+            labels = np.searchsorted(self._label_cdf, rng.random(n), side="right")
         return self.sample_components(labels, rng), labels
 
     def sample_components(self, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
