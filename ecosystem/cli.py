@@ -130,7 +130,8 @@ def run(
 ) -> None:
     """Run a scenario and write its results folder.  Example: ecosim run scenarios/baseline.yaml --seed 1
     --end 2030-12 --set humans.writers=200"""
-    from analysis.run_figures import draw_run_figures, run_note
+    if figures:  # matplotlib, imported before the run only when its figures will be drawn
+        from analysis.run_figures import draw_run_figures, run_note
     from ecosystem.experiments.run import RunFolder, simulate, write_run_files
     from ecosystem.io import safe_file_name
 
