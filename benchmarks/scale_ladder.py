@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -181,8 +182,9 @@ def save_disk_rung(row: dict[str, object], **given: object) -> None:
     from ecosystem.io import write_with
 
     row = {**row, **{name: value for name, value in given.items() if value is not None}}
-    claims = [claim.id for claim in baseline_claims()]
-    frame = pl.DataFrame([{name: row.get(name) for name in (*DISK_COLUMNS, *claims)}])
+    found = [name for name, value in row.items() if name not in DISK_COLUMNS and isinstance(value, float)
+             and name.startswith(("who_", "farm_", "calibration_"))]  # the findings it measured, whatever their ids now
+    frame = pl.DataFrame([{name: row.get(name) for name in (*DISK_COLUMNS, *found)}])
     if DISK_RESULTS.exists():
         old = pl.read_parquet(DISK_RESULTS)
         keep = old.join(frame.select("scale", "seed", "end"), on=["scale", "seed", "end"], how="anti")
@@ -206,11 +208,30 @@ def disk_table(frame: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+class Finding(NamedTuple):
+    id: str
+    unit: str
+    digits: int
+
+
+def shown_findings(*frames: pl.DataFrame | None) -> list[Finding]:
+    """The ledger's baseline findings, then any other finding a rung measured under an id the ledger has since
+    renamed (e.g. a farm level in its id), so a rung's values are never dropped."""
+    findings = [Finding(claim.id, claim.unit, claim.digits) for claim in baseline_claims()]
+    known = {f.id for f in findings}
+    for name in PLAIN:
+        if name not in known and any(f is not None and name in f.columns for f in frames):
+            unit = ("(topics)" if "topics_lost" in name else "(share)" if name.startswith(("farm_", "calibration_"))
+                    else "(nats)")
+            findings.append(Finding(name, unit, 2))
+    return findings
+
+
 def disk_findings_table(frame: pl.DataFrame) -> str:
     """The ledger's baseline findings on the rungs with their pages on disk (one seed each)."""
     scales = sorted(frame["scale"].unique())
     lines = ["| finding (ledger id) | " + " | ".join(f"{k:g}x" for k in scales) + " |", "|---|" + "---:|" * len(scales)]
-    for claim in [claim for claim in baseline_claims() if claim.id in frame.columns]:
+    for claim in [claim for claim in shown_findings(frame) if claim.id in frame.columns]:
         values = [frame.filter(pl.col("scale") == k)[claim.id][0] for k in scales]
         cells = ["" if v is None else f"{v:.{claim.digits}f}" for v in values]
         lines.append(f"| `{claim.id}` ({claim.unit.strip('()')}) | " + " | ".join(cells) + " |")
@@ -327,7 +348,8 @@ def findings_figure(frame: pl.DataFrame, disk: pl.DataFrame | None) -> None:
     from analysis.style import save as save_figure
     from ecosystem.experiments.stats import mean_ci
 
-    claims = baseline_claims()
+    claims = [f for f in shown_findings(frame, disk) if f.id in frame.columns or (disk is not None
+                                                                               and f.id in disk.columns)]
     ledger = pl.read_parquet(ROOT / "docs" / "claims.parquet") if (ROOT / "docs" / "claims.parquet").exists() else None
     cols = 3
     fig, axes = new_figure(-(-len(claims) // cols), cols, width=10.0, height=2.9)
@@ -387,6 +409,8 @@ PLAIN = {
     "who_drift_web_2025": "New topics' excess NLL\nabove the average, Jun 2025",
     "farm_share_57": "Farms' share of new pages,\nJun 2025",
     "farm_crawl_synthetic_57": "Machine-made share of\ncrawled pages, Jun 2025",
+    "farm_share_46": "Farms' share of new pages,\nJun 2025",
+    "farm_crawl_synthetic_46": "Machine-made share of\ncrawled pages, Jun 2025",
 }
 
 
