@@ -1,4 +1,4 @@
-"""Fill docs/text-models.md's text-web blocks (issue 25): how closely the static embedding that places generated
+"""Fill docs/text-models.md's text-web blocks: how closely the static embedding that places generated
 pages follows full MiniLM, what the language-model vendors of scenarios/text_web.yaml write (real output of one
 run, as ``ecosim read`` prints it), and the ledger's ``text_web_*`` entries read from docs/claims.parquet.
 

@@ -1045,7 +1045,7 @@ def read(
     console.print(f"excess NLL {scores['excess_nll']:.2f} nats, rare topics kept {scores['tail_kept']:.2f}, "
                   f"topic coverage {scores['topic_coverage']:.2f}")
     console.print(describe_losses(reading.history, threshold=reading.threshold), highlight=False, soft_wrap=True)
-    for page in reading.pages:  # issue 25: a language-model vendor's own words, beside a person's on the topic
+    for page in reading.pages:  # a language-model vendor's own words, beside a person's on the topic
         console.print(f"\n[{page.topic}] {page.prompt} ...\n  {reading.vendor} writes: {page.written}\n  "
                       f"a person wrote: {page.human}", highlight=False, soft_wrap=True, markup=False)
     if reading.warning:

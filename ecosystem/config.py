@@ -360,13 +360,13 @@ class VendorConfig(Section):
     distribution_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0  # months from entry to full reach (0: at once)
     verifier: VerifierConfig | None = None  # prune the training pool with a verifier (None: no verifier)
     crawler: CrawlerConfig = CrawlerConfig()
-    # issue 25: ngram also fits a word n-gram language model on its pages' text (a text reality only); left out of
+    # ngram also fits a word n-gram language model on its pages' text (a text reality only); left out of
     # dumps when gaussian, so existing run ids do not change
     model: Literal["gaussian", "ngram"] = Field(default="gaussian", exclude_if=lambda value: value == "gaussian")
 
 
 class TextPagesConfig(Section):
-    """issue 25: the text pages carry on a web with language-model vendors (``content.text_pages``)."""
+    """The text that pages carry on a web with language-model vendors (``content.text_pages``)."""
 
     page_tokens: Annotated[int, Field(ge=8, le=1024, title="tokens of text a page carries (its first ones)")] = 48
     prompt_tokens: Annotated[int, Field(ge=1, le=64, title="first words of a topic's document as a prompt")] = 4
@@ -436,8 +436,8 @@ class MetricsConfig(Section):
     per_topic: bool = False
 
 
-class StoreConfig(Section):  # issue 26 store
-    """issue 26 store: where the pages live. ``on_disk`` puts the document store's columns (and the crawl index's
+class StoreConfig(Section):
+    """Where the pages live. ``on_disk`` puts the document store's columns (and the crawl index's
     rows) in files of a new folder under ``folder`` (default: the system's temporary folder), unlinked as soon as
     mapped, so a web larger than memory runs and the page cache keeps what is read; results are identical."""
 
@@ -461,7 +461,7 @@ class Scenario(Section):
     start: Month = dt.date(2018, 1, 1)
     end: Month = dt.date(2035, 12, 1)
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
-    # issue 26 store: pages on disk (store.on_disk); left out of dumps when unset, so run ids do not change
+    # pages on disk (store.on_disk); left out of dumps when unset, so run ids do not change
     store: StoreConfig | None = Field(default=None, exclude_if=lambda value: value is None)
     # The pre-AI archive is crawled at the start of the AI era, or when the first vendor enters if earlier.
     ai_start: Annotated[Month, Field(title="start of the AI era")] = (
@@ -478,7 +478,7 @@ class Scenario(Section):
     detectors: list[DetectorConfig] = Field(default_factory=list, max_length=50)
     policies: list[Policy] = Field(default_factory=list, max_length=500)
     metrics: MetricsConfig = MetricsConfig()
-    # issue 25: text pages (defaults when some vendor is a language model); left out of dumps when unset
+    # text pages (defaults when some vendor is a language model); left out of dumps when unset
     text: TextPagesConfig | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @model_validator(mode="after")
@@ -505,16 +505,16 @@ class Scenario(Section):
         if len(set(detectors)) != len(detectors):
             raise ValueError(f"detector names must be unique, got {detectors}")
         self._check_references(set(names), set(detectors))
-        self._check_language_models()  # issue 25
+        self._check_language_models()
         return self
 
     @property
     def language_models(self) -> bool:
-        """issue 25: some vendor is a language model, so pages carry text."""
+        """Some vendor is a language model, so pages carry text."""
         return any(v.model == "ngram" for v in self.vendors)
 
     def _check_language_models(self) -> None:
-        """issue 25: a language model learns from page text, which only a text reality has."""
+        """A language model learns from page text, which only a text reality has."""
         for v in self.vendors:
             if v.model == "ngram" and self.reality.kind != "text":
                 raise ValueError(f"vendors.{v.name}.model: ngram needs page text, which only a text reality has "

@@ -46,7 +46,7 @@ DRIFT = Condition("reality drift (reality.drift.new_topics_per_year > 0)",
 PER_TOPIC = Condition("per-topic scores (metrics.per_topic: true)", lambda s: s.metrics.per_topic)
 ADOPTION = Condition("a watermark_adoption policy (once in force)",
                      lambda s: any(p.kind == "watermark_adoption" for p in s.policies))
-LANGUAGE_MODEL = Condition("a language-model vendor (vendors.*.model: ngram)",  # issue 25
+LANGUAGE_MODEL = Condition("a language-model vendor (vendors.*.model: ngram)",
                            lambda s: any(v.model == "ngram" for v in s.vendors))
 SIGNING_DECISION = Condition("a provenance_signing policy with a decision (once in force)",
                              lambda s: any(p.kind == "provenance_signing" and p.decision is not None
@@ -161,7 +161,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("vendor", "train_licensed", "licensed human documents in training", "documents", "lower", LICENCE),
     Metric("vendor", "verifier_kept_share", "share of the training pool its verifier accepted", SHARE,
            needs=VERIFIER),
-    # issue 25: a language model's worth on real text, measured when it retrains (ecosystem.learning.lm_measures)
+    # a language model's worth on real text, measured when it retrains (ecosystem.learning.lm_measures)
     Metric("vendor", "text_perplexity", "language model's perplexity on held-out human documents", "perplexity",
            "higher", LANGUAGE_MODEL),
     Metric("vendor", "text_rare_prob", "probability the language model gives rare words where people wrote them "

@@ -13,7 +13,7 @@ from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
 from ecosystem.content.drafts import DraftBuffer
 from ecosystem.content.reality import build_reality
-from ecosystem.content.scratch import ScratchFolder  # issue 26 store
+from ecosystem.content.scratch import ScratchFolder
 from ecosystem.content.site_pages import SitePages
 from ecosystem.content.text_pages import TextPages
 from ecosystem.learning.scoring import ModelScores, RealityScorer, ScoringSettings
@@ -40,11 +40,11 @@ class EcosystemModel(mesa.Model):
             streams=self.rngs.reality_block,
             start=scenario.start,
         )
-        # issue 25: pages carry text only when some vendor is a language model
+        # pages carry text only when some vendor is a language model
         self.text_pages = TextPages.build(scenario, self.rngs) if scenario.language_models else None
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
-        on_disk = scenario.store is not None and scenario.store.on_disk  # issue 26 store: the pages in files
-        self.store = DocumentStore(scenario.reality.dim,  # issue 26 store
+        on_disk = scenario.store is not None and scenario.store.on_disk  # the pages in files
+        self.store = DocumentStore(scenario.reality.dim,
                                    scratch=ScratchFolder(scenario.store.folder) if on_disk else None)
         self.site_pages = SitePages(self.store)  # the store's pages by site, for crawls
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
@@ -120,7 +120,7 @@ class EcosystemModel(mesa.Model):
             rng=self.rngs.humans,
             retopic=self.drift_topics,
             mark=self.policies.mark,
-            text=self.text_pages,  # issue 25
+            text=self.text_pages,
         )
 
     def _run_farms(self) -> None:

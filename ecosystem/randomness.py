@@ -18,7 +18,7 @@ _NAMED = {
     "signing": 11,  # writers' decisions to sign their pages (provenance_signing with a decision)
 }
 _VENDOR, _CRAWLER, _DETECTOR, _FILTER, _VERIFIER, _QUALITY, _ADOPTION = 100, 101, 102, 103, 104, 105, 106
-_TEXT = 107  # issue 25: page text (the world's split and human pages: index -1; each vendor's writing: its index)
+_TEXT = 107  # page text (the world's split and human pages: index -1; each vendor's writing: its index)
 
 
 class RandomStreams:
@@ -65,7 +65,7 @@ class RandomStreams:
         return self._adoptions.setdefault(index, self._child(_ADOPTION, index))
 
     def text(self, index: int) -> np.random.Generator:
-        """issue 25: page text apart from every other draw: -1 for the world's split and human pages, a vendor's
+        """Page text apart from every other draw: -1 for the world's split and human pages, a vendor's
         index for what its model writes and is measured on (so text changes no vector, topic or crawl)."""
         return self._child(_TEXT, index + 1)
 

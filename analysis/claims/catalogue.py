@@ -17,7 +17,7 @@ from analysis.claims import (
     mechanisms,
     text,
     text_models,
-    text_web,  # issue 25
+    text_web,
 )
 from analysis.claims.model import Arm, Claim, Replication
 from analysis.claims.replications import REPLICATIONS
@@ -47,7 +47,7 @@ def check_claims(claims: Sequence[Claim], arms: Mapping[str, Arm],
 
 ARMS: dict[str, Arm] = merge_arms(collapse.ARMS, first_movers.ARMS, detectors.ARMS, calibration.ARMS,
                                   mechanisms.ARMS, text.ARMS, farm_share.ARMS, crawl_share.ARMS,
-                                  adoption.ARMS, text_web.ARMS)  # issue 25: text_web
+                                  adoption.ARMS, text_web.ARMS)
 
 # In the order claims.md lists them: the order the entries joined the ledger.
 CLAIMS: tuple[Claim, ...] = check_claims((
@@ -66,5 +66,5 @@ CLAIMS: tuple[Claim, ...] = check_claims((
     *farm_share.CLAIMS,
     *crawl_share.CLAIMS,
     *adoption.CLAIMS,
-    *text_web.CLAIMS,  # issue 25
+    *text_web.CLAIMS,
 ), ARMS, (*REPLICATIONS, *text_models.CLAIMS))

@@ -1,4 +1,4 @@
-"""Language-model vendors on a text web (issue 25): the first-mover comparison and a watermark lever on real text.
+"""Language-model vendors on a text web: the first-mover comparison and a watermark lever on real text.
 
 scenarios/text_web.yaml cut to 2019-2023: Pioneer (a word trigram model) enters in 2020-01, Second in 2021-06 and
 the late entrant, Third, in 2023-01, with equal training sizes (1,500 pages), equal crawl budgets and the same

@@ -65,7 +65,7 @@ class ContentFarm(mesa.Agent):
             self.quality = 1.0 - config.evasion.paraphrase_quality_cost * float(edits.rewritten.mean())
         else:
             vectors, _ = self.vendor.estimator.sample(n, rng=rng)
-        if model.text_pages is not None:  # issue 25: the pages' text; a language model's text places them
+        if model.text_pages is not None:  # the pages' text; a language model's text places them
             vectors = model.text_pages.generated(self.vendor, vectors, month=model.month)
         model.store.append(
             vectors,

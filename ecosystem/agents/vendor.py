@@ -50,7 +50,7 @@ class ModelVendor(mesa.Agent):
         self.verifier = None if verifier is None else Verifier(verifier.accuracy, verifier.kind)
         self.verifier_stream = None if verifier is None else model.rngs.verifier(index)
         self.verifier_kept_share = 1.0  # share of the last candidate pool the verifier accepted
-        # issue 25: a language-model vendor (model: ngram) also learns from its pages' text and writes words
+        # a language-model vendor (model: ngram) also learns from its pages' text and writes words
         self.language_model: TextModel | None = None
         self.text_stream = model.rngs.text(index) if config.model == "ngram" else None
         self.licensed_topics: list[np.ndarray] = []  # licensed documents' topics (their text is drawn at training)
@@ -69,7 +69,7 @@ class ModelVendor(mesa.Agent):
         rng = model.rngs.policies
         topics = rng.choice(model.reality.n_topics, size=n, p=model.reality.weights(model.month))
         self.licensed.append(model.reality.draw(topics, rng))
-        if self.text_stream is not None:  # issue 25
+        if self.text_stream is not None:
             self.licensed_topics.append(topics)
 
     @property
@@ -84,12 +84,12 @@ class ModelVendor(mesa.Agent):
             return
         licensed = np.vstack(self.licensed) if self.licensed else np.empty((0, self.model.store.dim))
         size = self.config.train_size
-        # issue 25: the licensed documents' topics, for their text
+        # the licensed documents' topics, for their text
         licensed_topics = np.concatenate(self.licensed_topics) if self.licensed_topics else np.empty(0, np.int64)
         if size is not None and len(licensed) > size:
             chosen = self.stream.choice(len(licensed), size=size, replace=False)
             licensed = licensed[chosen]
-            licensed_topics = licensed_topics[chosen] if len(licensed_topics) else licensed_topics  # issue 25
+            licensed_topics = licensed_topics[chosen] if len(licensed_topics) else licensed_topics
         # Licensed documents take their place within the training size, never on top of it: equal vendors
         # train on equal numbers of documents whatever they bought.
         size = None if size is None else size - len(licensed)
@@ -110,7 +110,7 @@ class ModelVendor(mesa.Agent):
         self._fit(rows, licensed)
         if self.verifier is not None:
             self.training["verifier_kept_share"] = self.verifier_kept_share
-        if self.text_stream is not None:  # issue 25: the same pages' text, and what its model is worth on text
+        if self.text_stream is not None:  # the same pages' text, and what its model is worth on text
             self.language_model, measures = self.model.text_pages.fit_language_model(self, rows, licensed_topics)
             self.training.update(measures)
         self.licensed, self.licensed_topics = [], []
@@ -185,7 +185,7 @@ class ModelVendor(mesa.Agent):
         if not self.released or n == 0:
             return
         vectors, _ = self.estimator.sample(n, rng=self.stream)
-        if self.model.text_pages is not None:  # issue 25: the pages' text; a language model's text places them
+        if self.model.text_pages is not None:  # the pages' text; a language model's text places them
             vectors = self.model.text_pages.generated(self, vectors, month=self.model.month)
         keys, survival = self.model.policies.mark(self, n)
         self.model.store.append(

@@ -50,7 +50,7 @@ class DraftBuffer:
         of n outputs of the vendor's API. Each assisted document keeps its own share of the writer's draft,
         drawn from a Beta with mean ``keep`` and concentration ``keep_concentration``; it carries the mark
         only on the share of it the model wrote (1 - keep). Q&A pages are ``qa_tokens_mean`` long on average,
-        articles ``tokens_mean``. With ``text`` (issue 25) every page also gets its text (``TextPages.drafts``)."""
+        articles ``tokens_mean``. With ``text`` every page also gets its text (``TextPages.drafts``)."""
         if not self._parts:
             return
         column = {name: np.concatenate([part[name] for part in self._parts]) for name in self._parts[0]}
@@ -70,7 +70,7 @@ class DraftBuffer:
         wm_survival = np.zeros(len(topics), dtype=np.float32)
         kept = np.ones(len(topics))
         kept[assisted] = _draw_keep(keep, keep_concentration, int(assisted.sum()), rng)
-        draft_vectors = vectors.copy() if text is not None else None  # issue 25
+        draft_vectors = vectors.copy() if text is not None else None
         for index in np.unique(vendor_of[assisted]):
             vendor, rows = vendors[index], vendor_of == index
             vectors[rows] = vendor.estimator.render(vectors[rows], keep=kept[rows], rng=rng)
@@ -78,7 +78,7 @@ class DraftBuffer:
             if mark is not None:
                 keys, survival = mark(vendor, int(rows.sum()))
                 wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - kept[rows])
-        if text is not None:  # issue 25: the pages' text; a language model's rewrite moves its pages to it
+        if text is not None:  # the pages' text; a language model's rewrite moves its pages to it
             vectors = text.drafts(topics=topics, vendor_of=vendor_of, kept=kept, draft_vectors=draft_vectors,
                                   vectors=vectors, vendors=vendors)
         store.append(

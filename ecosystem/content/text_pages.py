@@ -1,4 +1,4 @@
-"""Pages that carry text (issue 25): what each new page of a text web says, and where its text places it.
+"""Pages that carry text: what each new page of a text web says, and where its text places it.
 
 Built only when some vendor is a language model (``model: ngram``). Every page gets text, in the order the
 document store gets rows: a human page a training document of its topic; a language model's page (its own

@@ -1,5 +1,4 @@
-"""What a language-model vendor of a run actually writes at a date, beside human text of the same topic
-(issue 25).
+"""What a language-model vendor of a run actually writes at a date, beside human text of the same topic.
 
 Each prompt is the first words of a training document of a topic (topics drawn by reality's weights that
 month, each at most once), the same kind of prompt its pages and its farms' pages are written from; the

@@ -58,7 +58,7 @@ class Reading:
     threshold: float  # the scenario's coverage threshold
     support_quantile: float  # P's support: log p above this quantile of log p under P
     warning: str | None  # reality's own (``no_tail_warning``)
-    pages: tuple[WrittenPage, ...] = ()  # issue 25: what a language-model vendor writes, beside human text
+    pages: tuple[WrittenPage, ...] = ()  # what a language-model vendor writes, beside human text
 
 
 def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: int | None = None) -> Reading:
@@ -91,7 +91,7 @@ def read_vendor(scenario: Scenario, *, vendor: str, at: dt.date, n: int, seed: i
     written = tuple(str(name) for name in active_names[model.vendor_scores(agent).topic_mass_ratio >= threshold])
     return Reading(vendor, at, _read(world, model, samples, step), _read(world, model, human, step), history, scores,
                    written, int(model.reality.active(step).sum()), threshold, scenario.metrics.support_quantile,
-                   no_tail_warning(model.reality), what_it_writes(model, agent, n))  # issue 25
+                   no_tail_warning(model.reality), what_it_writes(model, agent, n))
 
 
 def simulate_topics(

@@ -1,4 +1,4 @@
-"""What a language-model vendor's model is worth on real text, measured each time it retrains (issue 25).
+"""What a language-model vendor's model is worth on real text, measured each time it retrains.
 
 The closed loop's measures (``text_measures``), taken on the run's own split: perplexity on the held-out
 human documents (never published, so no model trained on them); rare-word survival, the geometric mean
