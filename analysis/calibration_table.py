@@ -9,6 +9,7 @@ seeds, which the calibration never used.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -111,8 +112,14 @@ def write_block(doc: Path, block: str, *, begin: str = BEGIN, end: str = END,
 
 
 def main() -> None:  # pragma: no cover - draws the docs figures from the ledger's runs
-    specs = [s for s in plan(quick=False, folder=REPO / "results" / "claims" / "runs") if s.label == ARM]
+    """``python -m analysis.calibration_table [RUNS]``: RUNS is the ledger's runs folder (`ecosim claims --runs`;
+    default results/claims/runs)."""
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "results" / "claims" / "runs"
+    specs = [s for s in plan(quick=False, folder=folder) if s.label == ARM]
     done = [s for s in specs if Path(s.metrics_path).is_file()]
+    if not done:
+        print(f"no {ARM} runs in {folder}: the fit to every published figure is left out (run `ecosim claims`, "
+              "or give its --runs folder)")
     ledger = REPO / "docs" / "claims.parquet"
     claims = pl.read_parquet(ledger) if ledger.is_file() else pl.DataFrame(schema={"id": pl.Utf8})
     fit, seeds = None, ""
