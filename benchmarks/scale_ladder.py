@@ -409,8 +409,6 @@ PLAIN = {
     "who_drift_web_2025": "New topics' excess NLL\nabove the average, Jun 2025",
     "farm_share_57": "Farms' share of new pages,\nJun 2025",
     "farm_crawl_synthetic_57": "Machine-made share of\ncrawled pages, Jun 2025",
-    "farm_share_46": "Farms' share of new pages,\nJun 2025",
-    "farm_crawl_synthetic_46": "Machine-made share of\ncrawled pages, Jun 2025",
 }
 
 
