@@ -95,8 +95,10 @@ def posterior_block(folders: list[Path]) -> str:
     lines = [POSTERIOR_BEGIN]
     for folder in folders:
         lines += posterior_section(folder)
-    lines += ["`scenarios/baseline.yaml` takes each last generation's particle closest to the data (`ecosim posterior "
-              "DIR` prints it): a coherent set of values; marginal medians need not be one.", POSTERIOR_END]
+    lines += ["`scenarios/baseline.yaml` takes values of a last generation's particle closest to the data (`ecosim "
+              "posterior DIR` prints it; rechecked on fresh seeds where the calibration asks for it), each marked with "
+              "the posterior it comes from: a coherent set of values; marginal medians need not be one.",
+              POSTERIOR_END]
     return "\n".join(lines)
 
 
