@@ -600,11 +600,12 @@ def _recheck(calibration, folder, choice, noise) -> None:
     from ecosystem.calibration.smc import read_posterior
 
     out, settings = folder.path, calibration.file.recheck
-    drawn = load_posterior(out)
-    if drawn.rechecked() is not None:
-        return
+    drawn, candidates = load_posterior(out), min(settings.candidates, calibration.file.population)
+    done = drawn.rechecked()
+    if done is not None and done.height == candidates and done["recheck_seeds"][0] == settings.seeds:
+        return  # this posterior is rechecked as the file asks; other settings recheck it again
     seeds = recheck_seeds(calibration)
-    console.print(f"recheck: the {settings.candidates} closest particles on seeds {seeds.start}-{seeds.stop - 1}",
+    console.print(f"recheck: the {candidates} closest particles on seeds {seeds.start}-{seeds.stop - 1}",
                   highlight=False)
     frame = recheck(calibration, read_posterior(out, calibration), sha256=drawn.sha256, noise=noise, choice=choice)
     staging = folder.staging()

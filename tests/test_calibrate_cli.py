@@ -112,3 +112,9 @@ def test_a_recheck_picks_the_particle_closest_on_fresh_seeds(tmp_path):
     assert again.exit_code == 0, again.output
     assert "recheck:" not in again.output
     assert pl.read_parquet(out / "recheck.parquet").equals(rechecked)
+
+    config.write_text(text + "recheck: {candidates: 3, seeds: 1}\n", encoding="utf-8")  # other settings
+    other = CliRunner().invoke(app, command)
+    assert other.exit_code == 0, other.output
+    assert "recheck: the 3 closest particles on seeds 3-3" in other.output
+    assert pl.read_parquet(out / "recheck.parquet")["recheck_seeds"].to_list() == [1, 1, 1]
