@@ -3,6 +3,11 @@ and ``<!-- NAME:end -->`` is a generator's output, replaced whole each time it r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
+from ecosystem.io import write_text
+
 
 def fill(text: str, name: str, block: str, *, generator: str, where: object) -> str:
     """``text`` with block ``name`` replaced by ``block``; a missing block is an error naming ``where``."""
@@ -12,3 +17,12 @@ def fill(text: str, name: str, block: str, *, generator: str, where: object) -> 
     if start < 0 or stop < start:
         raise ValueError(f"{where}: no {begin} ... {end} block")
     return text[:start + len(begin)] + "\n" + block + "\n" + text[stop:]
+
+
+def fill_file(doc: Path, blocks: Mapping[str, str], *, generator: str) -> None:
+    """Replace each named block of ``doc`` (all or none: the file is written once, atomically)."""
+    text = doc.read_text(encoding="utf-8")
+    for name, block in blocks.items():
+        text = fill(text, name, block, generator=generator, where=doc)
+    write_text(doc, text)
+    print(f"{doc} filled")

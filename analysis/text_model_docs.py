@@ -16,7 +16,6 @@ import polars as pl
 
 from analysis import generated_blocks
 from analysis.claims.model import REPO
-from ecosystem.io import write_text
 from ecosystem.replication.text_reading import markdown, what_it_writes
 
 DOC = REPO / "docs" / "text-models.md"
@@ -42,16 +41,9 @@ def ledger_block(ledger: Path = LEDGER) -> str:
     return "\n".join(lines)
 
 
-def fill(text: str, name: str, block: str) -> str:
-    return generated_blocks.fill(text, name, block, generator="python -m analysis.text_model_docs", where=DOC)
-
-
 def main() -> int:
-    text = DOC.read_text(encoding="utf-8")
-    text = fill(text, "text-lm-entries", ledger_block())
-    text = fill(text, "text-lm-writing", writing_block())
-    write_text(DOC, text)
-    print(f"{DOC} filled")
+    generated_blocks.fill_file(DOC, {"text-lm-entries": ledger_block(), "text-lm-writing": writing_block()},
+                               generator="python -m analysis.text_model_docs")
     return 0
 
 

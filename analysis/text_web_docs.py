@@ -16,7 +16,6 @@ import polars as pl
 
 from analysis import generated_blocks
 from analysis.claims.model import REPO, SCENARIOS
-from ecosystem.io import write_text
 
 DOC = REPO / "docs" / "text-models.md"
 LEDGER = REPO / "docs" / "claims.parquet"
@@ -79,17 +78,10 @@ def ledger_block(ledger: Path = LEDGER) -> str:
                      f"{row['fails']}".rstrip() for row in rows.iter_rows(named=True))
 
 
-def fill(text: str, name: str, block: str) -> str:
-    return generated_blocks.fill(text, name, block, generator="python -m analysis.text_web_docs", where=DOC)
-
-
 def main() -> int:
-    text = DOC.read_text(encoding="utf-8")
-    text = fill(text, "text-web-entries", ledger_block())
-    text = fill(text, "text-web-embedding", embedding_block())
-    text = fill(text, "text-web-writing", writing_block())
-    write_text(DOC, text)
-    print(f"{DOC} filled")
+    generated_blocks.fill_file(DOC, {"text-web-entries": ledger_block(), "text-web-embedding": embedding_block(),
+                                     "text-web-writing": writing_block()},
+                               generator="python -m analysis.text_web_docs")
     return 0
 
 
