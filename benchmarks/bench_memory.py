@@ -92,7 +92,12 @@ def run(k: float, seed: int, end: str | None, *, scenario_file: Path = BASELINE)
             "peak_bytes_per_page": round(peak / pages, 1),
             "peak_above_built_bytes_per_page": round((peak - built) / pages, 1),
             "month_of_highest_rss": int(np.argmax(rss)), "end_rss_mib": round(rss[-1] / MIB),
-            "store_bytes_per_page": {n: round(b, 2) for n, b in store_bytes(model.store).items()},
+            **layout_record(model)}
+
+
+def layout_record(model) -> dict[str, object]:
+    """A run record's last fields: the store's and the crawl index's bytes per page, the machine and the date."""
+    return {"store_bytes_per_page": {n: round(b, 2) for n, b in store_bytes(model.store).items()},
             "index": {n: round(b, 2) if isinstance(b, float) else b for n, b in index_bytes(model).items()},
             "machine": f"{platform.machine()}, {os.cpu_count()} cores", "date": str(dt.date.today())}
 

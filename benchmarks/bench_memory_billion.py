@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import shutil
 import sys
@@ -34,8 +33,8 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_memory import MIB, cpu_seconds, index_bytes, status_bytes, store_bytes  # noqa: E402
-from scale_ladder import BASELINE, FINDINGS_END, MONTH_COLUMNS, baseline_claims, month_work, scaled  # noqa: E402
+from bench_memory import MIB, cpu_seconds, layout_record, status_bytes, store_bytes  # noqa: E402
+from scale_ladder import BASELINE, FINDINGS_END, MONTH_COLUMNS, baseline_claims, scaled, step_month  # noqa: E402
 
 
 def overrides(k: float, writers_k: float, scenario, *, folder: str | None, end: str,
@@ -110,11 +109,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         model = EcosystemModel(scenario, seed=args.seed)
         built = status_bytes("RssAnon")
         for step in range(scenario.months):
-            before, tick = len(model.store), time.perf_counter()
-            model.step()
-            month["month_seconds"].append(time.perf_counter() - tick)
-            for name, value in month_work(model, before).items():
-                month[f"month_{name}"].append(value)
+            step_month(model, month)
             print(f"{scenario.date_of(step):%Y-%m} pages {len(model.store):,} month {month['month_seconds'][-1]:.1f} s "
                   f"wall {time.perf_counter() - started:,.0f} s cpu {cpu_seconds():,.0f} s "
                   f"anon {status_bytes('RssAnon') / MIB:,.0f} MiB file {status_bytes('RssFile') / MIB:,.0f} MiB "
@@ -143,9 +138,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "hwm_bytes_per_page": round(status_bytes("VmHWM") / pages, 1),
             "disk_bytes_per_page": round(disk_bytes() / pages, 1),
             "columns_bytes_per_page": round(sum(store_bytes(model.store).values()) + 4, 1),  # + the index's rows
-            "store_bytes_per_page": {n: round(b, 2) for n, b in store_bytes(model.store).items()},
-            "index": {n: round(b, 2) if isinstance(b, float) else b for n, b in index_bytes(model).items()},
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores", "date": str(dt.date.today())}
+            **layout_record(model)}
 
 
 def main() -> None:

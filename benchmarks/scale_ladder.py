@@ -98,11 +98,7 @@ def rung(k: float, seed: int, end: str) -> dict[str, object]:
         model = EcosystemModel(scenario, seed=seed)
         seconds = time.perf_counter() - started
         for _ in range(scenario.months):
-            before, tick = len(model.store), time.perf_counter()
-            model.step()
-            month["month_seconds"].append(time.perf_counter() - tick)
-            for name, value in month_work(model, before).items():
-                month[f"month_{name}"].append(value)
+            step_month(model, month)
     seconds += sum(month["month_seconds"])
     metrics = model.recorder.to_frame()
     findings_end = dt.date.fromisoformat(f"{FINDINGS_END}-01")
@@ -125,6 +121,15 @@ def month_work(model, first_row: int) -> dict[str, int]:
             "crawled": sum(v.crawler.pages_this_month for v in model.vendors)
             + getattr(model.public_crawler, "pages_this_month", 0),
             "web_pages": len(model.store)}
+
+
+def step_month(model, month: dict[str, list]) -> None:
+    """Step ``model`` one month and append its seconds and its work (``month_work``) to ``month``'s columns."""
+    before, tick = len(model.store), time.perf_counter()
+    model.step()
+    month["month_seconds"].append(time.perf_counter() - tick)
+    for name, value in month_work(model, before).items():
+        month[f"month_{name}"].append(value)
 
 
 def run_rung(k: float, seed: int, end: str) -> dict[str, object]:
