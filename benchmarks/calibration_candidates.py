@@ -11,16 +11,12 @@ recheck or ledger uses (3000 on) and prints each one's distance and simulated ta
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import json
-import multiprocessing
 from pathlib import Path
 
-import numpy as np
-
-from ecosystem.calibration.recheck import _Task
+from ecosystem.calibration.recheck import calibration_distance, mean_statistics
 from ecosystem.calibration.settings import load_calibration
-from ecosystem.calibration.smc import Standardized
+from ecosystem.calibration.smc import SamplerChoice
 
 REPO = Path(__file__).resolve().parents[1]
 CALIBRATION = REPO / "scenarios" / "calibration" / "web_2025.yaml"
@@ -35,31 +31,22 @@ CANDIDATES = {
 }
 
 
-def _simulate(job: tuple[str, int]) -> tuple[str, int, dict[str, float]]:
-    name, seed = job
-    calibration = load_calibration(CALIBRATION)
-    labels = [p.label for p in calibration.file.parameters]
-    return name, seed, _Task(calibration, dict(zip(labels, CANDIDATES[name], strict=True)))(seed)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     calibration = load_calibration(CALIBRATION)
-    jobs = [(name, seed) for name in CANDIDATES for seed in range(FIRST_SEED, FIRST_SEED + args.seeds)]
-    with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(_simulate, jobs))
+    labels = [p.label for p in calibration.file.parameters]
+    seeds = list(range(FIRST_SEED, FIRST_SEED + args.seeds))
+    means = mean_statistics(calibration, [dict(zip(labels, values, strict=True)) for values in CANDIDATES.values()],
+                            seeds, SamplerChoice(workers=args.workers))
     observed = {t.key: t.value for t in calibration.targets}
-    distance = Standardized(calibration.targets, resolution=calibration.file.resolution,
-                            noise=json.loads(NOISE.read_text(encoding="utf-8")), seeds=args.seeds)
-    print(f"seeds {FIRST_SEED}-{FIRST_SEED + args.seeds - 1}; published: "
+    score = calibration_distance(calibration, json.loads(NOISE.read_text(encoding="utf-8")), args.seeds)
+    print(f"seeds {seeds[0]}-{seeds[-1]}; published: "
           + ", ".join(f"{key} {value:.3g}" for key, value in observed.items()))
-    for name in CANDIDATES:
-        runs = [run for candidate, _, run in results if candidate == name]
-        mean = {key: float(np.mean([run[key] for run in runs])) for key in observed}
-        print(f"{name}: distance {distance(mean, observed):.2f}; "
+    for name, mean in zip(CANDIDATES, means, strict=True):
+        print(f"{name}: distance {score(mean, observed):.2f}; "
               + ", ".join(f"{key} {value:.3g}" for key, value in mean.items()))
 
 

@@ -9,9 +9,6 @@ the calibrated scenario's (``Posterior.closest`` reads it from ``recheck.parquet
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,53 +39,54 @@ class _Task:
         return {t.key: statistic(metrics, t) for t in self.calibration.targets}
 
 
+def mean_statistics(calibration: Calibration, candidates: list[dict[str, float]], seeds: list[int],
+                    choice: SamplerChoice) -> list[dict[str, float]]:
+    """Each candidate's statistics (parameter values by label, natural scale), the mean over ``seeds``."""
+    tasks = [(_Task(calibration, values), seed) for values in candidates for seed in seeds]
+    results = _run(tasks, choice)
+    keys = [t.key for t in calibration.targets]
+    return [{key: float(np.mean([run[key] for run in results[i * len(seeds):(i + 1) * len(seeds)]])) for key in keys}
+            for i in range(len(candidates))]
+
+
+def calibration_distance(calibration: Calibration, noise: dict[str, float] | None, seeds: int) -> Standardized:
+    """The calibration's own distance, for a mean over ``seeds`` runs."""
+    return Standardized(calibration.targets, resolution=calibration.file.resolution, noise=noise, seeds=seeds)
+
+
 def recheck(calibration: Calibration, posterior: pl.DataFrame, *, sha256: str, noise: dict[str, float] | None,
             choice: SamplerChoice) -> pl.DataFrame:
     """The last generation's closest candidates, each with its distance on the fresh seeds (``recheck_distance``,
     the same standardized distance with the simulator's noise for that many seeds), closest first."""
-    settings = calibration.file.recheck
     last = posterior.filter(pl.col("generation") == posterior["generation"].max())
-    candidates = last.sort("distance").head(settings.candidates)
+    candidates = last.sort("distance").head(calibration.file.recheck.candidates)
     labels = [p.label for p in calibration.file.parameters]
     seeds = list(recheck_seeds(calibration))
-    tasks = [(_Task(calibration, {label: float(row[label]) for label in labels}), seed)
-             for row in candidates.iter_rows(named=True) for seed in seeds]
-    results = _run(tasks, choice)
-    distance = Standardized(calibration.targets, resolution=calibration.file.resolution, noise=noise,
-                            seeds=len(seeds))
+    means = mean_statistics(calibration, [{label: float(row[label]) for label in labels}
+                                          for row in candidates.iter_rows(named=True)], seeds, choice)
+    score = calibration_distance(calibration, noise, len(seeds))
     observed = {t.key: t.value for t in calibration.targets}
-    rechecked = []
-    for i in range(candidates.height):
-        runs = results[i * len(seeds):(i + 1) * len(seeds)]
-        rechecked.append(distance({key: float(np.mean([run[key] for run in runs])) for key in observed}, observed))
     return (candidates.select("generation", "particle", "distance")
-            .with_columns(pl.Series("recheck_distance", rechecked, dtype=pl.Float64),
+            .with_columns(pl.Series("recheck_distance", [score(mean, observed) for mean in means], dtype=pl.Float64),
                           pl.lit(len(seeds), pl.Int32).alias("recheck_seeds"), pl.lit(sha256).alias("posterior_sha256"))
             .sort("recheck_distance"))
 
 
 def _run(tasks: list[tuple[_Task, int]], choice: SamplerChoice) -> list[dict[str, float]]:
-    """Each (candidate, seed) simulated where the calibration's particles were: this process, spawned local
-    processes (a fork after polars started its threads can deadlock) or a Dask cluster; results in task order."""
-    if choice.scheduler or choice.dask_local:
-        from distributed import Client, LocalCluster
+    """Each (candidate, seed) simulated where the calibration's particles were (this process, local processes or
+    a Dask cluster: the executors compare and sweep use); results in task order, the first failure raised."""
+    from ecosystem.experiments.executors import choose_executor
 
-        cluster = (None if choice.scheduler else LocalCluster(n_workers=choice.dask_local, threads_per_worker=1,
-                                                              processes=True, dashboard_address=None))
-        with Client(choice.scheduler or cluster) as client:
-            try:
-                return client.gather([client.submit(task, seed, pure=False) for task, seed in tasks])
-            finally:
-                if cluster is not None:
-                    cluster.close()
-    workers = min(choice.workers or os.cpu_count() or 1, len(tasks))
-    if workers <= 1:
-        return [task(seed) for task, seed in tasks]
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_call, tasks))
+    results: dict[int, dict[str, float]] = {}
+    with choose_executor(workers=choice.workers, scheduler=choice.scheduler,
+                         dask_local=choice.dask_local) as executor:
+        for done in executor.map_unordered(_call, list(enumerate(tasks))):
+            if done.error is not None:
+                raise done.error
+            results[done.item[0]] = done.value
+    return [results[i] for i in range(len(tasks))]
 
 
-def _call(task_and_seed: tuple[_Task, int]) -> dict[str, float]:
-    task, seed = task_and_seed
+def _call(numbered: tuple[int, tuple[_Task, int]]) -> dict[str, float]:
+    _, (task, seed) = numbered
     return task(seed)
