@@ -32,16 +32,16 @@ class EcosystemModel(mesa.Model):
         self.rngs = RandomStreams(self.seed_used)
         super().__init__(seed=self.rngs.mesa_seed())
         self.month = 0
+        # pages carry text only when some vendor is a language model; their text world is then reality's too
+        self.text_pages = TextPages.build(scenario, self.rngs) if scenario.language_models else None
         drift = scenario.reality.drift
-        self.reality = build_reality(
+        self.reality = self.text_pages.reality if self.text_pages is not None else build_reality(
             scenario.reality,
             months=scenario.months,
             drift_start_step=scenario.month_index(drift.start or scenario.start),
             streams=self.rngs.reality_block,
             start=scenario.start,
         )
-        # pages carry text only when some vendor is a language model
-        self.text_pages = TextPages.build(scenario, self.rngs) if scenario.language_models else None
         self.scorer = RealityScorer(self.reality, ScoringSettings(**scenario.metrics.model_dump(exclude={"per_topic"})))
         on_disk = scenario.store is not None and scenario.store.on_disk  # the pages in files
         self.store = DocumentStore(scenario.reality.dim,

@@ -50,7 +50,7 @@ class TextPages:
 
     @classmethod
     def build(cls, scenario: Scenario, rngs: RandomStreams) -> TextPages:
-        """The same world the run's reality was built from (same config, same stream), and its text."""
+        """The run's text world (the model takes its reality from it, built once) and its text."""
         config = scenario.text or TextPagesConfig()
         world = build_text_reality(scenario.reality, start=scenario.start, streams=rngs.reality_block)
         rng = rngs.text(-1)
