@@ -22,7 +22,7 @@ from ecosystem.config import Scenario, TextPagesConfig
 from ecosystem.content.page_text import PageTexts
 from ecosystem.content.reality import Reality
 from ecosystem.content.text_reality import TextWorld, build_text_reality
-from ecosystem.content.web_text import WebText, build_web_text, clip_docs, join_docs
+from ecosystem.content.web_text import WebText, build_web_text, join_docs
 from ecosystem.learning.lm_measures import measure_language_model
 from ecosystem.learning.ngram import KneserNeyLM
 from ecosystem.learning.text_model import TextModel
@@ -74,14 +74,14 @@ class TextPages:
             rows = np.flatnonzero(vendor_of == index)
             vendor, draft = vendors[index], drafts.take(rows)
             keep = np.round(kept[rows] * draft.lengths).astype(np.int64)
-            own = clip_docs(draft, keep)
+            own = draft.heads(keep)
             if vendor.language_model is None:
                 rewrite = self.nearest(vectors[rows])
             else:
                 rewrite = self.write(vendor, len(rows), prompts=own)
                 share = kept[rows, None]
                 vectors[rows] = share * draft_vectors[rows] + (1.0 - share) * self.text.embed(rewrite)
-            parts.append(join_docs(own, clip_docs(rewrite, draft.lengths - keep)))
+            parts.append(join_docs(own, rewrite.heads(draft.lengths - keep)))
             where[rows] = sum(len(p) for p in parts[:-1]) + np.arange(len(rows))
         self.texts.append(TokenDocs.concat(parts).take(where))
         return vectors

@@ -29,14 +29,6 @@ WORD_TOKENS = 16  # word pieces MiniLM reads of one word
 SENTENCE_ENDS = (".", "!", "?")
 
 
-def clip_docs(docs: TokenDocs, limits: np.ndarray | int) -> TokenDocs:
-    """Each document's first ``limits`` tokens (one limit per document, or one for all)."""
-    lengths = np.minimum(docs.lengths, limits)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    starts = np.repeat(docs.offsets[:-1] - offsets[:-1], lengths)
-    return TokenDocs(docs.ids[np.arange(offsets[-1], dtype=np.int64) + starts], offsets)
-
-
 def clip_to_sentences(docs: TokenDocs, limit: int, stops: np.ndarray) -> TokenDocs:
     """Each document's first ``limit`` tokens, cut after the last sentence end (an id in ``stops``) among them
     when that keeps at least half of them: a page that ends mid-sentence would teach a model to end documents
@@ -48,7 +40,7 @@ def clip_to_sentences(docs: TokenDocs, limit: int, stops: np.ndarray) -> TokenDo
     last = np.full(len(docs), -1, dtype=np.int64)
     last[doc_of_end] = position[ends]  # later ends overwrite earlier ones: each document's last
     keep = np.where((docs.lengths > limit) & (last + 1 >= limit // 2), last + 1, np.minimum(docs.lengths, limit))
-    return clip_docs(docs, keep)
+    return docs.heads(keep)
 
 
 def join_docs(first: TokenDocs, second: TokenDocs) -> TokenDocs:
@@ -85,7 +77,7 @@ class WebText:
         return self.docs.take(self.pick(topics, rng))
 
     def prompts(self, topics: np.ndarray, rng: np.random.Generator) -> TokenDocs:
-        return clip_docs(self.human_text(topics, rng), self.prompt_tokens)
+        return self.human_text(topics, rng).heads(self.prompt_tokens)
 
     def embed(self, docs: TokenDocs) -> np.ndarray:
         return self.embedding.transform(docs)

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosystem.content.web_text import clip_docs
-
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
     from ecosystem.model import EcosystemModel
@@ -39,7 +37,7 @@ def what_it_writes(model: EcosystemModel, vendor: ModelVendor, n: int) -> tuple[
     weights = model.reality.weights(model.month)
     topics = rng.choice(len(weights), size=min(n, int((weights > 0).sum())), replace=False, p=weights)
     human = text.docs.take(text.pick(topics, rng))
-    prompts = clip_docs(human, text.prompt_tokens)
+    prompts = human.heads(text.prompt_tokens)
     written = vendor.language_model.sample(len(topics), rng=rng, temperature=vendor.config.temperature,
                                            max_tokens=text.page_tokens, prompts=prompts)
     decode = text.vocab.decode

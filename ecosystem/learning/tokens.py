@@ -72,10 +72,17 @@ class TokenDocs:
     def take(self, indices: np.ndarray) -> TokenDocs:
         """The documents at ``indices``, in that order (repeats allowed), without a Python loop."""
         indices = np.asarray(indices, dtype=np.int64)
-        lengths = self.lengths[indices]
+        return self._gather(self.offsets[indices], self.lengths[indices])
+
+    def heads(self, limits: np.ndarray | int) -> TokenDocs:
+        """Each document's first ``limits`` tokens (one limit per document, or one for all)."""
+        return self._gather(self.offsets[:-1], np.minimum(self.lengths, limits))
+
+    def _gather(self, starts: np.ndarray, lengths: np.ndarray) -> TokenDocs:
+        """Documents of ``lengths[i]`` ids read from ``starts[i]`` on."""
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        starts = np.repeat(self.offsets[indices] - offsets[:-1], lengths)
-        return TokenDocs(self.ids[np.arange(offsets[-1], dtype=np.int64) + starts], offsets)
+        shift = np.repeat(starts - offsets[:-1], lengths)
+        return TokenDocs(self.ids[np.arange(offsets[-1], dtype=np.int64) + shift], offsets)
 
     def truncated(self, n_tokens: int) -> TokenDocs:
         """The first documents holding ``n_tokens`` tokens in all (the last one cut), or all of them."""
