@@ -27,21 +27,18 @@ class PageTexts:
     def n_tokens(self) -> int:
         return int(self._offsets[self._pages])
 
-    def append(self, docs: TokenDocs) -> slice:
-        """The texts of the next ``len(docs)`` pages; returns their rows."""
+    def append(self, docs: TokenDocs) -> None:
+        """The texts of the next ``len(docs)`` pages."""
         start, tokens = self._pages, self.n_tokens
         self._ids = _room(self._ids, tokens + docs.n_tokens)
         self._offsets = _room(self._offsets, start + len(docs) + 1)
         self._ids[tokens:tokens + docs.n_tokens] = docs.ids
         self._offsets[start + 1:start + len(docs) + 1] = tokens + docs.offsets[1:]
         self._pages += len(docs)
-        return slice(start, self._pages)
 
-    def take(self, rows: np.ndarray | slice) -> TokenDocs:
+    def take(self, rows: np.ndarray) -> TokenDocs:
         """The texts of the pages at ``rows`` (in that order)."""
-        if isinstance(rows, slice):
-            rows = np.arange(self._pages)[rows]
-        return self.all().take(np.asarray(rows, dtype=np.int64))
+        return self.all().take(rows)
 
     def all(self) -> TokenDocs:
         return TokenDocs(self._ids[:self.n_tokens], self._offsets[:self._pages + 1])
