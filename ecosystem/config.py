@@ -192,6 +192,20 @@ class QAConfig(Section):
     community_memory: Annotated[int, Field(ge=1, le=MAX_MONTHS, title="months a community's activity averages")] = 6
 
 
+class OtherPagesConfig(Section):
+    """Writers of the rest of a crawl: shop, listing, directory and forum pages rather than articles. Graphite's
+    article classifier leaves them out; Ahrefs' new pages and a Common-Crawl-like crawl (WildAI's) hold them. Their
+    owners take up assistants on their own schedule (Bass diffusion among themselves: product descriptions and
+    listings, not authorship), and keep the same share of a draft as other writers."""
+
+    share: Annotated[Share, Field(gt=0.0, title="share of writers, other than Q&A ones, writing non-article pages")] = 0.5
+    tokens_mean: Annotated[int, Field(gt=0, le=1_000_000, title="mean length of a non-article page")] = 500
+    start: Month | None = None  # None: humans.assistant.start
+    innovation: Share = 0.005  # Bass p among these writers, per month
+    imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.12  # Bass q, on the share of these writers who adopted
+    assisted_share: Share = 0.3  # share of an adopter's pages written with the assistant
+
+
 class HumansConfig(Section):
     writers: Annotated[int, Field(ge=1, le=100_000)] = 300
     growth_per_year: Annotated[float, Field(ge=-0.5, le=5.0)] = 0.07
@@ -202,6 +216,7 @@ class HumansConfig(Section):
     assistant: AssistantConfig = AssistantConfig()
     displacement: DisplacementConfig | None = None  # None: assistants displace no article writing
     qa: QAConfig | None = None  # None: every writer writes articles
+    other: OtherPagesConfig | None = None  # None: no writer writes non-article pages
 
 
 class EvasionConfig(Section):

@@ -11,7 +11,7 @@ from ecosystem.agents.public_crawler import PublicCrawler
 from ecosystem.agents.writer import WriterTable
 from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
-from ecosystem.content.drafts import DraftBuffer
+from ecosystem.content.drafts import DraftBuffer, tokens_by_kind
 from ecosystem.content.reality import build_reality
 from ecosystem.content.scratch import ScratchFolder
 from ecosystem.content.site_pages import SitePages
@@ -50,6 +50,7 @@ class EcosystemModel(mesa.Model):
         self.web = WebGraph(scenario.web, rng=self.rngs.web)
         self.drafts = DraftBuffer()
         self.writers = WriterTable(self.reality.n_original)
+        self.page_tokens = tokens_by_kind(self.scenario.humans)
         self.farm_economics = FarmEconomics(self)
         self.recorder = MetricsRecorder(scenario)
         self.ai_start_step = scenario.month_index(scenario.ai_start)
@@ -115,8 +116,7 @@ class EcosystemModel(mesa.Model):
             month=self.month,
             keep=self.scenario.humans.assistant.human_edit,
             keep_concentration=self.scenario.humans.assistant.human_edit_concentration,
-            tokens_mean=self.scenario.humans.tokens_mean,
-            qa_tokens_mean=None if self.scenario.humans.qa is None else self.scenario.humans.qa.tokens_mean,
+            tokens_mean=self.page_tokens,
             rng=self.rngs.humans,
             retopic=self.drift_topics,
             mark=self.policies.mark,
@@ -267,7 +267,8 @@ class EcosystemModel(mesa.Model):
         opt_out = np.array([self.web.draw_opt_out_month(opt_out_start) for _ in range(n)], dtype=np.int64)
         sites = self.web.add_sites(SiteKind.HUMAN, preferences @ self.reality.means[:k], opt_out_months=opt_out)
         qa_share = 0.0 if config.qa is None else config.qa.share
-        for row in self.writers.add(sites, preferences, rates, qa_share=qa_share):
+        other_share = 0.0 if config.other is None else config.other.share
+        for row in self.writers.add(sites, preferences, rates, qa_share=qa_share, other_share=other_share):
             self.policies.new_writer(HumanWriter(self, row=int(row)))
 
     def _grow_writers(self) -> None:

@@ -142,14 +142,15 @@ def record_observations(model: EcosystemModel, record) -> None:
                                           fresh_share=model.scenario.web.crawl.fresh_share, fineweb=fineweb)
     for name, value in observed.items():
         record(step, "web", "web", name, value)
-    articles = store.column("kind")[new] == PageKind.ARTICLE  # Graphite samples articles, not Q&A posts
+    kinds = store.column("kind")[new]
+    articles = kinds == PageKind.ARTICLE  # Graphite samples articles, not Q&A posts or shops and listings
     record(step, "web", "web", "graphite_ai_written_share", graphite_written_share(ai_share[new][articles]))
     record(step, "web", "web", "ahrefs_ai_any_share", ahrefs_any_share(ai_share[new]))
     record(step, "web", "web", "c2pa_signed_share", signed_share(store.column("signed")[new]))
     if DISPLACEMENT.holds(model.scenario):  # a Q&A community's questions when there is one, else all human writing
         human = store.column("origin")[new] <= Origin.ASSISTED  # human and assisted pages
         if model.scenario.humans.qa is not None:
-            written, displaced = int((human & ~articles).sum()), model.qa_displaced
+            written, displaced = int((human & (kinds == PageKind.QA)).sum()), model.qa_displaced
         else:
             written, displaced = int(human.sum()), model.displaced_docs
         record(step, "humans", "humans", "stackoverflow_question_share",

@@ -31,11 +31,13 @@ class Origin(IntEnum):
 
 
 class PageKind(IntEnum):
-    """What a page is, as studies sample it: Graphite's articles (blogs, news, farms' and vendors' pages) or the
-    posts of a Q&A community (Stack Overflow); a Common-Crawl-like crawl holds both."""
+    """What a page is, as studies sample it: Graphite's articles (blogs, news, farms' and vendors' pages), the
+    posts of a Q&A community (Stack Overflow) or the rest of a crawl (shops, listings, directories, forums); a
+    Common-Crawl-like crawl holds all three."""
 
     ARTICLE = 0
     QA = 1
+    OTHER = 2
 
 
 NO_VENDOR = -1

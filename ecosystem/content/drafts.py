@@ -12,7 +12,18 @@ from ecosystem.content.reality import Reality
 
 if TYPE_CHECKING:
     from ecosystem.agents.vendor import ModelVendor
+    from ecosystem.config import HumansConfig
     from ecosystem.content.text_pages import TextPages
+
+
+def tokens_by_kind(humans: HumansConfig) -> np.ndarray:
+    """Mean tokens of a human page of each ``PageKind`` (a kind nobody writes keeps the articles' length)."""
+    tokens = np.full(len(PageKind), humans.tokens_mean)
+    if humans.qa is not None:
+        tokens[PageKind.QA] = humans.qa.tokens_mean
+    if humans.other is not None:
+        tokens[PageKind.OTHER] = humans.other.tokens_mean
+    return tokens
 
 
 class DraftBuffer:
@@ -39,8 +50,7 @@ class DraftBuffer:
         month: int,
         keep: float,
         keep_concentration: float,
-        tokens_mean: int,
-        qa_tokens_mean: int | None = None,
+        tokens_mean: np.ndarray,
         rng: np.random.Generator,
         retopic: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
         mark: Callable[[ModelVendor, int], tuple[np.ndarray, np.ndarray]] | None = None,
@@ -49,8 +59,8 @@ class DraftBuffer:
         """``vendors[i]`` is the vendor of index i. ``mark(vendor, n)`` gives the watermark key and survival
         of n outputs of the vendor's API. Each assisted document keeps its own share of the writer's draft,
         drawn from a Beta with mean ``keep`` and concentration ``keep_concentration``; it carries the mark
-        only on the share of it the model wrote (1 - keep). Q&A pages are ``qa_tokens_mean`` long on average,
-        articles ``tokens_mean``. With ``text`` every page also gets its text (``TextPages.drafts``)."""
+        only on the share of it the model wrote (1 - keep). A page of kind k is ``tokens_mean[k]`` tokens long on
+        average. With ``text`` every page also gets its text (``TextPages.drafts``)."""
         if not self._parts:
             return
         column = {name: np.concatenate([part[name] for part in self._parts]) for name in self._parts[0]}
@@ -63,7 +73,7 @@ class DraftBuffer:
         if retopic is not None:
             topics = retopic(topics, rng)
 
-        lengths = tokens_mean if qa_tokens_mean is None else np.where(kinds == PageKind.QA, qa_tokens_mean, tokens_mean)
+        lengths = tokens_mean[kinds]
         vectors = reality.draw(topics, rng)
         lineage = np.zeros(len(topics))
         wm_key = np.full(len(topics), NO_KEY, dtype=np.int16)
