@@ -70,6 +70,8 @@ def test_the_shipped_calibrations_load():
     (("low: 0.2, high: 0.9", "low: 0.9, high: 0.2"), "must be below high"),
     (("path: humans.assistant.human_edit", "path: humans.assistant.human_edit_share"), "parameters.0"),
     (("low: 0.2, high: 0.9", "low: 0.2, high: 1.5"), "parameters.0 (humans.assistant.human_edit=1.5)"),
+    (("    integer: true\n", ""), "parameters.1 (farms.tokens_per_doc=945.584): farms.tokens_per_doc: Input should "
+     "be a valid integer, got a number with a fractional part (got 945.5844122715713); set integer: true"),
     (("[wildai@2023-06, graphite@2023-11]", "[wildai@2023-07]"), "'wildai@2023-07' names no calibration row"),
     (("[wildai@2023-06, graphite@2023-11]", "[wildai]"), "2024-06 is outside the scenario"),
     (("file: ../../data/targets.csv", "file: missing.csv"), "missing.csv"),

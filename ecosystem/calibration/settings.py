@@ -2,7 +2,7 @@
 how hard to try (population, generations, epsilon). Checked whole before any simulation, one-line errors.
 
 The base scenario is loaded with the file's ``overrides`` and window (``start``, ``end``); each parameter's
-prior range is tried on it at both ends, and every target used must be an outcome the scenario produces.
+prior range is tried on it at both ends and inside, and every target used must be an outcome the scenario produces.
 """
 
 from __future__ import annotations
@@ -146,12 +146,13 @@ def load_calibration(path: str | Path) -> Calibration:
         raise CalibrationError(f"{path}: base: {err}") from None
     calibration = Calibration(file=file, source=str(path), base=base, targets=[])
     for i, parameter in enumerate(file.parameters):
-        for end in (parameter.prior.low, parameter.prior.high):
+        for value in (parameter.prior.low, _inside(parameter), parameter.prior.high):
             try:
-                calibration.scenario({p.label: end if p is parameter else _middle(p) for p in file.parameters})
+                calibration.scenario({p.label: value if p is parameter else _middle(p) for p in file.parameters})
             except ScenarioError as err:
-                raise CalibrationError(f"{path}: parameters.{i} ({parameter.path}={end}): "
-                                       f"{str(err).removeprefix(f'{path}: ')}") from None
+                hint = "; set integer: true to draw whole numbers" if "valid integer" in str(err) else ""
+                raise CalibrationError(f"{path}: parameters.{i} ({parameter.path}={value:g}): "
+                                       f"{str(err).removeprefix(f'{path}: ')}{hint}") from None
     try:
         every = load_targets(path.parent / file.targets.file)
     except TargetsError as err:
@@ -165,7 +166,15 @@ def load_calibration(path: str | Path) -> Calibration:
 
 
 def _middle(parameter: UncertainParameter) -> float:
-    return (parameter.prior.low + parameter.prior.high) / 2
+    middle = (parameter.prior.low + parameter.prior.high) / 2
+    return round(middle) if parameter.integer else middle
+
+
+def _inside(parameter: UncertainParameter) -> float:
+    """A value inside the prior, an irrational fraction (sqrt 2 - 1) of the way up: fractional, as draws are, so
+    a whole-number field refuses it unless the parameter is ``integer``."""
+    value = parameter.prior.low + (parameter.prior.high - parameter.prior.low) * (2**0.5 - 1)
+    return round(value) if parameter.integer else value
 
 
 def _chosen(targets: list[Target], series: list[str], *, where: str) -> list[Target]:
