@@ -106,7 +106,7 @@ def test_a_community_settles_where_the_closed_form_says(tiny_path, elasticity):
           "community_elasticity": elasticity, "community_memory": 3}
     model = _OneTopicMonth(load_scenario(tiny_path, overrides={"humans.qa": qa}))
     table, rng = WriterTable(n_topics=1), np.random.default_rng(0)
-    questions = np.ones(200_000, dtype=bool)
+    questions = np.full(200_000, PageKind.QA, dtype=np.int8)
     for _ in range(60):
         written = table._not_displaced(model, np.zeros(len(questions), dtype=np.int64), questions, rng)
     expected = (1 - d) ** (1 / (1 - elasticity))
