@@ -380,6 +380,14 @@ class VendorConfig(Section):
     model: Literal["gaussian", "ngram"] = Field(default="gaussian", exclude_if=lambda value: value == "gaussian")
 
 
+class TextWatermarkConfig(Section):
+    """The watermark written into a language model's words (``learning.green_list``): marked output favours a
+    keyed green list (the share and the z threshold are ``watermark.gamma`` and ``watermark.threshold``), and a
+    crawler's watermark test counts green tokens in the page's text."""
+
+    delta: Annotated[float, Field(gt=0.0, le=5.0, title="logit bias of green words in marked output")] = 2.0
+
+
 class TextPagesConfig(Section):
     """The text that pages carry on a web with language-model vendors (``content.text_pages``)."""
 
@@ -388,6 +396,8 @@ class TextPagesConfig(Section):
     order: Annotated[int, Field(ge=1, le=6, title="n-gram order of the language-model vendors")] = 3
     test_share: Annotated[float, Field(gt=0.0, lt=0.9, title="share of each topic's documents never published")] = 0.2
     probe_docs: Annotated[int, Field(ge=10, le=100_000, title="documents a model writes to be measured")] = 200
+    # off: a page's mark is the simulated test of ``watermark`` (its key, survival and length), as on a Gaussian web
+    watermark: TextWatermarkConfig | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class MarketConfig(Section):
@@ -537,6 +547,11 @@ class Scenario(Section):
         if self.text is not None and not self.language_models:
             raise ValueError("text: pages carry text only with a language-model vendor (vendors.*.model: ngram); "
                              "remove text: or set a vendor's model")
+        evasion = self.farms.evasion
+        if self.text is not None and self.text.watermark is not None and (
+                evasion.paraphrase_share + evasion.translate_share + evasion.synonym_share > 0):
+            raise ValueError("text.watermark: farms' evasive edits (farms.evasion.*_share) do not edit page text, so "
+                             "a mark in the text would survive them; set the edit shares to 0 or remove text.watermark")
 
     def _check_scoring_set(self) -> None:
         """The held-out human set every model is scored on is held in memory: topics (with those drift

@@ -48,6 +48,10 @@ ADOPTION = Condition("a watermark_adoption policy (once in force)",
                      lambda s: any(p.kind == "watermark_adoption" for p in s.policies))
 LANGUAGE_MODEL = Condition("a language-model vendor (vendors.*.model: ngram)",
                            lambda s: any(v.model == "ngram" for v in s.vendors))
+TEXT_PER_TOPIC = Condition("a language-model vendor and per-topic scores (vendors.*.model: ngram, "
+                           "metrics.per_topic: true)", lambda s: LANGUAGE_MODEL.holds(s) and PER_TOPIC.holds(s))
+TEXT_WATERMARK = Condition("a watermark in the page text (text.watermark:)",
+                           lambda s: s.text is not None and s.text.watermark is not None)
 SIGNING_DECISION = Condition("a provenance_signing policy with a decision (once in force)",
                              lambda s: any(p.kind == "provenance_signing" and p.decision is not None
                                            for p in s.policies))
@@ -151,6 +155,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("vendor", f"topic_{TOPIC}_mass_ratio", f"mass the model keeps on topic {TOPIC} (mass ratio)", "ratio",
            "lower", PER_TOPIC),
     Metric("vendor", f"topic_{TOPIC}_excess_nll", f"excess NLL on topic {TOPIC}", "nats", "higher", PER_TOPIC),
+    Metric("vendor", f"topic_{TOPIC}_text_perplexity", f"language model's perplexity on topic {TOPIC}'s held-out "
+           "human documents", "perplexity", "higher", TEXT_PER_TOPIC),
+    Metric("vendor", f"topic_{TOPIC}_text_rare_prob", f"probability the language model gives rare words where "
+           f"people wrote them on topic {TOPIC} (geometric mean)", "probability", "lower", TEXT_PER_TOPIC),
     Metric("vendor", "train_size", "training set size", "documents"),
     Metric("vendor", "train_synthetic_share", "machine-made share of training data", SHARE, "higher"),
     Metric("vendor", "lineage_depth", "model generations behind the training data", "generations", "higher"),
@@ -174,6 +182,8 @@ METRICS: tuple[Metric, ...] = (
            "lower", LANGUAGE_MODEL),
     Metric("vendor", "text_rare_share", "share of its output's tokens that are rare words", SHARE, "lower",
            LANGUAGE_MODEL),
+    Metric("vendor", "text_flagged_share", "share of this month's pages its language model wrote that the "
+           "green-list test with its key flags, read on their text", SHARE, needs=TEXT_WATERMARK),
     Metric("vendor", "retrained", "retrained this month", "0/1"),
     Metric("vendor", "age_months", "months since first release", "months"),
     Metric("vendor", "generation", "model generation", "generations"),
@@ -190,6 +200,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("detector", "retrained", "retrained this month", "0/1"),
     Metric("watermark", "coverage", "new machine-made pages with a surviving watermark", SHARE, "lower"),
     Metric("watermark", "mean_survival", "watermark strength left after edits", SHARE, "lower"),
+    Metric("watermark", "text_human_flagged", "this month's human pages that a language model's key flags, read "
+           "on their text (the test's false positives)", SHARE, "higher", TEXT_WATERMARK),
     # Adoption as a decision (ecosystem/policies/watermark_adoption.py): each vendor's choice and its payoff terms.
     Metric("watermark", "adoption_share", "share of deciding vendors that mark their API output", SHARE, "lower",
            ADOPTION),

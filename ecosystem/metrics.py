@@ -15,7 +15,7 @@ import polars as pl
 
 from ecosystem.config import Scenario
 from ecosystem.content.documents import Origin
-from ecosystem.metric_table import DISPLACEMENT, PER_TOPIC, PUBLIC_CRAWL, USER_MARKET
+from ecosystem.metric_table import DISPLACEMENT, PER_TOPIC, PUBLIC_CRAWL, TEXT_WATERMARK, USER_MARKET
 from ecosystem.observations import record_observations
 
 if TYPE_CHECKING:
@@ -103,8 +103,15 @@ def collect_metrics(model: EcosystemModel) -> None:
             for k, ratio, excess in zip(topics, scores.topic_mass_ratio, scores.topic_excess_nll, strict=True):
                 record(step, "vendor", vendor.name, f"topic_{k}_mass_ratio", ratio)
                 record(step, "vendor", vendor.name, f"topic_{k}_excess_nll", excess)
+            for name, value in vendor.text_topic_measures.items():  # a language model's, per topic
+                record(step, "vendor", vendor.name, name, value)
         for name, value in vendor.training.items():
             record(step, "vendor", vendor.name, name, value)
+        if TEXT_WATERMARK.holds(scenario) and vendor.language_model is not None:
+            written = new.start + np.flatnonzero(store.column("vendor")[new] == vendor.index)
+            flagged = model.text_pages.flagged_share(written, np.array([vendor.index]))
+            if flagged is not None:
+                record(step, "vendor", vendor.name, "text_flagged_share", flagged)
         record(step, "vendor", vendor.name, "retrained", float(vendor.trained_at[-1] == step))
         record(step, "vendor", vendor.name, "age_months", step - vendor.trained_at[0])
         record(step, "vendor", vendor.name, "generation", len(vendor.trained_at))
@@ -121,5 +128,11 @@ def collect_metrics(model: EcosystemModel) -> None:
     record(step, "watermark", "watermark", "coverage", float(keyed.mean()) if len(keyed) else 0.0)
     mean_survival = float(survival[keyed].mean()) if keyed.any() else 0.0
     record(step, "watermark", "watermark", "mean_survival", mean_survival)
+    if TEXT_WATERMARK.holds(scenario):
+        human = new.start + np.flatnonzero(store.column("origin")[new] == Origin.HUMAN)
+        models = np.array([v.index for v in model.vendors if v.language_model is not None], dtype=np.int64)
+        flagged = model.text_pages.flagged_share(human, models)
+        if flagged is not None:
+            record(step, "watermark", "watermark", "text_human_flagged", flagged)
     model.policies.record(step, record)  # levers whose agents decide write their own metrics
     record_observations(model, record)

@@ -18,6 +18,8 @@ from ecosystem.metric_table import (
     KINDS,
     LANGUAGE_MODEL,
     METRICS,
+    TEXT_PER_TOPIC,
+    TEXT_WATERMARK,
     entities,
     find,
     markdown,
@@ -52,8 +54,9 @@ def test_every_metric_the_recorder_writes_has_a_row(tiny_run, every_feature_metr
 
 
 # issue 25: a language-model vendor needs a text reality, which cannot drift by new_topics_per_year as the every-feature
-# scenario's reality does; tests/test_text_web.py checks that a text web writes each of these rows.
-ELSEWHERE = (LANGUAGE_MODEL,)
+# scenario's reality does; tests/test_text_web.py and tests/test_text_web_watermark.py check that a text web writes
+# each of these rows.
+ELSEWHERE = (LANGUAGE_MODEL, TEXT_PER_TOPIC, TEXT_WATERMARK)
 
 
 def test_every_row_is_written_by_a_scenario_that_meets_its_condition(every_feature, every_feature_metrics):

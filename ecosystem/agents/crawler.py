@@ -96,8 +96,12 @@ class Crawler(mesa.Agent):
         if filters.watermark and len(held):
             rows = batch[checked]
             keys = store.column("wm_key")[rows]
-            dropped = detect_marks(keys, store.column("wm_survival")[rows], store.column("tokens")[rows],
-                                   held=held, config=model.scenario.watermark, rng=self.checks)
+            text = model.text_pages
+            if text is not None and text.green is not None:  # the marks are in the pages' words: read them
+                dropped = text.flagged(rows, held)
+            else:
+                dropped = detect_marks(keys, store.column("wm_survival")[rows], store.column("tokens")[rows],
+                                       held=held, config=model.scenario.watermark, rng=self.checks)
             discard[checked] = dropped
             self.own_marks_dropped = int((dropped & (keys == self.vendor.index)).sum())
         detector = model.policies.detector_filter(self)

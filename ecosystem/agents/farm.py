@@ -66,7 +66,7 @@ class ContentFarm(mesa.Agent):
         else:
             vectors, _ = self.vendor.estimator.sample(n, rng=rng)
         if model.text_pages is not None:  # the pages' text; a language model's text places them
-            vectors = model.text_pages.generated(self.vendor, vectors, month=model.month)
+            vectors = model.text_pages.generated(self.vendor, vectors, month=model.month, keys=keys)
         model.store.append(
             vectors,
             origin=Origin.FARM,

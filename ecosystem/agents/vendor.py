@@ -54,6 +54,7 @@ class ModelVendor(mesa.Agent):
         self.language_model: TextModel | None = None
         self.text_stream = model.rngs.text(index) if config.model == "ngram" else None
         self.licensed_topics: list[np.ndarray] = []  # licensed documents' topics (their text is drawn at training)
+        self.text_topic_measures: dict[str, float] = {}  # its language model's last measures per topic
 
     @property
     def open_weights_released(self) -> bool:
@@ -111,7 +112,8 @@ class ModelVendor(mesa.Agent):
         if self.verifier is not None:
             self.training["verifier_kept_share"] = self.verifier_kept_share
         if self.text_stream is not None:  # the same pages' text, and what its model is worth on text
-            self.language_model, measures = self.model.text_pages.fit_language_model(self, rows, licensed_topics)
+            self.language_model, measures, self.text_topic_measures = self.model.text_pages.fit_language_model(
+                self, rows, licensed_topics)
             self.training.update(measures)
         self.licensed, self.licensed_topics = [], []
         self.trained_at.append(month)
@@ -184,10 +186,10 @@ class ModelVendor(mesa.Agent):
         n = self.config.publish_per_month
         if not self.released or n == 0:
             return
+        keys, survival = self.model.policies.mark(self, n)
         vectors, _ = self.estimator.sample(n, rng=self.stream)
         if self.model.text_pages is not None:  # the pages' text; a language model's text places them
-            vectors = self.model.text_pages.generated(self, vectors, month=self.model.month)
-        keys, survival = self.model.policies.mark(self, n)
+            vectors = self.model.text_pages.generated(self, vectors, month=self.model.month, keys=keys)
         self.model.store.append(
             vectors,
             origin=Origin.VENDOR,

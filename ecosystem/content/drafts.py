@@ -90,7 +90,7 @@ class DraftBuffer:
                 wm_key[rows], wm_survival[rows] = keys, survival * (1.0 - kept[rows])
         if text is not None:  # the pages' text; a language model's rewrite moves its pages to it
             vectors = text.drafts(topics=topics, vendor_of=vendor_of, kept=kept, draft_vectors=draft_vectors,
-                                  vectors=vectors, vendors=vendors)
+                                  vectors=vectors, vendors=vendors, keys=wm_key)
         store.append(
             vectors,
             origin=np.where(assisted, Origin.ASSISTED, Origin.HUMAN),

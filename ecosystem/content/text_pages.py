@@ -9,6 +9,10 @@ and the continuation's mixed at that share. A Gaussian vendor writes no words: i
 document nearest their vector (what ``ecosim read`` shows). Human text draws from its own stream and each
 vendor's writing from the vendor's, so text changes no vector, topic or crawl of any other component. A farm's
 evasive edits still strip its marks, but its pages' vectors are their (unedited) text's.
+
+Marks: by default a page's mark is its key and survival, tested as on a Gaussian web. With ``text.watermark``
+the mark is in the words: a marked page's model text is written with its vendor's green list and a crawler's
+watermark test counts green tokens in the page (``learning.green_list``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ecosystem.content.page_text import PageTexts
 from ecosystem.content.reality import Reality
 from ecosystem.content.text_reality import TextWorld, build_text_reality
 from ecosystem.content.web_text import WebText, build_web_text, join_docs
+from ecosystem.learning.green_list import GreenList
 from ecosystem.learning.lm_measures import measure_language_model
 from ecosystem.learning.ngram import KneserNeyLM
 from ecosystem.learning.text_model import TextModel
@@ -39,14 +44,19 @@ WRITE_BATCH = 1024  # pages a language model writes at once for farms and its ow
 class TextPages:
     """The run's page texts (``texts``, aligned with the store's rows) and how new pages get theirs."""
 
-    def __init__(self, world: TextWorld, text: WebText, config: TextPagesConfig, rng: np.random.Generator) -> None:
+    def __init__(self, world: TextWorld, text: WebText, config: TextPagesConfig, rng: np.random.Generator, *,
+                 green: GreenList | None = None, threshold: float = 4.0, per_topic: bool = False) -> None:
         self.world = world
         self.config = config
         self.text = text
         self.texts = PageTexts()
+        self.green = green  # the watermark written into marked text (None: marks are not in the text)
+        self.threshold = threshold  # z above which the green-list test flags a page
+        self.per_topic = per_topic  # measure each language model on each topic too
         self._rng = rng  # human pages' documents
         self._train_vectors = world.vectors[text.train]
-        self._written: dict[int, tuple[int, TokenDocs, int]] = {}  # vendor -> (its generation, pages written, used)
+        # (vendor, marked) -> (its generation, pages written, used)
+        self._written: dict[tuple[int, bool], tuple[int, TokenDocs, int]] = {}
 
     @classmethod
     def build(cls, scenario: Scenario, rngs: RandomStreams) -> TextPages:
@@ -54,7 +64,9 @@ class TextPages:
         config = scenario.text or TextPagesConfig()
         world = build_text_reality(scenario.reality, start=scenario.start, streams=rngs.reality_block)
         rng = rngs.text(-1)
-        return cls(world, build_web_text(world, scenario.reality, config, rng), config, rng)
+        green = None if config.watermark is None else GreenList(scenario.watermark.gamma, config.watermark.delta)
+        return cls(world, build_web_text(world, scenario.reality, config, rng), config, rng, green=green,
+                   threshold=scenario.watermark.threshold, per_topic=scenario.metrics.per_topic)
 
     @property
     def reality(self) -> Reality:
@@ -64,9 +76,10 @@ class TextPages:
     # New pages
 
     def drafts(self, *, topics: np.ndarray, vendor_of: np.ndarray, kept: np.ndarray, draft_vectors: np.ndarray,
-               vectors: np.ndarray, vendors: Sequence[ModelVendor]) -> np.ndarray:
+               vectors: np.ndarray, vendors: Sequence[ModelVendor], keys: np.ndarray | None = None) -> np.ndarray:
         """Text of a month's human and assisted pages (in their row order); returns their vectors, those of a
-        language model's assisted pages moved to its text."""
+        language model's assisted pages moved to its text. ``keys``: each page's watermark key (marked
+        continuations are written with the green list when the text carries marks)."""
         drafts = self.text.human_text(topics, self._rng)
         parts, where = [drafts], np.arange(len(topics))
         vectors = vectors.copy()
@@ -78,7 +91,8 @@ class TextPages:
             if vendor.language_model is None:
                 rewrite = self.nearest(vectors[rows])
             else:
-                rewrite = self.write(vendor, len(rows), prompts=own)
+                marked = None if keys is None else keys[rows] == vendor.index
+                rewrite = self.write(vendor, len(rows), prompts=own, marked=marked)
                 share = kept[rows, None]
                 vectors[rows] = share * draft_vectors[rows] + (1.0 - share) * self.text.embed(rewrite)
             parts.append(join_docs(own, rewrite.heads(draft.lengths - keep)))
@@ -86,34 +100,60 @@ class TextPages:
         self.texts.append(TokenDocs.concat(parts).take(where))
         return vectors
 
-    def generated(self, vendor: ModelVendor, vectors: np.ndarray, *, month: int) -> np.ndarray:
+    def generated(self, vendor: ModelVendor, vectors: np.ndarray, *, month: int,
+                  keys: np.ndarray | None = None) -> np.ndarray:
         """Text of ``len(vectors)`` pages a vendor's model makes (its own or a farm's); returns their vectors,
-        a language model's placed by its text."""
+        a language model's placed by its text. ``keys``: each page's watermark key."""
         if vendor.language_model is None:
             self.texts.append(self.nearest(vectors))
             return vectors
-        docs = self._take_written(vendor, len(vectors), month)
+        if self.green is None or keys is None:
+            docs = self._take_written(vendor, len(vectors), month)
+        else:
+            marked = keys == vendor.index
+            parts = [self._take_written(vendor, int((marked == m).sum()), month, marked=m) for m in (False, True)]
+            docs = TokenDocs.concat(parts).take(np.argsort(np.argsort(marked, kind="stable"), kind="stable"))
         self.texts.append(docs)
         return self.text.embed(docs)
 
-    def _take_written(self, vendor: ModelVendor, n: int, month: int) -> TokenDocs:
-        """``n`` pages of the vendor's current model. A model writes WRITE_BATCH pages at a time (all its farms'
-        and its own calls draw from them in turn), since a batch costs about what one page costs."""
+    def _take_written(self, vendor: ModelVendor, n: int, month: int, *, marked: bool = False) -> TokenDocs:
+        """``n`` pages of the vendor's current model (``marked``: written with its green list). A model writes
+        WRITE_BATCH pages at a time (all its farms' and its own calls draw from them in turn), since a batch
+        costs about what one page costs."""
+        if n == 0:
+            return TokenDocs.empty()
         generation = len(vendor.trained_at)
-        held = self._written.get(vendor.index)
+        held = self._written.get((vendor.index, marked))
         if held is None or held[0] != generation or held[2] + n > len(held[1]):
             size = max(n, WRITE_BATCH)
             weights = self.reality.weights(month)
             topics = vendor.text_stream.choice(len(weights), size=size, p=weights)
-            held = (generation, self.write(vendor, size, prompts=self.text.prompts(topics, vendor.text_stream)), 0)
+            prompts = self.text.prompts(topics, vendor.text_stream)
+            held = (generation, self.write(vendor, size, prompts=prompts,
+                                           marked=np.ones(size, dtype=bool) if marked else None), 0)
         generation, written, used = held
-        self._written[vendor.index] = (generation, written, used + n)
+        self._written[vendor.index, marked] = (generation, written, used + n)
         return written.take(np.arange(used, used + n))
 
-    def write(self, vendor: ModelVendor, n: int, *, prompts: TokenDocs) -> TokenDocs:
-        """``n`` continuations of ``prompts`` by the vendor's language model, at its temperature."""
+    def write(self, vendor: ModelVendor, n: int, *, prompts: TokenDocs, marked: np.ndarray | None = None) -> TokenDocs:
+        """``n`` continuations of ``prompts`` by the vendor's language model, at its temperature; those
+        ``marked`` written with its green list when the text carries marks."""
+        mark = {}
+        if self.green is not None and marked is not None and marked.any():
+            mark = {"watermark": self.green, "keys": np.where(marked, vendor.index, -1)}
         return vendor.language_model.sample(n, rng=vendor.text_stream, temperature=vendor.config.temperature,
-                                            max_tokens=self.text.page_tokens, prompts=prompts)
+                                            max_tokens=self.text.page_tokens, prompts=prompts, **mark)
+
+    # ------------------------------------------------------------------------------------------
+    # Marks in the text
+
+    def flagged(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Which pages at ``rows`` the green-list test with any of ``keys`` flags, read on their text."""
+        return self.green.flagged(self.texts.take(rows), keys, self.threshold)
+
+    def flagged_share(self, rows: np.ndarray, keys: np.ndarray) -> float | None:
+        """Share of the pages at ``rows`` flagged (None for no pages)."""
+        return float(self.flagged(rows, keys).mean()) if len(rows) else None
 
     def nearest(self, vectors: np.ndarray) -> TokenDocs:
         """The training document nearest each vector (a Gaussian model's page read as real text)."""
@@ -138,9 +178,10 @@ class TextPages:
                                "pages (a page was appended without its text)")
 
     def fit_language_model(self, vendor: ModelVendor, rows: np.ndarray,
-                           licensed_topics: np.ndarray) -> tuple[TextModel, dict[str, float]]:
+                           licensed_topics: np.ndarray) -> tuple[TextModel, dict[str, float], dict[str, float]]:
         """A vendor's n-gram model fitted on the text of its training pages (and licensed documents), and its
-        measures on real text (``lm_measures``)."""
+        measures on real text (``lm_measures``), and per topic (``topic_<k>_text_*``; empty unless the run
+        measures topics)."""
         text, rng = self.text, vendor.text_stream
         docs = self.training_text(rows, licensed_topics, rng=rng, store_size=vendor.model.store.size)
         model = KneserNeyLM(vocab_size=len(text.vocab), order=self.config.order).fit(docs)
@@ -148,6 +189,9 @@ class TextPages:
         topics = rng.choice(len(weights), size=self.config.probe_docs, p=weights)
         probe = model.sample(len(topics), rng=rng, temperature=vendor.config.temperature,
                              max_tokens=text.page_tokens, prompts=text.prompts(topics, rng))
+        topics = {"test_topics": text.topic[text.test], "train_topics": text.topic[text.train],
+                  "n_topics": self.reality.n_topics} if self.per_topic else {}
         measures = measure_language_model(model, test=text.test_docs, train=text.train_docs, rare=text.rare,
-                                          probe=probe)
-        return model, measures
+                                          probe=probe, **topics)
+        whole = {name: value for name, value in measures.items() if not name.startswith("topic_")}
+        return model, whole, {name: value for name, value in measures.items() if name.startswith("topic_")}

@@ -15,7 +15,9 @@ looking up is ``np.searchsorted``: a refit on the whole standard-library corpus 
 under a second. Sampling advances all documents one token at a time: at temperature 1 by walking the
 interpolation as a mixture (pick an order, then a word from its discounted counts); at another temperature
 exactly, from p^(1/T) computed only on the words the context has been seen with plus one shared vector. By
-default a model writes only words of its training data (see ``write_unseen``).
+default a model writes only words of its training data (see ``write_unseen``). A marked document
+(``sample(watermark=..., keys=...)``) keeps or redraws each draw so that it follows p e^(delta green), the
+green-list watermark (``green_list``).
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from typing import Literal
 
 import numpy as np
 
+from ecosystem.learning.green_list import GreenList
 from ecosystem.learning.tokens import BOS, EOS, TokenDocs
 
 Discount = Literal["modified", "plain"]
 MIN_DISCOUNT = 0.1  # every context leaves some mass to lower orders, so no word ever has probability 0
 MAX_ORDER = 6
+MAX_REDRAWS = 32  # candidates a row draws in one pass of marked sampling, at most
 
 
 @dataclass(frozen=True)
@@ -195,15 +199,21 @@ class KneserNeyLM:
     # Sampling
 
     def sample(self, n: int, *, rng: np.random.Generator, temperature: float = 1.0, max_tokens: int = 256,
-               prompts: TokenDocs | None = None) -> TokenDocs:
-        """``n`` documents drawn token by token (all documents advance together) until </s> or ``max_tokens``."""
+               prompts: TokenDocs | None = None, watermark: GreenList | None = None,
+               keys: np.ndarray | None = None) -> TokenDocs:
+        """``n`` documents drawn token by token (all documents advance together) until </s> or ``max_tokens``.
+        With ``watermark``, document i is marked with ``keys[i]`` (none where it is negative): each of its
+        draws is kept or redrawn by ``GreenList.accept``, seeded by the token before it."""
         if not temperature > 0 or not np.isfinite(temperature):
             raise ValueError(f"temperature must be > 0, got {temperature}")
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         if prompts is not None and len(prompts) != n:
             raise ValueError(f"{len(prompts)} prompts for {n} documents")
+        if watermark is not None and (keys is None or len(keys) != n):
+            raise ValueError(f"a watermark needs one key per document ({n})")
         contexts = self._start(n, prompts)
+        previous = self._previous(n, prompts) if watermark is not None else None
         out = np.zeros((n, max_tokens), dtype=np.int32)
         lengths = np.zeros(n, dtype=np.int64)
         active = np.arange(n)
@@ -212,6 +222,9 @@ class KneserNeyLM:
             if not len(active):
                 break
             words = step(contexts[active], rng)
+            if watermark is not None:
+                words = self._marked(words, contexts[active], keys[active], previous[active], watermark, step, rng)
+                previous[active] = words
             going = words != EOS
             out[active[going], position] = words[going]
             lengths[active[going]] += 1
@@ -230,6 +243,31 @@ class KneserNeyLM:
             has = prompts.lengths >= j
             contexts[has, pad - j] = prompts.ids[prompts.offsets[1:][has] - j]
         return contexts
+
+    def _previous(self, n: int, prompts: TokenDocs | None) -> np.ndarray:
+        """The token before each document's first word: its prompt's last, else <s>."""
+        previous = np.full(n, BOS, dtype=np.int64)
+        if prompts is not None:
+            has = prompts.lengths > 0
+            previous[has] = prompts.ids[prompts.offsets[1:][has] - 1]
+        return previous
+
+    @staticmethod
+    def _marked(words: np.ndarray, contexts: np.ndarray, keys: np.ndarray, previous: np.ndarray,
+                watermark: GreenList, step, rng: np.random.Generator) -> np.ndarray:
+        """Draws of the green-list-biased distribution. A row whose draw was rejected draws several candidates
+        at once, twice as many each pass (up to MAX_REDRAWS), and keeps the first accepted: the same law as
+        redrawing one at a time, in a few passes rather than dozens when a context's likely words are red."""
+        todo = np.flatnonzero(~watermark.accept(keys, previous, words, rng))
+        size = 2
+        while len(todo):
+            rows = np.repeat(todo, size)
+            candidates = step(contexts[rows], rng).reshape(len(todo), size)
+            keep = watermark.accept(keys[rows], previous[rows], candidates.ravel(), rng).reshape(len(todo), size)
+            done = keep.any(axis=1)
+            words[todo[done]] = candidates[done, np.argmax(keep[done], axis=1)]
+            todo, size = todo[~done], min(2 * size, MAX_REDRAWS)
+        return words
 
     def _next_words(self, contexts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One word per row at temperature 1: the interpolation read as a mixture, from the highest order down."""

@@ -61,3 +61,11 @@ def mean_probability(log_prob: np.ndarray, targets: np.ndarray, words: np.ndarra
     ``targets`` aligned as ``TextModel.log_prob`` and ``TokenDocs.with_ends`` give them)."""
     chosen = np.isin(targets, words) & (targets != EOS)
     return float(np.exp(log_prob[chosen].mean())) if chosen.any() else float("nan")
+
+
+def mean_log_by_group(log_prob: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of ``log_prob`` within each group (0 .. n_groups - 1) in one pass; NaN for a group with none."""
+    count = np.bincount(group, minlength=n_groups)[:n_groups]
+    total = np.bincount(group, weights=log_prob, minlength=n_groups)[:n_groups]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
