@@ -29,6 +29,10 @@ def test_the_arms_are_one_text_web_with_language_model_vendors(quick):
     assert all(v.publish_per_month == 0 for v in scenarios["tw_clean"].vendors)
     assert [p.kind for p in scenarios["tw_registry"].policies] == ["watermark_mandate", "watermark_registry"]
     assert not scenarios["tw_polluted"].policies
+    assert scenarios["tw_text_mark"].policies == scenarios["tw_registry"].policies
+    assert scenarios["tw_text_mark"].text.watermark is not None
+    assert all(scenarios[arm].text is None or scenarios[arm].text.watermark is None
+               for arm in ("tw_polluted", "tw_clean", "tw_registry"))
 
 
 def test_the_ids_are_registered_once():

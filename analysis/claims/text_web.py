@@ -5,8 +5,10 @@ the late entrant, Third, in 2023-01, with equal training sizes (1,500 pages), eq
 reality; each pair of arms shares its seeds (common random numbers). The clean web publishes nothing synthetic
 (no farms, no assistants, no vendor pages); the watermark lever marks every vendor's API output from 2021-01 and
 shares the keys in a registry, so every crawler drops every vendor's marked pages (a mandate alone lets a crawler
-test only its own vendor's marks, and a late entrant has none before it enters). Perplexities are compared as log
-ratios (nats per token). Each entry says which Gaussian-world entry it puts to the test on real text.
+test only its own vendor's marks, and a late entrant has none before it enters). The same lever with the mark in
+the words (text.watermark, delta 2) writes marked pages with each vendor's green list and has crawlers count green
+tokens in the text, instead of the simulated test of a mark's key, survival and length. Perplexities are compared
+as log ratios (nats per token). Each entry says which Gaussian-world entry it puts to the test on real text.
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ _QUICK = {"start": "2019-01", "end": "2020-12", "vendors.Pioneer.entry": "2019-0
                           ("components", 6))}}
 _QUICK_WATERMARK = {"policies": [{"kind": "watermark_mandate", "start": "2019-09", "compliance": 1.0,
                                 "basis": "vendors"}, {"kind": "watermark_registry", "start": "2019-09"}]}
+_IN_TEXT = {"text.watermark": {"delta": 2.0}}
 
 ARMS: dict[str, Arm] = {
     "tw_polluted": Arm("text_web.yaml", _TW, _QUICK),
     "tw_clean": Arm("text_web.yaml", {**_TW, **_CLEAN}, _QUICK),
     "tw_registry": Arm("text_web.yaml", {**_TW, **_WATERMARK}, {**_QUICK, **_QUICK_WATERMARK}),
+    "tw_text_mark": Arm("text_web.yaml", {**_TW, **_WATERMARK, **_IN_TEXT}, {**_QUICK, **_QUICK_WATERMARK, **_IN_TEXT}),
 }
 
 
@@ -59,10 +63,11 @@ def pollution(metric: str) -> Callable[[Runs], float]:
     return lambda runs: polluted(runs) - clean(runs)
 
 
-def watermarked(metric: str, *, log: bool) -> Callable[[Runs], float]:
-    """The late entrant's first model with the watermark lever against without it (log ratio, or difference)."""
+def watermarked(metric: str, *, log: bool, lever: str = "tw_registry") -> Callable[[Runs], float]:
+    """The late entrant's first model with the watermark lever (arm ``lever``) against without it (log ratio, or
+    difference)."""
     def measure(runs: Runs) -> float:
-        on, off = (at_age(runs[arm], LATE, metric, 0) for arm in ("tw_registry", "tw_polluted"))
+        on, off = (at_age(runs[arm], LATE, metric, 0) for arm in (lever, "tw_polluted"))
         return math.log(on / off) if log else on - off
     return measure
 
@@ -121,4 +126,18 @@ CLAIMS: tuple[Claim, ...] = (
           _HOLDS + "; mandate compliance 1 (API output marked), every vendor in the registry",
           "the Gaussian ledger measures the registry's adoption (watermark_registry_tips_adoption), not its effect on "
           "a model", direction=-1, digits=3),
+    Claim("text_web_text_watermark_synthetic",
+          "With the mark written into the words (a green-list watermark, delta 2, read off each page's text by "
+          "the crawlers), the same mandate and registry change the synthetic share of the late entrant's first "
+          "training set by {effect}.",
+          ("tw_text_mark", "tw_polluted"), watermarked("train_synthetic_share", log=False, lever="tw_text_mark"),
+          "(share)", _HOLDS + "; mandate compliance 1, every vendor in the registry; text.watermark delta 2, "
+          "gamma 0.25, z > 4 on each page's distinct token pairs",
+          "puts text_web_watermark_synthetic (the simulated mark: key, survival and length) to the test on the "
+          "words; a trigram model's low-entropy contexts and 48-token pages carry a weaker mark", direction=-1),
+    Claim("text_web_text_watermark_perplexity",
+          "The mark in the words changes the late entrant's first model's held-out log-perplexity by {effect}.",
+          ("tw_text_mark", "tw_polluted"), watermarked("text_perplexity", log=True, lever="tw_text_mark"), _NATS,
+          _HOLDS + "; mandate compliance 1, every vendor in the registry; text.watermark delta 2",
+          "as text_web_watermark_perplexity, with marks that are in the text", direction=-1, digits=3),
 )
