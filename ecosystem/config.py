@@ -196,14 +196,17 @@ class OtherPagesConfig(Section):
     """Writers of the rest of a crawl: shop, listing, directory and forum pages rather than articles. Graphite's
     article classifier leaves them out; Ahrefs' new pages and a Common-Crawl-like crawl (WildAI's) hold them. Their
     owners take up assistants on their own schedule (Bass diffusion among themselves: product descriptions and
-    listings, not authorship), and keep the same share of a draft as other writers."""
+    listings, not authorship)."""
 
-    share: Annotated[Share, Field(gt=0.0, title="share of writers, other than Q&A ones, writing non-article pages")] = 0.5
+    share: Annotated[Share, Field(gt=0.0, title="share of the writers outside Q&A writing non-article pages")] = 0.5
     tokens_mean: Annotated[int, Field(gt=0, le=1_000_000, title="mean length of a non-article page")] = 500
     start: Month | None = None  # None: humans.assistant.start
     innovation: Share = 0.005  # Bass p among these writers, per month
     imitation: Annotated[float, Field(ge=0.0, le=5.0)] = 0.12  # Bass q, on the share of these writers who adopted
     assisted_share: Share = 0.3  # share of an adopter's pages written with the assistant
+    # mean share of an assisted draft the owner keeps (a product description may be all the model's); None: the
+    # writers' humans.assistant.human_edit, with its concentration either way
+    human_edit: Share | None = None
 
 
 class HumansConfig(Section):

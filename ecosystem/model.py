@@ -11,7 +11,7 @@ from ecosystem.agents.public_crawler import PublicCrawler
 from ecosystem.agents.writer import WriterTable
 from ecosystem.config import Scenario
 from ecosystem.content.documents import DocumentStore
-from ecosystem.content.drafts import DraftBuffer, tokens_by_kind
+from ecosystem.content.drafts import DraftBuffer, keep_by_kind, tokens_by_kind
 from ecosystem.content.reality import build_reality
 from ecosystem.content.scratch import ScratchFolder
 from ecosystem.content.site_pages import SitePages
@@ -51,6 +51,7 @@ class EcosystemModel(mesa.Model):
         self.drafts = DraftBuffer()
         self.writers = WriterTable(self.reality.n_original)
         self.page_tokens = tokens_by_kind(self.scenario.humans)
+        self.page_keep = keep_by_kind(self.scenario.humans)
         self.farm_economics = FarmEconomics(self)
         self.recorder = MetricsRecorder(scenario)
         self.ai_start_step = scenario.month_index(scenario.ai_start)
@@ -114,7 +115,7 @@ class EcosystemModel(mesa.Model):
             self.vendors,
             self.reality,
             month=self.month,
-            keep=self.scenario.humans.assistant.human_edit,
+            keep=self.page_keep,
             keep_concentration=self.scenario.humans.assistant.human_edit_concentration,
             tokens_mean=self.page_tokens,
             rng=self.rngs.humans,

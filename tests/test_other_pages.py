@@ -79,3 +79,17 @@ def test_graphite_leaves_other_pages_out_and_ahrefs_counts_them(tiny_path):
     assert wide["web.graphite_ai_written_share"].item() == pytest.approx(graphite)
     assert graphite != pytest.approx(graphite_written_share(ai_share, GRAPHITE_DETECTOR))
     assert wide["web.ahrefs_ai_any_share"].item() == pytest.approx(ahrefs_any_share(ai_share))
+
+
+def test_owners_keep_their_own_share_of_a_draft(tiny_path):
+    """humans.other.human_edit 0: an assisted shop page is all the model's, while an assisted article keeps about
+    humans.assistant.human_edit of its writer's draft."""
+    model = _run(tiny_path, {**OTHER, "innovation": 1.0, "human_edit": 0.0})
+    store = model.store
+    assisted = store.column("origin") == Origin.ASSISTED
+    other = store.column("kind") == PageKind.OTHER
+    ai_share = store.column("ai_share")
+    assert (assisted & other).sum() > 100 and (ai_share[assisted & other] == 1.0).all()
+    articles = assisted & ~other
+    assert articles.sum() > 100
+    assert 1.0 - ai_share[articles].mean() == pytest.approx(model.scenario.humans.assistant.human_edit, abs=0.05)

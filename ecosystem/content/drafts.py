@@ -26,6 +26,14 @@ def tokens_by_kind(humans: HumansConfig) -> np.ndarray:
     return tokens
 
 
+def keep_by_kind(humans: HumansConfig) -> np.ndarray:
+    """Mean share of an assisted draft its writer keeps, for a page of each ``PageKind``."""
+    keep = np.full(len(PageKind), humans.assistant.human_edit)
+    if humans.other is not None and humans.other.human_edit is not None:
+        keep[PageKind.OTHER] = humans.other.human_edit
+    return keep
+
+
 class DraftBuffer:
     """Writers add what they decided to write; ``publish`` draws and renders it all vectorized."""
 
@@ -48,7 +56,7 @@ class DraftBuffer:
         reality: Reality,
         *,
         month: int,
-        keep: float,
+        keep: np.ndarray,
         keep_concentration: float,
         tokens_mean: np.ndarray,
         rng: np.random.Generator,
@@ -58,9 +66,9 @@ class DraftBuffer:
     ) -> None:
         """``vendors[i]`` is the vendor of index i. ``mark(vendor, n)`` gives the watermark key and survival
         of n outputs of the vendor's API. Each assisted document keeps its own share of the writer's draft,
-        drawn from a Beta with mean ``keep`` and concentration ``keep_concentration``; it carries the mark
-        only on the share of it the model wrote (1 - keep). A page of kind k is ``tokens_mean[k]`` tokens long on
-        average. With ``text`` every page also gets its text (``TextPages.drafts``)."""
+        drawn from a Beta with mean ``keep[k]`` for a page of kind k and concentration ``keep_concentration``; it
+        carries the mark only on the share of it the model wrote (1 - keep). A page of kind k is ``tokens_mean[k]``
+        tokens long on average. With ``text`` every page also gets its text (``TextPages.drafts``)."""
         if not self._parts:
             return
         column = {name: np.concatenate([part[name] for part in self._parts]) for name in self._parts[0]}
@@ -79,7 +87,7 @@ class DraftBuffer:
         wm_key = np.full(len(topics), NO_KEY, dtype=np.int16)
         wm_survival = np.zeros(len(topics), dtype=np.float32)
         kept = np.ones(len(topics))
-        kept[assisted] = _draw_keep(keep, keep_concentration, int(assisted.sum()), rng)
+        kept[assisted] = _draw_keep(keep[kinds[assisted]], keep_concentration, rng)
         draft_vectors = vectors.copy() if text is not None else None
         for index in np.unique(vendor_of[assisted]):
             vendor, rows = vendors[index], vendor_of == index
@@ -108,8 +116,11 @@ class DraftBuffer:
         )
 
 
-def _draw_keep(mean: float, concentration: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Each assisted document's share kept from the writer's draft (degenerate Betas at 0 and 1)."""
-    if mean <= 0.0 or mean >= 1.0:
-        return np.full(n, mean)
-    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=n)
+def _draw_keep(mean: np.ndarray, concentration: float, rng: np.random.Generator) -> np.ndarray:
+    """Each assisted document's share kept from the writer's draft, around its own mean (degenerate Betas at 0
+    and 1 draw nothing)."""
+    kept = mean.astype(np.float64)
+    drawn = (mean > 0.0) & (mean < 1.0)
+    if drawn.any():
+        kept[drawn] = rng.beta(mean[drawn] * concentration, (1.0 - mean[drawn]) * concentration)
+    return kept
