@@ -2,10 +2,11 @@
 
 A calibration picks its particle on few seeds, and farm entry makes one seed's page shares move by several
 points; before a parameter set becomes the baseline, this scores the candidates on seeds no calibration, pilot,
-recheck or ledger uses (3000 on) and prints each one's distance and simulated targets. It chose the baseline of
-2026-12-07 (benchmarks/RESULTS.md): web_2024's writers and farms with web_2025's Q&A community.
+recheck or ledger uses (3000 on) and prints each one's distance and simulated targets (published in brackets).
+Candidates may come from different calibrations of the same targets; all are scored with one noise estimate.
+The choices it made are in benchmarks/RESULTS.md.
 
-    python benchmarks/calibration_candidates.py --seeds 10 --workers 2
+    python benchmarks/calibration_candidates.py --seeds 10 --workers 2 --candidate web_2026.yaml 0.5 500 ...
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from ecosystem.calibration.settings import load_calibration
 from ecosystem.calibration.smc import SamplerChoice
 
 REPO = Path(__file__).resolve().parents[1]
-CALIBRATION = REPO / "scenarios" / "calibration" / "web_2025.yaml"
-NOISE = REPO / "data" / "calibration" / "web_2025" / "noise.json"
+CALIBRATIONS = REPO / "scenarios" / "calibration"
+NOISE = REPO / "data" / "calibration" / "web_2026" / "noise.json"  # one noise for all: the same distance
 FIRST_SEED = 3000
-# web_2025's parameters, in its file's order: assisted_share, human_edit, human_edit_concentration,
-# farms.docs_per_month, qa immediate, qa with_adoption, qa community_elasticity
+# Each candidate: a calibration file and its parameters' values, in the file's order. web_2025's: assisted_share,
+# human_edit, human_edit_concentration, farms.docs_per_month, qa immediate, qa with_adoption, qa
+# community_elasticity. web_2026's: other share, tokens_mean, innovation, assisted_share; the article writers'
+# innovation, assisted_share and human_edit; farms' docs_per_month and candidates_per_month; the crawl's fresh share.
 CANDIDATES = {
-    "web_2024 (its closest particle; no network effect)": [0.829, 0.759, 2.0, 57, 0.322, 0.600, 0.0],
-    "web_2025 (its rechecked particle)": [0.62152, 0.54920, 4.98, 46, 0.19960, 0.82170, 0.29710],
-    "web_2024's writers and farms, web_2025's Q&A community": [0.829, 0.759, 2.0, 57, 0.19960, 0.82170, 0.29710],
+    "web_2024's writers and farms, web_2025's Q&A community (the baseline before web_2026)":
+        ("web_2025.yaml", [0.829, 0.759, 2.0, 57, 0.19960, 0.82170, 0.29710]),
 }
 
 
@@ -35,19 +37,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--candidate", nargs="+", action="append", default=[], metavar=("FILE", "VALUE"),
+                        help="one more candidate: a calibration file in scenarios/calibration and its values")
     args = parser.parse_args()
-    calibration = load_calibration(CALIBRATION)
-    labels = [p.label for p in calibration.file.parameters]
+    candidates = dict(CANDIDATES)
+    for file, *values in args.candidate:
+        candidates[f"{file} {' '.join(values)}"] = (file, [float(value) for value in values])
     seeds = list(range(FIRST_SEED, FIRST_SEED + args.seeds))
-    means = mean_statistics(calibration, [dict(zip(labels, values, strict=True)) for values in CANDIDATES.values()],
-                            seeds, SamplerChoice(workers=args.workers))
-    observed = {t.key: t.value for t in calibration.targets}
-    score = calibration_distance(calibration, json.loads(NOISE.read_text(encoding="utf-8")), args.seeds)
-    print(f"seeds {seeds[0]}-{seeds[-1]}; published: "
-          + ", ".join(f"{key} {value:.3g}" for key, value in observed.items()))
-    for name, mean in zip(CANDIDATES, means, strict=True):
+    noise = json.loads(NOISE.read_text(encoding="utf-8"))
+    print(f"seeds {seeds[0]}-{seeds[-1]}")
+    for name, (file, values) in candidates.items():
+        calibration = load_calibration(CALIBRATIONS / file)
+        labels = [p.label for p in calibration.file.parameters]
+        [mean] = mean_statistics(calibration, [dict(zip(labels, values, strict=True))], seeds,
+                                 SamplerChoice(workers=args.workers))
+        observed = {t.key: t.value for t in calibration.targets}
+        score = calibration_distance(calibration, noise, args.seeds)
         print(f"{name}: distance {score(mean, observed):.2f}; "
-              + ", ".join(f"{key} {value:.3g}" for key, value in mean.items()))
+              + ", ".join(f"{key} {value:.3g} ({observed[key]:.3g})" for key, value in mean.items()))
 
 
 if __name__ == "__main__":
