@@ -28,7 +28,7 @@ FIRST_SEED = 3000
 # community_elasticity. web_2026's: other share, tokens_mean, innovation, assisted_share; the article writers'
 # innovation, assisted_share and human_edit; farms' docs_per_month and candidates_per_month; the crawl's fresh share.
 CANDIDATES = {
-    "web_2024's writers and farms, web_2025's Q&A community (the baseline before web_2026)":
+    "web_2024's writers and farms, web_2025's Q&A community (the baseline)":
         ("web_2025.yaml", [0.829, 0.759, 2.0, 57, 0.19960, 0.82170, 0.29710]),
 }
 
