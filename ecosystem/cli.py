@@ -252,14 +252,16 @@ def _commit(folder, staging: Path, **how) -> None:
         fail(str(err))
 
 
-def _executor(*, workers: int | None, scheduler: str | None, dask_local: int | None):
-    """The executor the options ask for, checked before any file is written."""
-    from ecosystem.experiments.executors import ExecutorError, choose_executor
+def _executor(*, workers: int | None, scheduler: str | None, dask_local: int | None, start: bool = False):
+    """The executor the options ask for, checked before any file is written; with ``start``, local
+    workers' fork server starts importing the package at once, while this process imports and plans."""
+    from ecosystem.experiments.executors import ExecutorError, LocalProcesses, choose_executor
 
     try:
-        return choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
+        executor = choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     except ExecutorError as err:
         fail(str(err))
+    return executor.start() if start and isinstance(executor, LocalProcesses) else executor
 
 
 def _run_all(specs, *, what: str, executor, out: Path):
@@ -340,6 +342,7 @@ def compare(
     Example: ecosim compare scenarios/baseline.yaml scenarios/policies/watermark_half.yaml --seeds 5
     --end 2030-12 --outcome "mean(vendor.*.excess_nll)@2030" --out results/watermark
     """
+    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local, start=not dry_run)
     from analysis.experiment_figures import draw_compare_results
     from analysis.results import read_compare
     from analysis.summary import format_summary
@@ -356,7 +359,6 @@ def compare(
                                seeds=range(first_seed, first_seed + seeds), out=out, posterior=drawn, fixed=fixed)
     except ScenarioError as err:
         fail(str(err))
-    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     folder = OutputFolder(out, "compare")
     if not _own_unless_dry_run(folder, plan.specs, dry_run=dry_run,
                                what=f"{len(loaded)} scenarios x {seeds} seeds"):
@@ -398,6 +400,7 @@ def sweep(
 
     Example: ecosim sweep scenarios/sweeps/sobol_five.yaml --scheduler tcp://10.0.0.5:8786
     """
+    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local, start=not dry_run)
     from analysis.experiment_figures import draw_sweep_figures
     from ecosystem.experiments.sweep import conclude_sweep, load_sweep, plan_sweep, record_plan
     from ecosystem.io import OutputError, safe_file_name
@@ -410,7 +413,6 @@ def sweep(
         design, specs = plan_sweep(loaded, folder=folder / "runs", posterior=drawn, fixed=fixed)
     except ScenarioError as err:
         fail(str(err))
-    executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     owned = OutputFolder(folder, "sweep")
     what = f"{design.height} {loaded.file.design.kind} points x {loaded.file.seeds} seeds"
     if not _own_unless_dry_run(owned, specs, dry_run=dry_run, what=what):
