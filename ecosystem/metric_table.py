@@ -117,7 +117,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("public_crawl", "synthetic_share", "machine-made share of the shared crawl's latest snapshot", SHARE,
            "higher", PUBLIC_CRAWL),
     Metric("humans", "writers", "human writers", "writers"),
-    Metric("humans", "assistant_adoption", "writers using an AI assistant", SHARE),
+    Metric("humans", "assistant_adoption", "writers of articles and Q&A posts using an AI assistant", SHARE),
     Metric("humans", "displaced", "documents writers left to assistants this month", "documents", "higher",
            DISPLACEMENT),
     Metric("humans", "displaced_share", "share of would-be human documents left to assistants", SHARE, "higher",
