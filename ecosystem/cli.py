@@ -5,6 +5,7 @@ The CLI is the outer layer: it may use ``analysis`` (figures); the library never
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import Annotated
@@ -264,6 +265,18 @@ def _executor(*, workers: int | None, scheduler: str | None, dask_local: int | N
     return executor.start() if start and isinstance(executor, LocalProcesses) else executor
 
 
+@contextlib.contextmanager
+def _interrupted_before_the_runs():
+    """Ctrl-C while the command imports and plans (local workers are already starting): one line, exit 130.
+    Once the runs start, ``_run_all`` says how many finished."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        errors.print("interrupted before the first run started; run the same command again", highlight=False,
+                     soft_wrap=True)
+        raise typer.Exit(code=130) from None
+
+
 def _run_all(specs, *, what: str, executor, out: Path):
     """Run the specs not yet on disk with a progress bar; print each failure as one line. Ctrl-C stops
     at once: finished runs stay on disk and the same command resumes."""
@@ -343,27 +356,28 @@ def compare(
     --end 2030-12 --outcome "mean(vendor.*.excess_nll)@2030" --out results/watermark
     """
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local, start=not dry_run)
-    from analysis.experiment_figures import draw_compare_results
-    from analysis.results import read_compare
-    from analysis.summary import format_summary
-    from ecosystem.experiments.compare import conclude_compare, prepare_compare
-    from ecosystem.experiments.schema import parse_outcome
-    from ecosystem.io import OutputError
+    with _interrupted_before_the_runs():
+        from analysis.experiment_figures import draw_compare_results
+        from analysis.results import read_compare
+        from analysis.summary import format_summary
+        from ecosystem.experiments.compare import conclude_compare, prepare_compare
+        from ecosystem.experiments.schema import parse_outcome
+        from ecosystem.io import OutputError
 
-    try:
-        loaded = _load_compared(scenarios, set_, end)
-        drawn, fixed = _drawn(posterior, [text.partition(":")[2] if ":" in text.partition("=")[0] else text
-                                          for text in set_ or []])
-        plan = prepare_compare(loaded, sources=[str(p) for p in scenarios],
-                               outcomes=[parse_outcome(text) for text in outcome or []],
-                               seeds=range(first_seed, first_seed + seeds), out=out, posterior=drawn, fixed=fixed)
-    except ScenarioError as err:
-        fail(str(err))
-    folder = OutputFolder(out, "compare")
-    if not _own_unless_dry_run(folder, plan.specs, dry_run=dry_run,
-                               what=f"{len(loaded)} scenarios x {seeds} seeds"):
-        return
-    report = _run_all(plan.specs, what="compare", executor=executor, out=out)
+        try:
+            loaded = _load_compared(scenarios, set_, end)
+            drawn, fixed = _drawn(posterior, [text.partition(":")[2] if ":" in text.partition("=")[0] else text
+                                              for text in set_ or []])
+            plan = prepare_compare(loaded, sources=[str(p) for p in scenarios],
+                                   outcomes=[parse_outcome(text) for text in outcome or []],
+                                   seeds=range(first_seed, first_seed + seeds), out=out, posterior=drawn, fixed=fixed)
+        except ScenarioError as err:
+            fail(str(err))
+        folder = OutputFolder(out, "compare")
+        if not _own_unless_dry_run(folder, plan.specs, dry_run=dry_run,
+                                   what=f"{len(loaded)} scenarios x {seeds} seeds"):
+            return
+        report = _run_all(plan.specs, what="compare", executor=executor, out=out)
     order = plan.order
     if report.done + report.skipped:
         about = {"files": [str(p) for p in scenarios], "set": set_ or [], "end": end,
@@ -401,27 +415,28 @@ def sweep(
     Example: ecosim sweep scenarios/sweeps/sobol_five.yaml --scheduler tcp://10.0.0.5:8786
     """
     executor = _executor(workers=workers, scheduler=scheduler, dask_local=dask_local, start=not dry_run)
-    from analysis.experiment_figures import draw_sweep_figures
-    from ecosystem.experiments.sweep import conclude_sweep, load_sweep, plan_sweep, record_plan
-    from ecosystem.io import OutputError, safe_file_name
-    from ecosystem.overrides import parse_sets
+    with _interrupted_before_the_runs():
+        from analysis.experiment_figures import draw_sweep_figures
+        from ecosystem.experiments.sweep import conclude_sweep, load_sweep, plan_sweep, record_plan
+        from ecosystem.io import OutputError, safe_file_name
+        from ecosystem.overrides import parse_sets
 
-    try:
-        loaded = load_sweep(sweep_file, overrides=parse_sets(set_, end=end))
-        folder = out or Path("results") / "sweeps" / safe_file_name(loaded.file.name)
-        drawn, fixed = _drawn(posterior, set_)
-        design, specs = plan_sweep(loaded, folder=folder / "runs", posterior=drawn, fixed=fixed)
-    except ScenarioError as err:
-        fail(str(err))
-    owned = OutputFolder(folder, "sweep")
-    what = f"{design.height} {loaded.file.design.kind} points x {loaded.file.seeds} seeds"
-    if not _own_unless_dry_run(owned, specs, dry_run=dry_run, what=what):
-        return
-    try:
-        record_plan(loaded, design, owned, posterior=drawn)
-    except OutputError as err:
-        fail(str(err))
-    report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
+        try:
+            loaded = load_sweep(sweep_file, overrides=parse_sets(set_, end=end))
+            folder = out or Path("results") / "sweeps" / safe_file_name(loaded.file.name)
+            drawn, fixed = _drawn(posterior, set_)
+            design, specs = plan_sweep(loaded, folder=folder / "runs", posterior=drawn, fixed=fixed)
+        except ScenarioError as err:
+            fail(str(err))
+        owned = OutputFolder(folder, "sweep")
+        what = f"{design.height} {loaded.file.design.kind} points x {loaded.file.seeds} seeds"
+        if not _own_unless_dry_run(owned, specs, dry_run=dry_run, what=what):
+            return
+        try:
+            record_plan(loaded, design, owned, posterior=drawn)
+        except OutputError as err:
+            fail(str(err))
+        report = _run_all(specs, what=f"sweep {loaded.file.name}", executor=executor, out=folder)
     if report.done + report.skipped:
         def draw(staging: Path, tables) -> None:
             draw_sweep_figures(kind=loaded.file.design.kind, parameters=[p.label for p in loaded.file.parameters],
