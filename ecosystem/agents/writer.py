@@ -39,7 +39,6 @@ class WriterTable:
         self.assistant = np.empty(0, dtype=np.int64)
         self.signs_from = np.empty(0, dtype=np.int64)
         self.kind = np.empty(0, dtype=np.int8)
-        self._not_qa = 0  # writers so far outside Q&A communities: every (1 / other share)-th writes other pages
         self.qa_activity = 1.0  # a Q&A community's recent questions against a world without assistants
 
     def __len__(self) -> int:
@@ -58,9 +57,9 @@ class WriterTable:
         first, n = len(self), len(rates)
         rows = np.arange(first, first + n)
         qa = _every_nth(rows, qa_share)
-        not_qa_order = self._not_qa + np.cumsum(~qa) - 1  # each writer's place among those outside Q&A
+        not_qa_before = int((self.kind != PageKind.QA).sum())
+        not_qa_order = not_qa_before + np.cumsum(~qa) - 1  # each writer's place among those outside Q&A
         other = ~qa & _every_nth(not_qa_order, other_share)
-        self._not_qa += int((~qa).sum())
         kind = np.where(qa, PageKind.QA, np.where(other, PageKind.OTHER, PageKind.ARTICLE)).astype(np.int8)
         self.kind = np.concatenate([self.kind, kind])
         self.site = np.concatenate([self.site, sites])
