@@ -18,12 +18,13 @@ from ecosystem.learning.text_measures import (
     distinct_n,
     mean_log_by_group,
     mean_probability,
+    predicted_words,
     repeated_ngram_share,
     share_of,
     word_types,
 )
 from ecosystem.learning.text_model import TextModel
-from ecosystem.learning.tokens import EOS, TokenDocs
+from ecosystem.learning.tokens import TokenDocs
 
 MEASURES = ("text_perplexity", "text_rare_prob", "text_repeated_4gram_share", "text_distinct_2", "text_vocabulary",
             "text_rare_share")
@@ -52,7 +53,7 @@ def measure_language_model(model: TextModel, *, test: TokenDocs, train: TokenDoc
     # every predicted token (each word and each document's </s>) carries its document's topic
     test_group = np.repeat(np.asarray(test_topics, dtype=np.int64), test.lengths + 1)
     perplexity = np.exp(-mean_log_by_group(log_test, test_group, n_topics))
-    chosen = np.isin(targets, rare) & (targets != EOS)
+    chosen = predicted_words(targets, rare)
     train_group = np.repeat(np.asarray(train_topics, dtype=np.int64), train.lengths + 1)
     rare_prob = np.exp(mean_log_by_group(log_train[chosen], train_group[chosen], n_topics))
     for name, values in (("text_perplexity", perplexity), ("text_rare_prob", rare_prob)):

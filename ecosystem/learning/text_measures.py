@@ -59,8 +59,13 @@ def share_of(docs: TokenDocs, words: np.ndarray) -> float:
 def mean_probability(log_prob: np.ndarray, targets: np.ndarray, words: np.ndarray) -> float:
     """Geometric mean probability given to the tokens of ``targets`` that are in ``words`` (``log_prob`` and
     ``targets`` aligned as ``TextModel.log_prob`` and ``TokenDocs.with_ends`` give them)."""
-    chosen = np.isin(targets, words) & (targets != EOS)
+    chosen = predicted_words(targets, words)
     return float(np.exp(log_prob[chosen].mean())) if chosen.any() else float("nan")
+
+
+def predicted_words(targets: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Which predicted tokens are among ``words`` (a document's end never is)."""
+    return np.isin(targets, words) & (targets != EOS)
 
 
 def mean_log_by_group(log_prob: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
