@@ -46,16 +46,17 @@ def main() -> None:
     seeds = list(range(FIRST_SEED, FIRST_SEED + args.seeds))
     noise = json.loads(NOISE.read_text(encoding="utf-8"))
     print(f"seeds {seeds[0]}-{seeds[-1]}")
-    for name, (file, values) in candidates.items():
+    for file in dict.fromkeys(file for file, _ in candidates.values()):  # each file once, its candidates together
+        names = [name for name, (of, _) in candidates.items() if of == file]
         calibration = load_calibration(CALIBRATIONS / file)
         labels = [p.label for p in calibration.file.parameters]
-        [mean] = mean_statistics(calibration, [dict(zip(labels, values, strict=True))], seeds,
-                                 SamplerChoice(workers=args.workers))
+        means = mean_statistics(calibration, [dict(zip(labels, candidates[name][1], strict=True)) for name in names],
+                                seeds, SamplerChoice(workers=args.workers))
         observed = {t.key: t.value for t in calibration.targets}
         score = calibration_distance(calibration, noise, args.seeds)
-        print(f"{name}: distance {score(mean, observed):.2f}; "
-              + ", ".join(f"{key} {value:.3g} ({observed[key]:.3g})" for key, value in mean.items()))
-
+        for name, mean in zip(names, means, strict=True):
+            print(f"{name}: distance {score(mean, observed):.2f}; "
+                  + ", ".join(f"{key} {value:.3g} ({observed[key]:.3g})" for key, value in mean.items()))
 
 if __name__ == "__main__":
     main()
