@@ -2,7 +2,7 @@
 
 A calibration picks its particle on few seeds, and farm entry makes one seed's page shares move by several
 points; before a parameter set becomes the baseline, this scores the candidates on seeds no calibration, pilot,
-recheck or ledger uses (3000 on) and prints each one's distance and simulated targets (published in brackets).
+recheck or ledger uses (3000 on, or from ``--first-seed``) and prints each one's distance and simulated targets (published in brackets).
 Candidates may come from different calibrations of the same targets; all are scored with one noise estimate.
 The choices it made are in benchmarks/RESULTS.md.
 
@@ -36,6 +36,8 @@ CANDIDATES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=FIRST_SEED,
+                        help="first of the seeds (a set not used to choose the candidates, to avoid a winner's curse)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--candidate", nargs="+", action="append", default=[], metavar=("FILE", "VALUE"),
                         help="one more candidate: a calibration file in scenarios/calibration and its values")
@@ -43,7 +45,7 @@ def main() -> None:
     candidates = dict(CANDIDATES)
     for file, *values in args.candidate:
         candidates[f"{file} {' '.join(values)}"] = (file, [float(value) for value in values])
-    seeds = list(range(FIRST_SEED, FIRST_SEED + args.seeds))
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     noise = json.loads(NOISE.read_text(encoding="utf-8"))
     print(f"seeds {seeds[0]}-{seeds[-1]}")
     for file in dict.fromkeys(file for file, _ in candidates.values()):  # each file once, its candidates together
