@@ -4,11 +4,11 @@ starts one on several machines (`dask scheduler`, then `dask worker ADDRESS` as 
 Each mode runs the same sweep (``--runs`` Latin-hypercube points of `tests/data/experiment_small.yaml`, about a
 second each) in a fresh child process, with one BLAS thread a worker. Efficiency is T1 / (W x TW): T1 the same
 sweep run one after another in one process, TW its wall time on W workers. Each is timed twice: the whole sweep as
-``ecosim sweep`` does it (the engine's imports, planning, start-up and runs; local workers' fork server starts
-first and imports the engine while the driver imports and plans, as the command starts it), and from the end of
-planning, as the first version of this benchmark did (pool or cluster start-up and runs). On a shared machine
-every wall time stretches with the load; the CPU time of the child and all its processes and the load averages
-are recorded beside it, so a reader can tell.
+``ecosim sweep`` does it (the engine's imports, planning, start-up and runs; local workers' fork server, or the
+Dask LocalCluster and its workers, start first and import the engine while the driver imports and plans, as the
+command starts them), and from the end of planning, as the first version of this benchmark did (pool or cluster
+start-up and runs). On a shared machine every wall time stretches with the load; the CPU time of the child and all
+its processes and the load averages are recorded beside it, so a reader can tell.
 
     python benchmarks/bench_cluster.py                 # prints the results as a Markdown section
     python benchmarks/bench_cluster.py --write         # and writes it into benchmarks/RESULTS.md
@@ -39,11 +39,10 @@ MODES = ("in-process", "local processes", "Dask LocalCluster", "dask scheduler +
 def run_sweep(mode: str, runs: int, folder: Path) -> dict[str, float]:
     """The sweep's wall time from before the engine's imports, and from the end of planning."""
     started = time.perf_counter()
-    from ecosystem.experiments.executors import LocalProcesses, choose_executor
+    from ecosystem.experiments.executors import choose_executor
 
-    local = choose_executor(workers=WORKERS) if mode == "local processes" else None
-    if isinstance(local, LocalProcesses):
-        local.start()  # as `ecosim sweep` starts it: before its own imports
+    early = {"local processes": {"workers": WORKERS}, "Dask LocalCluster": {"dask_local": WORKERS}}.get(mode)
+    local = choose_executor(**early).start() if early else None  # as `ecosim sweep` starts them: before its imports
     import yaml
     from bench_sweep import sweep_file
 

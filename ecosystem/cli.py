@@ -255,14 +255,18 @@ def _commit(folder, staging: Path, **how) -> None:
 
 def _executor(*, workers: int | None, scheduler: str | None, dask_local: int | None, start: bool = False):
     """The executor the options ask for, checked before any file is written; with ``start``, local
-    workers' fork server starts importing the package at once, while this process imports and plans."""
-    from ecosystem.experiments.executors import ExecutorError, LocalProcesses, choose_executor
+    workers (a fork server, or a Dask LocalCluster) start importing the package at once, while this
+    process imports and plans."""
+    from ecosystem.experiments.executors import DaskCluster, ExecutorError, LocalProcesses, choose_executor
 
     try:
         executor = choose_executor(workers=workers, scheduler=scheduler, dask_local=dask_local)
     except ExecutorError as err:
         fail(str(err))
-    return executor.start() if start and isinstance(executor, LocalProcesses) else executor
+    if start and isinstance(executor, LocalProcesses | DaskCluster):
+        with _interrupted_before_the_runs():
+            executor.start()
+    return executor
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ results to disk as they come. ``fn`` must be a top-level function so that it pic
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import multiprocessing
@@ -63,6 +64,7 @@ class InProcess:
 
 
 MAX_WORKERS = 64  # processes on one machine; each run holds a few hundred megabytes
+ENGINE_MODULES = ("ecosystem.experiments.batch", "ecosystem.web.rank")  # what a run imports: workers import it first
 _ADDRESS = re.compile(r"^([a-z]+://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 
 
@@ -98,7 +100,7 @@ class LocalProcesses:
         nothing. Entering the context starts it too, if this was not called."""
         if self._context is None:
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["ecosystem.experiments.batch", "ecosystem.web.rank"])
+            self._context.set_forkserver_preload(list(ENGINE_MODULES))
             resource_tracker.ensure_running()  # first: starting it unblocks SIGINT
             # A child inherits the blocked mask; a Ctrl-C meanwhile waits here and is raised once it is lifted.
             unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -199,7 +201,15 @@ def _exit_when_closed(driver_alive: Any) -> None:
 
 class DaskCluster:
     """A Dask distributed cluster: at ``scheduler`` (``tcp://host:port``), or a ``LocalCluster`` of
-    ``local_workers`` single-threaded processes without a dashboard."""
+    ``local_workers`` single-threaded processes without a dashboard.
+
+    A LocalCluster can start before the batch (``start``), in a thread, while the driver imports and plans;
+    each of its workers imports the engine as it starts (``dask_preload``), so the first runs wait for
+    neither. Its threads and workers start with SIGINT blocked: Ctrl-C reaches only the driver, and no
+    worker prints a KeyboardInterrupt traceback while it imports. A driver that exits without entering
+    (interrupted, or its plan refused) exits at once: its workers are terminated as daemon processes, and
+    exit anyway when the driver dies.
+    """
 
     def __init__(self, *, scheduler: str | None = None, local_workers: int | None = None) -> None:
         if (scheduler is None) == (local_workers is None):
@@ -212,21 +222,63 @@ class DaskCluster:
                             else f"Dask LocalCluster, {local_workers} processes")
         self._cluster = None
         self._client = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        self._entered = False
+
+    def start(self) -> DaskCluster:
+        """Start the LocalCluster now, without waiting for it: its workers start and import the engine
+        (seconds of CPU) on the other cores while the caller does its own imports and planning. Entering
+        the context waits for it (and starts it, if this was not called). An external scheduler's
+        cluster is already running: nothing to do here."""
+        if self.local_workers is not None and self._starting is None:
+            import distributed  # noqa: F401 - here: two threads importing one package can meet half-imported modules
+
+            resource_tracker.ensure_running()  # here: starting it unblocks SIGINT in the thread that starts it
+            self._starting = threading.Thread(target=self._start_local, name="dask-localcluster-start", daemon=True)
+            self._starting.start()
+            atexit.register(self._quiet_if_abandoned)
+        return self
+
+    def _start_local(self) -> None:
+        from distributed import Client
+
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # inherited by the threads and workers started here
+        try:
+            self._cluster = _local_cluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR,
+                                           preload=["ecosystem.experiments.dask_preload"],
+                                           # its HTTP server (no dashboard) on any free port, not 8787: two
+                                           # clusters at once would print a warning
+                                           scheduler_kwargs={"dashboard_address": ":0"})
+            self._client = Client(self._cluster)
+        except BaseException as err:  # noqa: BLE001 - raised in the driver's thread by __enter__
+            self._start_error = err
+
+    def _quiet_if_abandoned(self) -> None:
+        """At exit, before Dask's handlers: a cluster the driver never entered (it was interrupted, or
+        its plan refused) dies with it, without logging the errors of its interrupted start."""
+        if not self._entered:
+            logging.getLogger("distributed").disabled = True
 
     def __enter__(self) -> DaskCluster:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if self.scheduler is not None:
             try:
                 self._client = Client(self.scheduler, timeout="20s")
             except (OSError, ValueError, TypeError) as err:  # unreachable, refused, or not an address
-                reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
                 raise ExecutorError(f"--scheduler {self.scheduler}: cannot reach a Dask scheduler there "
-                                    f"({reason[:200]})") from None
-        else:
-            self._cluster = LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
+                                    f"({_first_line(err)})") from None
+            return self
+        self.start()
+        self._starting.join()
+        if self._start_error is not None:
+            error, self._start_error, self._starting = self._start_error, None, None
+            self.__exit__()
+            raise ExecutorError(f"the Dask LocalCluster did not start ({_first_line(error)})") from None
+        self._entered = True
+        atexit.unregister(self._quiet_if_abandoned)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -236,6 +288,7 @@ class DaskCluster:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+        self._starting, self._entered = None, False  # entering again starts a new cluster
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Completed]:
         from distributed import as_completed
@@ -255,6 +308,40 @@ class DaskCluster:
                 yield Completed(item, error=err)
             finally:
                 future.release()
+
+
+def _local_cluster(**options: Any) -> Any:
+    """A ``LocalCluster`` that leaves the driver's own work alone while it starts beside it.
+
+    Its scheduler (a thread of the driver) does not hook the driver's garbage collections: a Ctrl-C that
+    lands during one is raised in the hook, where Python ignores it, and the driver would go on planning
+    (collections are frequent while it imports). And Dask's exit handler leaves it alone:
+    ``DaskCluster.__exit__`` closes it, and one the driver never entered (interrupted while it started)
+    ends with the driver, at once, instead of the handler waiting up to 10 s for its workers to finish
+    starting in order to close them."""
+    from distributed import LocalCluster
+    from distributed.gc import disable_gc_diagnosis
+
+    class DriverFriendlyLocalCluster(LocalCluster):
+        async def _start(self) -> None:
+            await super()._start()  # the scheduler, which hooks the collector as it starts
+            disable_gc_diagnosis(force=True)
+
+        @property
+        def shutdown_on_close(self) -> bool:  # read by Dask's exit handler only
+            return False
+
+        @shutdown_on_close.setter
+        def shutdown_on_close(self, value: bool) -> None:
+            pass
+
+    return DriverFriendlyLocalCluster(**options)
+
+
+def _first_line(err: BaseException) -> str:
+    """An error's first line, at most 200 characters, or its type's name if it has no text."""
+    text = str(err).strip()
+    return text.splitlines()[0][:200] if text else type(err).__name__
 
 
 def choose_executor(*, workers: int | None = None, scheduler: str | None = None,
