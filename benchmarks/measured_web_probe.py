@@ -53,6 +53,9 @@ def main() -> None:
                                                      for r in missed.iter_rows(named=True)))
     shown = fit.filter((pl.col("series") != "wildai")
                        | pl.col("date").is_in(["2023-06", "2024-06", "2025-06", "2026-06", "2026-08"]))
+    farms = runs.group_by("seed").agg(pl.col("farms.count").max().alias("most"), pl.col("farms.count").last())
+    print(f"farms in business at the end: mean {farms['farms.count'].mean():.1f}, sd {farms['farms.count'].std():.1f}; "
+          f"seeds that never had a farm: {int((farms['most'] == 0).sum())} of {farms.height}")
     for r in shown.iter_rows(named=True):
         digits = 3 if r["high"] <= 1 else 0
         print(f"{r['series']:20s} {r['date']}  simulated {r['mean']:.{digits}f}  published {r['value']:.{digits}f} "
