@@ -27,9 +27,12 @@ FIRST_SEED = 3000
 # human_edit, human_edit_concentration, farms.docs_per_month, qa immediate, qa with_adoption, qa
 # community_elasticity. web_2026's: other share, tokens_mean, innovation, assisted_share; the article writers'
 # innovation, assisted_share and human_edit; farms' docs_per_month and candidates_per_month; the crawl's fresh share.
+# web_2027's: other share, tokens_mean, innovation, imitation, assisted_share, human_edit; the article writers'
+# innovation, assisted_share and human_edit; the crawl's fresh share. Every file's base is the baseline as it is
+# now, so a baseline before it is not a candidate here; the comparisons made are in benchmarks/RESULTS.md.
 CANDIDATES = {
-    "web_2024's writers and farms, web_2025's Q&A community (the baseline)":
-        ("web_2025.yaml", [0.829, 0.759, 2.0, 57, 0.19960, 0.82170, 0.29710]),
+    "web_2027's particle 16 (the baseline)":
+        ("web_2027.yaml", [0.2304, 694, 0.000207, 0.1269, 0.6686, 0.243, 0.01517, 0.8086, 0.6074, 0.0712]),
 }
 
 

@@ -12,8 +12,10 @@ from ecosystem.calibration.targets import Target, load_targets
 # WildAI's forecasts (Russell et al. 2026, arXiv 2609.40295): not measurements, so not in data/targets.csv.
 WILDAI_FORECAST = {"2027-12": 0.423, "2028-12": 0.507}
 TARGETS = REPO / "data" / "targets.csv"
-CALIBRATION = "scenarios/calibration/web_2024.yaml"
-REFIT = "scenarios/calibration/web_2025.yaml"  # the keep distribution, farm output and Q&A community, refitted
+# The web's calibrations in the order they were fitted: farm economics (web_2024), the Q&A community (web_2025),
+# then the writers, the rest of a crawl and the crawl (web_2027) with the others held
+CALIBRATIONS = ("scenarios/calibration/web_2024.yaml", "scenarios/calibration/web_2025.yaml",
+                "scenarios/calibration/web_2027.yaml")
 MARKET_CALIBRATION = "scenarios/calibration/market_2025.yaml"
 
 # The reduced baseline web that arms built on baseline.yaml share in the test version.
@@ -40,7 +42,7 @@ _SAYS = {
                   "{month}.",
 }
 _LEDGER_DATES = {"wildai": ("2022-06", "2023-06", "2024-06", "2025-01", "2025-06", "2026-01", "2026-06", "2026-08")}
-_HOLDS = (f"scenarios/baseline.yaml, calibrated ({CALIBRATION}, then {REFIT}) to WildAI's token shares and AI "
+_HOLDS = (f"scenarios/baseline.yaml, calibrated ({', then '.join(CALIBRATIONS)}) to WildAI's token shares and AI "
           "document lengths, "
           "Graphite's and Ahrefs' page shares and Stack Overflow's questions at once, and its user market "
           f"({MARKET_CALIBRATION}) to Similarweb's first-mover share; each series observed as it was measured "
