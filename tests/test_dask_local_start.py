@@ -13,14 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 import ecosystem.experiments.executors as executors
-from ecosystem.experiments.batch import RunSpec, run_batch
-from ecosystem.experiments.executors import DaskCluster, ExecutorError, InProcess
-from ecosystem.scenario_files import load_scenario
+from ecosystem.experiments.executors import DaskCluster, ExecutorError
 from tests.conftest import TINY
+from tests.test_local_workers_start import assert_started_early_matches_in_process
 from tests.test_robust_processes import psutil
 
 SMALL = Path(__file__).parent / "data" / "experiment_small.yaml"
@@ -41,20 +39,7 @@ def test_each_worker_imports_and_freezes_the_engine_as_it_starts_and_ignores_ctr
 
 
 def test_runs_on_a_cluster_started_before_the_batch_match_runs_in_this_process(tmp_path):
-    scenario = load_scenario(SMALL, overrides={"end": "2020-12"}).model_dump(mode="json")
-
-    def specs(folder: Path) -> list[RunSpec]:
-        return [RunSpec(label="small", scenario=scenario, seed=seed, folder=str(folder)) for seed in (0, 1, 2)]
-
-    early = DaskCluster(local_workers=2)
-    assert early.start() is early and early.start() is early  # starting twice is starting once
-    with early as executor:
-        report = run_batch(specs(tmp_path / "dask"), executor=executor)
-    assert report.done == 3 and report.failures == []
-    with InProcess() as executor:
-        run_batch(specs(tmp_path / "one"), executor=executor)
-    for dask, one in zip(specs(tmp_path / "dask"), specs(tmp_path / "one"), strict=True):
-        assert pl.read_parquet(dask.metrics_path).equals(pl.read_parquet(one.metrics_path))
+    assert_started_early_matches_in_process(DaskCluster(local_workers=2), tmp_path, seeds=(0, 1, 2))
 
 
 def test_a_cluster_that_fails_to_start_is_one_line(monkeypatch):

@@ -28,18 +28,22 @@ def test_a_worker_freezes_the_package_it_was_forked_with():
     assert completed.value > 100_000  # the engine and its libraries: several hundred thousand objects
 
 
-def test_runs_on_a_server_started_before_the_batch_match_runs_in_this_process(tmp_path):
+def assert_started_early_matches_in_process(early, folder: Path, seeds: tuple[int, ...]) -> None:
+    """``early`` (an executor not yet entered) starts twice as once, and its runs equal runs in this process."""
     scenario = load_scenario(SMALL, overrides={"end": "2020-12"}).model_dump(mode="json")
 
-    def specs(folder: Path) -> list[RunSpec]:
-        return [RunSpec(label="small", scenario=scenario, seed=seed, folder=str(folder)) for seed in (0, 1)]
+    def specs(under: Path) -> list[RunSpec]:
+        return [RunSpec(label="small", scenario=scenario, seed=seed, folder=str(under)) for seed in seeds]
 
-    early = LocalProcesses(workers=2)
     assert early.start() is early and early.start() is early  # starting twice is starting once
     with early as executor:
-        report = run_batch(specs(tmp_path / "two"), executor=executor)
-    assert report.done == 2 and report.failures == []
+        report = run_batch(specs(folder / "early"), executor=executor)
+    assert report.done == len(seeds) and report.failures == []
     with InProcess() as executor:
-        run_batch(specs(tmp_path / "one"), executor=executor)
-    for two, one in zip(specs(tmp_path / "two"), specs(tmp_path / "one"), strict=True):
-        assert pl.read_parquet(two.metrics_path).equals(pl.read_parquet(one.metrics_path))
+        run_batch(specs(folder / "one"), executor=executor)
+    for started, one in zip(specs(folder / "early"), specs(folder / "one"), strict=True):
+        assert pl.read_parquet(started.metrics_path).equals(pl.read_parquet(one.metrics_path))
+
+
+def test_runs_on_a_server_started_before_the_batch_match_runs_in_this_process(tmp_path):
+    assert_started_early_matches_in_process(LocalProcesses(workers=2), tmp_path, seeds=(0, 1))
